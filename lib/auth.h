@@ -1,0 +1,35 @@
+/*
+ * auth.h: the Authorization header (RFC 6750 §2.1) against the configured
+ * JWKS.  Holds the keys for the life of the process and reloads them when
+ * the JWKS file changes (checked by stat at most once a second) or, at
+ * most once every few seconds, when a token names an unknown kid.
+ */
+#ifndef USERCGI_AUTH_H
+#define USERCGI_AUTH_H
+
+#include <stdint.h>
+
+#include "err.h"
+#include "jwt.h"
+
+struct auth;
+
+/*
+ * Creates the verifier.  Loads the JWKS file now (a missing or broken file
+ * is logged, not fatal: every request then gets 401/503 until it is
+ * fixed).  Strings in pol are copied.  Returns USERCGI_OK or USERCGI_NOMEM.
+ */
+enum usercgi_err auth_new(const char *jwks_file, const struct jwt_policy *pol,
+	    struct auth **out);
+void	auth_free(struct auth *a);
+
+/*
+ * Checks the raw Authorization header value (NULL when absent) at time
+ * now.  Returns USERCGI_OK, USERCGI_AUTH_MISSING, USERCGI_AUTH_TYPE,
+ * USERCGI_UNAUTH (with *fail), USERCGI_AUTH_SUB, USERCGI_FORBIDDEN,
+ * USERCGI_NOMEM.
+ */
+enum usercgi_err auth_check(struct auth *a, const char *header, int64_t now,
+	    enum jwt_fail *fail);
+
+#endif

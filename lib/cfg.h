@@ -1,0 +1,49 @@
+/*
+ * cfg.h: configuration, read once per process at start.
+ *
+ * Sources, later ones win: built-in defaults; the key = value file named
+ * by $USERCGI_CONFIG (default SYSCONFDIR/usercgi.conf; a missing default
+ * file is not an error, a missing named file is); then USERCGI_<KEY> from
+ * the process environment.  FastCGI request parameters never reach this.
+ */
+#ifndef USERCGI_CFG_H
+#define USERCGI_CFG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define CFG_MAX_FILE	(64 * 1024)	/* config file size limit */
+#define CFG_MAX_LINE	4096		/* one line, including the value */
+
+struct cfg {
+	char		*database;	/* SQLite file path */
+	char		*jwks_file;	/* JWKS (public keys) path */
+	char		*issuer;	/* required "iss" */
+	char		*audience;	/* required "aud" member */
+	char		*required_scope;	/* default "all" */
+	size_t		 max_body_bytes;	/* default 1048576 */
+	int		 require_exp;	/* default 1 */
+	int64_t		 leeway;	/* seconds, default 0 */
+	uint32_t	 argon2_t;	/* default 8 */
+	uint32_t	 argon2_m;	/* KiB, default 8192 */
+	uint32_t	 argon2_p;	/* default 1 */
+	int		 busy_timeout_ms;	/* default 5000 */
+	unsigned long	 max_requests;	/* per process, 0 = unlimited */
+	char		*log_level;	/* err|warn|info|debug, default info */
+	char		*source;	/* the file that was read, or NULL */
+};
+
+/*
+ * Loads the configuration into *c (which the caller later passes to
+ * cfg_free).  Returns USERCGI_OK, or USERCGI_INTERNAL with a one-line
+ * reason in errbuf (file unreadable, unknown key, bad number, missing
+ * required key).  environ is the process environment to read USERCGI_*
+ * from (tests pass their own).
+ */
+enum usercgi_err cfg_load(struct cfg *c, char *const *environ_,
+	    char *errbuf, size_t errlen);
+void	cfg_free(struct cfg *c);
+
+#endif

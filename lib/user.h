@@ -1,0 +1,62 @@
+/*
+ * user.h: the create-user request (validation) and the user object
+ * (rendering), per shared/spec/create-user.md.
+ */
+#ifndef USERCGI_USER_H
+#define USERCGI_USER_H
+
+#include <stddef.h>
+#include <json-c/json.h>
+
+#include "buf.h"
+#include "err.h"
+
+struct store_user;
+
+/*
+ * A validated create-user body.  Every string is NUL-terminated valid
+ * UTF-8 owned by the struct, or NULL when the field is absent (or, for
+ * name and avatar, when it is "" or null: stored as NULL).
+ */
+struct user_input {
+	char	*username;
+	char	*primary_email;
+	char	*primary_phone;	/* digits as given; phone.h normalises */
+	char	*name;
+	char	*avatar;
+	char	*password;	/* wiped by user_input_free */
+	size_t	 password_len;
+	char	*password_digest;	/* NULL when absent or "" */
+	char	*password_algorithm;	/* one of the enum, or NULL */
+	char	*custom_data_json;	/* compact JSON object text, or NULL */
+	char	*profile_json;	/* compact, known members in schema order, or NULL */
+};
+
+/*
+ * Validates body (the parsed JSON, any type) against §1 and performs the
+ * checks 3, 4 and 5 of §2.  Returns USERCGI_OK with *in filled, or
+ * USERCGI_GUARD with the zod "data" object appended to data (JSON text)
+ * and the "details" text appended to details, or USERCGI_PW_AND_DIGEST,
+ * USERCGI_PW_ALG_REQUIRED, USERCGI_NOMEM.  *in is always safe to pass to
+ * user_input_free afterwards.
+ */
+enum usercgi_err user_parse_create(struct json_object *body,
+	    struct user_input *in, struct buf *data, struct buf *details);
+void	user_input_free(struct user_input *in);
+
+/*
+ * Check 11 of §2: column limits in code points (username, primaryEmail,
+ * primaryPhone, name 128; avatar 2048).  Returns USERCGI_OK or
+ * USERCGI_VALUE_TOO_LONG with *limit set to the column's limit.
+ */
+enum usercgi_err user_check_lengths(const struct user_input *in, int *limit);
+
+/*
+ * Appends the user object of §5 to out (keys in the contract's order).
+ * With include_hash, passwordDigest and passwordAlgorithm are added
+ * (GET ?includePasswordHash=true).
+ */
+enum usercgi_err user_render(struct buf *out, const struct store_user *u,
+	    int include_hash);
+
+#endif

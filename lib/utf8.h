@@ -1,0 +1,22 @@
+/*
+ * utf8.h: UTF-8 helpers with explicit lengths.
+ */
+#ifndef USERCGI_UTF8_H
+#define USERCGI_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Returns 1 if s[0..len) is well-formed UTF-8 (RFC 3629: no overlongs, no surrogates, <= U+10FFFF). */
+int	utf8_valid(const char *s, size_t len);
+/* Code points in valid UTF-8 (what PostgreSQL's varchar(n) counts). */
+size_t	utf8_codepoints(const char *s, size_t len);
+/* UTF-16 code units in valid UTF-8 (what JavaScript's .length counts). */
+size_t	utf8_utf16_units(const char *s, size_t len);
+/*
+ * Decodes one code point of valid UTF-8 at s (at most len bytes); returns
+ * the number of bytes used (1..4) and sets *cp, or 0 on malformed input.
+ */
+size_t	utf8_decode(const char *s, size_t len, uint32_t *cp);
+
+#endif
