@@ -33,13 +33,4 @@ enum usercgi_err pw_hash_salt(const struct pw_params *p, const char *pw,
 	    size_t len, const unsigned char *salt, size_t saltlen,
 	    char *out, size_t outlen);
 
-/*
- * Import-time check of (algorithm, digest) for create-user §2 check 9.
- * Legacy: USERCGI_OK, USERCGI_PW_UNSUPPORTED (digest NULL or ""),
- * USERCGI_PW_LEGACY_FORMAT, or USERCGI_PW_LEGACY_HASH with the algorithm
- * name copied to alg_out (for the message).  Other algorithms: USERCGI_OK.
- */
-enum usercgi_err pw_check_import(const char *algorithm, const char *digest,
-	    char *alg_out, size_t alg_outlen);
-
 #endif
