@@ -1,0 +1,73 @@
+# tests/cgi/lib.sh: shared helpers for the shell-driven tests of the real
+# responder.  Source it; it speaks TAP through ok/not_ok and tap_done.
+#
+# The responder runs as a plain CGI program: env -i with the CGI
+# variables of RFC 3875 §4.1, the body on stdin.  Configuration comes from
+# USERCGI_* variables; each test gets its own directory, SQLite file and
+# key pair (minted by the independent JOSE implementation in tests/jose).
+
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${NODE:=node}"
+UCGI="$top_builddir/cgi-bin/usercgi.fcgi"
+MINT="$NODE $top_srcdir/tests/jose/mint.mjs"
+ISSUER="http://127.0.0.1:3001/oidc"
+AUDIENCE="https://default.logto.app/api"
+
+tap_n=0
+tap_failed=0
+
+ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
+not_ok() { tap_n=$((tap_n + 1)); tap_failed=$((tap_failed + 1)); echo "not ok $tap_n - $*"; }
+tap_done() { echo "1..$tap_n"; [ "$tap_failed" -eq 0 ]; }
+
+# Makes $T (a fresh directory with jwks.json, private.jwk, usercgi.conf,
+# users.db) and exports nothing: cgi() passes the settings explicitly.
+# Argument: the key algorithm (default ES384).
+setup() {
+	T=$(mktemp -d "${TMPDIR:-/tmp}/usercgi-test.XXXXXX")
+	trap 'rm -rf "$T"' EXIT
+	$MINT setup "$T" "${1:-ES384}" >/dev/null || { echo "Bail out! cannot mint keys"; exit 1; }
+	: >"$T/usercgi.conf"
+	TOKEN=$($MINT token "$T")
+}
+
+# cgi METHOD PATH_INFO BODY [AUTH_HEADER] [CONTENT_TYPE] [QUERY_STRING]
+# Runs the responder once; sets STATUS (the number), HEADERS and BODY.
+# AUTH_HEADER "-" means no Authorization header; default "Bearer $TOKEN".
+cgi() {
+	local method=$1 path=$2 body=$3 auth=${4:-Bearer $TOKEN}
+	local ctype=${5-application/json} query=${6:-} out
+	local -a envs=(REQUEST_METHOD="$method" SCRIPT_NAME=/cgi-bin/usercgi.fcgi
+	    PATH_INFO="$path" QUERY_STRING="$query" SERVER_PROTOCOL=HTTP/1.1
+	    GATEWAY_INTERFACE=CGI/1.1 REMOTE_ADDR=127.0.0.1
+	    USERCGI_CONFIG="$T/usercgi.conf" USERCGI_DATABASE="$T/users.db"
+	    USERCGI_JWKS_FILE="$T/jwks.json" USERCGI_ISSUER="$ISSUER"
+	    USERCGI_AUDIENCE="$AUDIENCE")
+	# ${#body} counts characters; the server needs bytes.
+	envs+=(CONTENT_LENGTH="$(printf '%s' "$body" | wc -c)")
+	[ -n "$ctype" ] && envs+=(CONTENT_TYPE="$ctype")
+	[ "$auth" != "-" ] && envs+=(HTTP_AUTHORIZATION="$auth")
+	out=$(printf '%s' "$body" | env -i "${envs[@]}" ${CGI_EXTRA_ENV:-} "$UCGI" 2>"$T/stderr"; printf x)
+	out=${out%x}
+	HEADERS=${out%%$'\r\n\r\n'*}
+	BODY=${out#*$'\r\n\r\n'}
+	STATUS=$(printf '%s\n' "$HEADERS" | sed -n 's/^Status: \([0-9]*\).*/\1/p' | head -n 1)
+}
+
+# expect NAME STATUS BODY: compares the last cgi() result exactly.
+expect() {
+	if [ "$STATUS" = "$2" ] && [ "$BODY" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		printf '#   got:  %s %s\n#   want: %s %s\n' "$STATUS" "$BODY" "$2" "$3"
+	fi
+}
+
+# expect_status NAME STATUS: compares only the status.
+expect_status() {
+	if [ "$STATUS" = "$2" ]; then ok "$1"; else
+		not_ok "$1"; printf '#   got:  %s %s\n#   want: %s\n' "$STATUS" "$BODY" "$2"; fi
+}
