@@ -1,0 +1,510 @@
+/*
+ * app.c: routing, the handlers, and the one place where an enum
+ * usercgi_err becomes an HTTP response (app_error).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/rand.h>
+
+#include "app.h"
+#include "auth.h"
+#include "json.h"
+#include "log.h"
+#include "pw.h"
+#include "pw_verify.h"
+#include "store.h"
+#include "user.h"
+
+#define APP_MAX_PATH	4096
+#define APP_ID_TRIES	8
+#define APP_MAX_DATA	(64 * 1024)
+
+enum app_route {
+	ROUTE_NONE,
+	ROUTE_USERS,		/* /api/users */
+	ROUTE_USER,		/* /api/users/{id} */
+	ROUTE_USER_VERIFY,	/* /api/users/{id}/password/verify */
+};
+
+int64_t
+app_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Renders the error body for e into r: {"code","data","details",
+ * "message"} in that order, absent members omitted (create-user.md §2).
+ * data is JSON text or NULL; details and message (NULL: the table's) are
+ * plain text.  Never fails: on allocation failure the body is the
+ * shortest valid one.
+ */
+static void
+app_error(struct http_resp *r, enum usercgi_err e, const char *data,
+    const char *details, const char *message)
+{
+	const struct usercgi_errinfo	*ei = usercgi_errinfo(e);
+	struct buf			*b = &r->body;
+	enum usercgi_err		 rc;
+
+	r->status = ei->status;
+	if (e == USERCGI_BUSY || e == USERCGI_UNAVAILABLE)
+		r->retry_after = 1;
+	if (message == NULL)
+		message = ei->message;
+	buf_reset(b);
+	rc = buf_addc(b, '{');
+	if (rc == USERCGI_OK && ei->code != NULL) {
+		rc = buf_addstr(b, "\"code\":");
+		if (rc == USERCGI_OK)
+			rc = jsonw_str(b, ei->code, strlen(ei->code));
+		if (rc == USERCGI_OK)
+			rc = buf_addc(b, ',');
+	}
+	if (rc == USERCGI_OK && data != NULL) {
+		rc = buf_addstr(b, "\"data\":");
+		if (rc == USERCGI_OK)
+			rc = buf_addstr(b, data);
+		if (rc == USERCGI_OK)
+			rc = buf_addc(b, ',');
+	}
+	if (rc == USERCGI_OK && details != NULL) {
+		rc = buf_addstr(b, "\"details\":");
+		if (rc == USERCGI_OK)
+			rc = jsonw_str(b, details, strlen(details));
+		if (rc == USERCGI_OK)
+			rc = buf_addc(b, ',');
+	}
+	if (rc == USERCGI_OK)
+		rc = buf_addstr(b, "\"message\":");
+	if (rc == USERCGI_OK)
+		rc = jsonw_str(b, message, strlen(message));
+	if (rc == USERCGI_OK)
+		rc = buf_addc(b, '}');
+	if (rc != USERCGI_OK) {
+		r->status = 500;
+		buf_reset(b);
+		(void)buf_addstr(b, "{\"message\":\"Internal server error.\"}");
+	}
+}
+
+/*
+ * Finds the route in SCRIPT_NAME + PATH_INFO: the first "/api/users"
+ * that stands as whole path segments, then what follows it.  On
+ * ROUTE_USER and ROUTE_USER_VERIFY the id is copied to id (at most
+ * idlen - 1 bytes; a longer id is no route).
+ */
+static enum app_route
+app_route(const struct http_req *rq, char *id, size_t idlen)
+{
+	char		 path[APP_MAX_PATH];
+	const char	*sn = rq->script_name ? rq->script_name : "";
+	const char	*pi = rq->path_info ? rq->path_info : "";
+	const char	*p, *rest, *slash;
+	int		 n;
+	size_t		 len;
+
+	n = snprintf(path, sizeof(path), "%s%s", sn, pi);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return ROUTE_NONE;
+	for (p = path; (p = strstr(p, "/api/users")) != NULL; p++)
+		if (p[10] == '\0' || p[10] == '/')
+			break;
+	if (p == NULL)
+		return ROUTE_NONE;
+	rest = p + 10;
+	if (rest[0] == '\0' || strcmp(rest, "/") == 0)
+		return ROUTE_USERS;
+	rest++;
+	if ((slash = strchr(rest, '/')) == NULL)
+		len = strlen(rest);
+	else
+		len = (size_t)(slash - rest);
+	if (len == 0 || len >= idlen)
+		return ROUTE_NONE;
+	memcpy(id, rest, len);
+	id[len] = '\0';
+	if (slash == NULL)
+		return ROUTE_USER;
+	if (strcmp(slash, "/password/verify") == 0)
+		return ROUTE_USER_VERIFY;
+	return ROUTE_NONE;
+}
+
+static enum usercgi_err
+app_auth(struct app *a, struct http_req *rq, struct http_resp *r)
+{
+	struct jwt_policy	 pol;
+	enum jwt_fail		 fail = JWT_FAIL_NONE;
+	enum usercgi_err	 rc;
+	char			 data[160];
+
+	if (a->auth == NULL) {
+		pol.issuer = a->cfg.issuer;
+		pol.audience = a->cfg.audience;
+		pol.scope = a->cfg.required_scope;
+		pol.require_exp = a->cfg.require_exp;
+		pol.leeway = a->cfg.leeway;
+		if ((rc = auth_new(a->cfg.jwks_file, &pol, &a->auth)) !=
+		    USERCGI_OK) {
+			app_error(r, rc, NULL, NULL, NULL);
+			return rc;
+		}
+	}
+	rc = auth_check(a->auth, rq->authorization, app_now_ms() / 1000, &fail);
+	switch (rc) {
+	case USERCGI_OK:
+		break;
+	case USERCGI_AUTH_TYPE:
+		app_error(r, rc, "{\"supportedTypes\":[\"Bearer\"]}", NULL, NULL);
+		break;
+	case USERCGI_UNAUTH:
+		if (jwt_fail_code(fail) != NULL &&
+		    snprintf(data, sizeof(data), "{\"code\":\"%s\",\"name\":\"%s\"}",
+		    jwt_fail_code(fail), jwt_fail_name(fail)) < (int)sizeof(data))
+			app_error(r, rc, data, NULL, NULL);
+		else
+			app_error(r, rc, NULL, NULL, NULL);
+		break;
+	default:
+		app_error(r, rc, NULL, NULL, NULL);
+		break;
+	}
+	return rc;
+}
+
+static enum usercgi_err
+app_store(struct app *a, struct http_resp *r)
+{
+	struct store_opts	o;
+	enum usercgi_err	rc;
+
+	if (a->store != NULL)
+		return USERCGI_OK;
+	o.busy_timeout_ms = a->cfg.busy_timeout_ms;
+	if ((rc = store_open(a->cfg.database, &o, &a->store)) != USERCGI_OK)
+		app_error(r, rc, NULL, NULL, NULL);
+	return rc;
+}
+
+/*
+ * Reads and parses the request body as a JSON object (create-user.md §1
+ * "Body transport").  Returns USERCGI_OK with *out set (caller puts it;
+ * an empty body gives an empty object), or an error already rendered
+ * into r.
+ */
+static enum usercgi_err
+app_body(struct app *a, struct http_req *rq, struct http_resp *r,
+    struct json_object **out)
+{
+	struct buf		 b;
+	size_t			 n;
+	const char		*s;
+	char			 msg[256];
+	enum usercgi_err	 rc;
+	enum json_type		 t;
+
+	*out = NULL;
+	buf_init(&b, a->cfg.max_body_bytes);
+	if (http_content_length(rq->content_length, &n) == -1) {
+		rc = USERCGI_BADREQ;
+		app_error(r, rc, NULL, NULL, "Invalid Content-Length.");
+		goto out;
+	}
+	if (n > a->cfg.max_body_bytes) {
+		rc = USERCGI_TOO_LARGE;
+		app_error(r, rc, NULL, NULL, NULL);
+		goto out;
+	}
+	if (n == 0) {
+		rc = (*out = json_object_new_object()) == NULL ?
+		    USERCGI_NOMEM : USERCGI_OK;
+		if (rc != USERCGI_OK)
+			app_error(r, rc, NULL, NULL, NULL);
+		goto out;
+	}
+	if (!http_media_type_is(rq->content_type, "application/json")) {
+		rc = USERCGI_MEDIA_TYPE;
+		app_error(r, rc, NULL, NULL, NULL);
+		goto out;
+	}
+	if ((rc = http_read_body(rq, n, &b)) != USERCGI_OK) {
+		app_error(r, rc, NULL, NULL, rc == USERCGI_BADREQ ?
+		    "The request body is shorter than its Content-Length." : NULL);
+		goto out;
+	}
+	s = buf_str(&b);
+	if (b.len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
+		s += 3;
+		n = b.len - 3;
+	} else
+		n = b.len;
+	rc = json_parse_strict(s, n, JSON_MAX_DEPTH, out, msg, sizeof(msg));
+	if (rc != USERCGI_OK) {
+		app_error(r, rc, NULL, NULL, rc == USERCGI_BAD_JSON ? msg : NULL);
+		goto out;
+	}
+	t = json_object_get_type(*out);
+	if (t != json_type_object && t != json_type_array) {
+		rc = USERCGI_BAD_JSON;
+		app_error(r, rc, NULL, NULL,
+		    "invalid JSON, only supports object and array");
+		goto out;
+	}
+	if (json_has_proto(*out)) {
+		rc = USERCGI_BAD_JSON;
+		app_error(r, rc, NULL, NULL,
+		    "Object contains forbidden prototype property");
+		goto out;
+	}
+out:
+	if (rc != USERCGI_OK && *out != NULL) {
+		json_object_put(*out);
+		*out = NULL;
+	}
+	buf_free(&b);
+	return rc;
+}
+
+/* Draws a user id: 12 characters of [0-9a-z], uniform, from the CSPRNG. */
+static enum usercgi_err
+app_new_id(char id[STORE_ID_LEN + 1])
+{
+	static const char	 alphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+	unsigned char		 rnd[32];
+	size_t			 i, n = 0;
+
+	while (n < STORE_ID_LEN) {
+		if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
+			log_err("RAND_bytes failed");
+			return USERCGI_INTERNAL;
+		}
+		/* 252 = 7 * 36: reject the top bytes to avoid modulo bias. */
+		for (i = 0; i < sizeof(rnd) && n < STORE_ID_LEN; i++)
+			if (rnd[i] < 252)
+				id[n++] = alphabet[rnd[i] % 36];
+	}
+	id[STORE_ID_LEN] = '\0';
+	return USERCGI_OK;
+}
+
+/* Renders the data member of entity.value_too_long for a column limit. */
+static void
+app_too_long(struct http_resp *r, int limit)
+{
+	char	data[128];
+
+	(void)snprintf(data, sizeof(data), "{\"message\":\"value too long for "
+	    "type character varying(%d)\"}", limit);
+	app_error(r, USERCGI_VALUE_TOO_LONG, data, NULL, NULL);
+}
+
+/*
+ * POST /api/users (create-user.md).  Renders the outcome into r.
+ */
+static void
+app_create(struct app *a, struct http_req *rq, struct http_resp *r)
+{
+	struct json_object	*body = NULL;
+	struct user_input	 in;
+	struct store_user	 u;
+	struct buf		 data, details;
+	struct pw_params	 pp;
+	char			 hash[PW_ENCODED_MAX], why[128], msg[256];
+	int			 limit, tries;
+	enum usercgi_err	 rc;
+
+	memset(&in, 0, sizeof(in));
+	memset(&u, 0, sizeof(u));
+	buf_init(&data, APP_MAX_DATA);
+	buf_init(&details, APP_MAX_DATA);
+	hash[0] = '\0';
+
+	if (app_auth(a, rq, r) != USERCGI_OK)
+		goto out;
+	if (app_body(a, rq, r, &body) != USERCGI_OK)
+		goto out;
+	rc = user_parse_create(body, &in, &data, &details);
+	if (rc == USERCGI_GUARD) {
+		app_error(r, rc, buf_str(&data), buf_str(&details), NULL);
+		goto out;
+	} else if (rc != USERCGI_OK) {
+		app_error(r, rc, NULL, NULL, NULL);
+		goto out;
+	}
+	if ((rc = app_store(a, r)) != USERCGI_OK)
+		goto out;
+	rc = store_find_conflict(a->store, in.username, in.primary_email,
+	    in.primary_phone);
+	if (rc != USERCGI_OK) {
+		app_error(r, rc, NULL, NULL, NULL);
+		goto out;
+	}
+	if (in.password_algorithm != NULL) {
+		why[0] = '\0';
+		rc = pw_check_import(in.password_algorithm, in.password_digest,
+		    why, sizeof(why));
+		if (rc == USERCGI_PW_LEGACY_HASH) {
+			(void)snprintf(msg, sizeof(msg),
+			    "Unsupported legacy hash algorithm: %s.", why);
+			app_error(r, rc, NULL, NULL, msg);
+			goto out;
+		} else if (rc == USERCGI_PW_DIGEST_INVALID && why[0] != '\0') {
+			(void)snprintf(msg, sizeof(msg),
+			    "The password digest is not valid for %s: %s.",
+			    in.password_algorithm, why);
+			app_error(r, rc, NULL, NULL, msg);
+			goto out;
+		} else if (rc != USERCGI_OK) {
+			app_error(r, rc, NULL, NULL, NULL);
+			goto out;
+		}
+	}
+	if ((rc = user_check_lengths(&in, &limit)) != USERCGI_OK) {
+		app_too_long(r, limit);
+		goto out;
+	}
+	if (in.password != NULL) {
+		pp.t_cost = a->cfg.argon2_t;
+		pp.m_cost = a->cfg.argon2_m;
+		pp.parallelism = a->cfg.argon2_p;
+		rc = pw_hash(&pp, in.password, in.password_len, hash,
+		    sizeof(hash));
+		if (rc != USERCGI_OK) {
+			app_error(r, rc, NULL, NULL, NULL);
+			goto out;
+		}
+		u.password_encrypted = hash;
+		u.password_encryption_method = "Argon2i";
+	} else if (in.password_digest != NULL) {
+		u.password_encrypted = in.password_digest;
+		u.password_encryption_method = in.password_algorithm;
+	}
+	u.username = in.username;
+	u.primary_email = in.primary_email;
+	u.primary_phone = in.primary_phone;
+	u.name = in.name;
+	u.avatar = in.avatar;
+	u.profile_json = in.profile_json != NULL ? in.profile_json : "{}";
+	u.custom_data_json = in.custom_data_json != NULL ?
+	    in.custom_data_json : "{}";
+	u.identities_json = "{}";
+	u.application_id = NULL;
+	u.is_suspended = 0;
+	u.last_sign_in_at = -1;
+	u.created_at = u.updated_at = app_now_ms();
+	u.password_updated_at = u.password_encrypted != NULL ?
+	    u.created_at : -1;
+	for (tries = 0; tries < APP_ID_TRIES; tries++) {
+		if ((rc = app_new_id(u.id)) != USERCGI_OK)
+			break;
+		if ((rc = store_user_insert(a->store, &u)) != USERCGI_ID_TAKEN)
+			break;
+		log_warn("user id collision, drawing again");
+	}
+	if (rc != USERCGI_OK) {
+		app_error(r, rc, NULL, NULL, NULL);
+		goto out;
+	}
+	buf_reset(&r->body);
+	if ((rc = user_render(&r->body, &u, 0)) != USERCGI_OK) {
+		app_error(r, rc, NULL, NULL, NULL);
+		goto out;
+	}
+	r->status = 200;
+	log_info("created user %s", u.id);
+out:
+	secure_zero(hash, sizeof(hash));
+	user_input_free(&in);
+	if (body != NULL)
+		json_object_put(body);
+	buf_free(&data);
+	buf_free(&details);
+}
+
+int
+app_handle(struct app *a, struct http_req *rq)
+{
+	struct http_resp	 r;
+	enum app_route		 route;
+	const char		*method = rq->method ? rq->method : "";
+	char			 id[STORE_ID_LEN * 8];
+	int64_t			 t0 = app_now_ms();
+	int			 status;
+
+	a->nreq++;
+	http_resp_init(&r);
+	route = app_route(rq, id, sizeof(id));
+	switch (route) {
+	case ROUTE_USERS:
+		if (strcmp(method, "POST") == 0)
+			app_create(a, rq, &r);
+		else {
+			r.allow = "POST";
+			app_error(&r, USERCGI_METHOD, NULL, NULL, NULL);
+		}
+		break;
+	default:
+		app_error(&r, USERCGI_NOT_FOUND, NULL, NULL, NULL);
+		break;
+	}
+	status = r.status;
+	if (http_send(rq, &r) == -1)
+		log_info("client went away before the response was sent");
+	log_info("request %lu %.16s %.200s%.200s %d %lldms", a->nreq, method,
+	    rq->script_name ? rq->script_name : "",
+	    rq->path_info ? rq->path_info : "", status,
+	    (long long)(app_now_ms() - t0));
+	http_resp_free(&r);
+	return status;
+}
+
+enum usercgi_err
+app_init(struct app *a, char *const *env, char *errbuf, size_t errlen)
+{
+	enum usercgi_err	rc;
+	enum log_level		lvl = LOG_LVL_INFO;
+
+	memset(a, 0, sizeof(*a));
+	if ((rc = cfg_load(&a->cfg, env, errbuf, errlen)) != USERCGI_OK)
+		return rc;
+	if (strcmp(a->cfg.log_level, "err") == 0)
+		lvl = LOG_LVL_ERR;
+	else if (strcmp(a->cfg.log_level, "warn") == 0)
+		lvl = LOG_LVL_WARN;
+	else if (strcmp(a->cfg.log_level, "debug") == 0)
+		lvl = LOG_LVL_DEBUG;
+	log_setup(lvl, NULL);
+	return USERCGI_OK;
+}
+
+enum usercgi_err
+app_warm(struct app *a)
+{
+	struct http_resp	r;
+	enum usercgi_err	rc;
+
+	http_resp_init(&r);
+	rc = app_store(a, &r);
+	http_resp_free(&r);
+	return rc;
+}
+
+void
+app_free(struct app *a)
+{
+	if (a->auth != NULL)
+		auth_free(a->auth);
+	if (a->store != NULL)
+		store_close(a->store);
+	cfg_free(&a->cfg);
+	memset(a, 0, sizeof(*a));
+}

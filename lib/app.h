@@ -1,0 +1,54 @@
+/*
+ * app.h: the application — routes a request to its handler and renders
+ * every response, success or error.  The request flow, in order:
+ *
+ *   main.c (CGI or FastCGI loop) -> app_handle -> app_route
+ *     -> auth_check (bearer token, before any body byte is read)
+ *     -> body intake (size, media type, strict JSON)
+ *     -> user_parse_create (validation, create-user.md §2 checks 3-5)
+ *     -> store_find_conflict (checks 6-8) -> pw_check_import (9)
+ *     -> phone_normalize (10) -> user_check_lengths (11)
+ *     -> pw_hash -> store_user_insert (12) -> user_render
+ */
+#ifndef USERCGI_APP_H
+#define USERCGI_APP_H
+
+#include <stdint.h>
+
+#include "cfg.h"
+#include "http.h"
+
+struct auth;
+struct store;
+
+struct app {
+	struct cfg	 cfg;		/* owned; read once at start */
+	struct auth	*auth;		/* created on first use */
+	struct store	*store;		/* opened on first use */
+	unsigned long	 nreq;		/* requests handled by this process */
+};
+
+/*
+ * Loads the configuration from env into a.  Returns USERCGI_OK, or an
+ * error with a one-line reason in errbuf.  Nothing else is opened yet.
+ */
+enum usercgi_err app_init(struct app *a, char *const *env, char *errbuf,
+	    size_t errlen);
+/*
+ * Opens the database and loads the JWKS now instead of on first use (a
+ * FastCGI worker does this at start).  Returns USERCGI_OK or the store's
+ * error; the reason is logged.
+ */
+enum usercgi_err app_warm(struct app *a);
+void	app_free(struct app *a);
+
+/*
+ * Handles one request completely: reads what it needs of the body, writes
+ * the response, logs one line.  Returns the HTTP status sent.
+ */
+int	app_handle(struct app *a, struct http_req *rq);
+
+/* Current time in milliseconds since the epoch. */
+int64_t	app_now_ms(void);
+
+#endif

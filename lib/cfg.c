@@ -1,0 +1,399 @@
+/*
+ * cfg.c: the configuration file and USERCGI_* environment variables.
+ *
+ * File syntax: one "key = value" per line; blank lines and lines whose
+ * first non-blank character is '#' are ignored; white space around key
+ * and value is trimmed; no quoting, no continuation.  An unknown key is an
+ * error (a typo must not silently fall back to a default).
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cfg.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+
+enum cfg_type { CFG_STR, CFG_SIZE, CFG_BOOL, CFG_I64, CFG_U32, CFG_INT, CFG_ULONG };
+
+struct cfg_key {
+	const char	*name;
+	enum cfg_type	 type;
+	size_t		 off;
+	long long	 min, max;	/* numeric range, inclusive */
+};
+
+#define K(n, t, f, lo, hi)	{ n, t, offsetof(struct cfg, f), lo, hi }
+
+static const struct cfg_key cfg_keys[] = {
+	K("database", CFG_STR, database, 0, 0),
+	K("jwks_file", CFG_STR, jwks_file, 0, 0),
+	K("issuer", CFG_STR, issuer, 0, 0),
+	K("audience", CFG_STR, audience, 0, 0),
+	K("required_scope", CFG_STR, required_scope, 0, 0),
+	K("max_body_bytes", CFG_SIZE, max_body_bytes, 2, 64LL * 1024 * 1024),
+	K("require_exp", CFG_BOOL, require_exp, 0, 1),
+	K("leeway", CFG_I64, leeway, 0, 3600),
+	K("argon2_t", CFG_U32, argon2_t, 1, 64),
+	K("argon2_m", CFG_U32, argon2_m, 8, 4 * 1024 * 1024),
+	K("argon2_p", CFG_U32, argon2_p, 1, 16),
+	K("busy_timeout_ms", CFG_INT, busy_timeout_ms, 0, 600000),
+	K("max_requests", CFG_ULONG, max_requests, 0, LONG_MAX),
+	K("log_level", CFG_STR, log_level, 0, 0),
+};
+
+#define NKEYS	(sizeof(cfg_keys) / sizeof(cfg_keys[0]))
+
+static void
+cfg_err(char *errbuf, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+cfg_err(char *errbuf, size_t errlen, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (errlen == 0)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(errbuf, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static const struct cfg_key *
+cfg_find(const char *name, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strlen(cfg_keys[i].name) == len &&
+		    strncmp(cfg_keys[i].name, name, len) == 0)
+			return &cfg_keys[i];
+	return NULL;
+}
+
+/*
+ * Parses a whole decimal number in [min, max]: no sign, no blanks, no
+ * trailing bytes.  Returns 0 and sets *out, or -1.
+ */
+static int
+cfg_number(const char *v, long long min, long long max, long long *out)
+{
+	char		*end;
+	long long	 n;
+
+	if (!isdigit((unsigned char)v[0]))
+		return -1;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno != 0 || *end != '\0' || n < min || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/*
+ * Stores value v (NUL-terminated) for key k.  Returns USERCGI_OK,
+ * USERCGI_NOMEM, or USERCGI_INTERNAL with the reason in errbuf.
+ */
+static enum usercgi_err
+cfg_set(struct cfg *c, const struct cfg_key *k, const char *v,
+    const char *where, char *errbuf, size_t errlen)
+{
+	char		*p = (char *)c + k->off, **sp, *dup;
+	long long	 n;
+
+	switch (k->type) {
+	case CFG_STR:
+		if (*v == '\0') {
+			cfg_err(errbuf, errlen, "%s: %s: empty value", where,
+			    k->name);
+			return USERCGI_INTERNAL;
+		}
+		if ((dup = xstrdup(v)) == NULL)
+			return USERCGI_NOMEM;
+		sp = (char **)(void *)p;
+		free(*sp);
+		*sp = dup;
+		return USERCGI_OK;
+	case CFG_BOOL:
+		if (strcmp(v, "1") == 0 || strcmp(v, "yes") == 0 ||
+		    strcmp(v, "true") == 0)
+			n = 1;
+		else if (strcmp(v, "0") == 0 || strcmp(v, "no") == 0 ||
+		    strcmp(v, "false") == 0)
+			n = 0;
+		else {
+			cfg_err(errbuf, errlen, "%s: %s: expected yes or no, "
+			    "got \"%.32s\"", where, k->name, v);
+			return USERCGI_INTERNAL;
+		}
+		*(int *)(void *)p = (int)n;
+		return USERCGI_OK;
+	default:
+		break;
+	}
+	if (cfg_number(v, k->min, k->max, &n) == -1) {
+		cfg_err(errbuf, errlen, "%s: %s: expected a whole number from "
+		    "%lld to %lld, got \"%.32s\"", where, k->name, k->min,
+		    k->max, v);
+		return USERCGI_INTERNAL;
+	}
+	switch (k->type) {
+	case CFG_SIZE:
+		*(size_t *)(void *)p = (size_t)n;
+		break;
+	case CFG_I64:
+		*(int64_t *)(void *)p = (int64_t)n;
+		break;
+	case CFG_U32:
+		*(uint32_t *)(void *)p = (uint32_t)n;
+		break;
+	case CFG_INT:
+		*(int *)(void *)p = (int)n;
+		break;
+	default:
+		*(unsigned long *)(void *)p = (unsigned long)n;
+		break;
+	}
+	return USERCGI_OK;
+}
+
+static int
+cfg_blank(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r';
+}
+
+/*
+ * Parses the file contents s[0..len).  Returns USERCGI_OK, USERCGI_NOMEM
+ * or USERCGI_INTERNAL with "path:line: reason" in errbuf.
+ */
+static enum usercgi_err
+cfg_parse(struct cfg *c, const char *path, const char *s, size_t len,
+    char *errbuf, size_t errlen)
+{
+	const struct cfg_key	*k;
+	const char		*line, *eol, *eq, *ks, *ke, *vs, *ve;
+	char			 where[PATH_MAX + 32], val[CFG_MAX_LINE];
+	size_t			 lineno = 0;
+	enum usercgi_err	 rc;
+
+	for (line = s; line < s + len; line = eol + 1) {
+		lineno++;
+		if ((eol = memchr(line, '\n', (size_t)(s + len - line))) == NULL)
+			eol = s + len;
+		(void)snprintf(where, sizeof(where), "%s:%zu", path, lineno);
+		if ((size_t)(eol - line) >= CFG_MAX_LINE) {
+			cfg_err(errbuf, errlen, "%s: line too long", where);
+			return USERCGI_INTERNAL;
+		}
+		if (memchr(line, '\0', (size_t)(eol - line)) != NULL) {
+			cfg_err(errbuf, errlen, "%s: NUL byte", where);
+			return USERCGI_INTERNAL;
+		}
+		for (ks = line; ks < eol && cfg_blank(*ks); ks++)
+			continue;
+		if (ks == eol || *ks == '#')
+			continue;
+		if ((eq = memchr(ks, '=', (size_t)(eol - ks))) == NULL) {
+			cfg_err(errbuf, errlen, "%s: expected key = value",
+			    where);
+			return USERCGI_INTERNAL;
+		}
+		for (ke = eq; ke > ks && cfg_blank(ke[-1]); ke--)
+			continue;
+		for (vs = eq + 1; vs < eol && cfg_blank(*vs); vs++)
+			continue;
+		for (ve = eol; ve > vs && cfg_blank(ve[-1]); ve--)
+			continue;
+		if ((k = cfg_find(ks, (size_t)(ke - ks))) == NULL) {
+			cfg_err(errbuf, errlen, "%s: unknown key \"%.*s\"",
+			    where, (int)(ke - ks > 64 ? 64 : ke - ks), ks);
+			return USERCGI_INTERNAL;
+		}
+		memcpy(val, vs, (size_t)(ve - vs));
+		val[ve - vs] = '\0';
+		if ((rc = cfg_set(c, k, val, where, errbuf, errlen)) != USERCGI_OK)
+			return rc;
+	}
+	return USERCGI_OK;
+}
+
+/*
+ * Reads the file at path (at most CFG_MAX_FILE bytes) and parses it.
+ * missing_ok: a file that does not exist is not an error.
+ */
+static enum usercgi_err
+cfg_read_file(struct cfg *c, const char *path, int missing_ok,
+    char *errbuf, size_t errlen)
+{
+	struct buf		 b;
+	char			 chunk[4096];
+	ssize_t			 n;
+	int			 fd;
+	enum usercgi_err	 rc = USERCGI_INTERNAL;
+
+	buf_init(&b, CFG_MAX_FILE);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT && missing_ok)
+			rc = USERCGI_OK;
+		else
+			cfg_err(errbuf, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	for (;;) {
+		if ((n = read(fd, chunk, sizeof(chunk))) == -1) {
+			if (errno == EINTR)
+				continue;
+			cfg_err(errbuf, errlen, "%s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if ((rc = buf_add(&b, chunk, (size_t)n)) != USERCGI_OK) {
+			if (rc == USERCGI_TOO_LARGE) {
+				cfg_err(errbuf, errlen, "%s: larger than %d "
+				    "bytes", path, CFG_MAX_FILE);
+				rc = USERCGI_INTERNAL;
+			}
+			goto out;
+		}
+	}
+	rc = cfg_parse(c, path, buf_str(&b), b.len, errbuf, errlen);
+	if (rc == USERCGI_OK && (c->source = xstrdup(path)) == NULL)
+		rc = USERCGI_NOMEM;
+out:
+	if (fd != -1)
+		close(fd);
+	buf_free(&b);
+	return rc;
+}
+
+/*
+ * Applies USERCGI_<KEY> variables from env.  USERCGI_CONFIG is the file
+ * name, not a key.  Any other USERCGI_ variable that names no key is an
+ * error, like an unknown key in the file.
+ */
+static enum usercgi_err
+cfg_read_env(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
+{
+	const struct cfg_key	*k;
+	const char		*e, *eq;
+	char			 name[64];
+	size_t			 i, n;
+	enum usercgi_err	 rc;
+
+	for (; env != NULL && *env != NULL; env++) {
+		e = *env;
+		if (strncmp(e, "USERCGI_", 8) != 0 ||
+		    (eq = strchr(e, '=')) == NULL ||
+		    strncmp(e, "USERCGI_CONFIG=", 15) == 0)
+			continue;
+		n = (size_t)(eq - e) - 8;
+		if (n == 0 || n >= sizeof(name)) {
+			cfg_err(errbuf, errlen, "environment: unknown variable "
+			    "%.*s", (int)(n > 64 ? 72 : n + 8), e);
+			return USERCGI_INTERNAL;
+		}
+		for (i = 0; i < n; i++)
+			name[i] = (char)tolower((unsigned char)e[8 + i]);
+		name[n] = '\0';
+		if ((k = cfg_find(name, n)) == NULL) {
+			cfg_err(errbuf, errlen, "environment: unknown variable "
+			    "%.*s", (int)(n + 8), e);
+			return USERCGI_INTERNAL;
+		}
+		if ((rc = cfg_set(c, k, eq + 1, "environment", errbuf,
+		    errlen)) != USERCGI_OK)
+			return rc;
+	}
+	return USERCGI_OK;
+}
+
+static const char *
+cfg_env(char *const *env, const char *name)
+{
+	size_t	n = strlen(name);
+
+	for (; env != NULL && *env != NULL; env++)
+		if (strncmp(*env, name, n) == 0 && (*env)[n] == '=')
+			return *env + n + 1;
+	return NULL;
+}
+
+enum usercgi_err
+cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
+{
+	const char		*path;
+	enum usercgi_err	 rc;
+
+	memset(c, 0, sizeof(*c));
+	c->max_body_bytes = 1048576;
+	c->require_exp = 1;
+	c->argon2_t = 8;
+	c->argon2_m = 8192;
+	c->argon2_p = 1;
+	c->busy_timeout_ms = 5000;
+	if ((c->required_scope = xstrdup("all")) == NULL ||
+	    (c->log_level = xstrdup("info")) == NULL) {
+		rc = USERCGI_NOMEM;
+		goto out;
+	}
+	if ((path = cfg_env(env, "USERCGI_CONFIG")) != NULL && *path != '\0')
+		rc = cfg_read_file(c, path, 0, errbuf, errlen);
+	else
+		rc = cfg_read_file(c, SYSCONFDIR "/usercgi.conf", 1, errbuf,
+		    errlen);
+	if (rc != USERCGI_OK)
+		goto out;
+	if ((rc = cfg_read_env(c, env, errbuf, errlen)) != USERCGI_OK)
+		goto out;
+	rc = USERCGI_INTERNAL;
+	if (c->database == NULL)
+		cfg_err(errbuf, errlen, "database is not set");
+	else if (c->jwks_file == NULL)
+		cfg_err(errbuf, errlen, "jwks_file is not set");
+	else if (c->issuer == NULL)
+		cfg_err(errbuf, errlen, "issuer is not set");
+	else if (c->audience == NULL)
+		cfg_err(errbuf, errlen, "audience is not set");
+	else if (strcmp(c->log_level, "err") != 0 &&
+	    strcmp(c->log_level, "warn") != 0 &&
+	    strcmp(c->log_level, "info") != 0 &&
+	    strcmp(c->log_level, "debug") != 0)
+		cfg_err(errbuf, errlen, "log_level: expected err, warn, info "
+		    "or debug");
+	else
+		rc = USERCGI_OK;
+out:
+	if (rc != USERCGI_OK)
+		cfg_free(c);
+	return rc;
+}
+
+void
+cfg_free(struct cfg *c)
+{
+	free(c->database);
+	free(c->jwks_file);
+	free(c->issuer);
+	free(c->audience);
+	free(c->required_scope);
+	free(c->log_level);
+	free(c->source);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,158 @@
+/*
+ * http.c: request body intake and response output (http.h).
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http.h"
+
+void
+http_resp_init(struct http_resp *r)
+{
+	r->status = 500;
+	r->allow = NULL;
+	r->retry_after = 0;
+	buf_init(&r->body, HTTP_MAX_RESPONSE);
+}
+
+void
+http_resp_free(struct http_resp *r)
+{
+	buf_free(&r->body);
+}
+
+int
+http_content_length(const char *v, size_t *n)
+{
+	size_t	i, len, d;
+
+	*n = 0;
+	if (v == NULL || *v == '\0')
+		return 0;
+	len = strlen(v);
+	if (len > 18)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
+		d = (size_t)(v[i] - '0');
+		*n = *n * 10 + d;
+	}
+	return 0;
+}
+
+enum usercgi_err
+http_read_body(struct http_req *rq, size_t n, struct buf *b)
+{
+	char			 chunk[16384];
+	size_t			 want;
+	ssize_t			 got;
+	enum usercgi_err	 rc;
+
+	if (n > b->max)
+		return USERCGI_TOO_LARGE;
+	while (b->len < n) {
+		want = n - b->len;
+		if (want > sizeof(chunk))
+			want = sizeof(chunk);
+		got = rq->read(rq->ctx, chunk, want);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return USERCGI_BADREQ;
+		if ((rc = buf_add(b, chunk, (size_t)got)) != USERCGI_OK)
+			return rc;
+	}
+	return USERCGI_OK;
+}
+
+int
+http_media_type_is(const char *ct, const char *type)
+{
+	size_t	n, tl = strlen(type);
+
+	if (ct == NULL)
+		return 0;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	for (n = 0; ct[n] != '\0' && ct[n] != ';' && ct[n] != ' ' &&
+	    ct[n] != '\t'; n++)
+		continue;
+	return n == tl && strncasecmp(ct, type, n) == 0;
+}
+
+const char *
+http_reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 204: return "No Content";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Entity";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default: return "";
+	}
+}
+
+int
+http_send(struct http_req *rq, const struct http_resp *r)
+{
+	char	head[512];
+	int	n, m;
+
+	n = snprintf(head, sizeof(head), "Status: %d %s\r\n", r->status,
+	    http_reason(r->status));
+	if (n < 0 || (size_t)n >= sizeof(head))
+		return -1;
+	if (r->status != 204) {
+		m = snprintf(head + n, sizeof(head) - (size_t)n,
+		    "Content-Type: application/json; charset=utf-8\r\n"
+		    "Content-Length: %zu\r\n", r->body.len);
+		if (m < 0 || (size_t)m >= sizeof(head) - (size_t)n)
+			return -1;
+		n += m;
+	}
+	m = snprintf(head + n, sizeof(head) - (size_t)n,
+	    "Cache-Control: no-store\r\n"
+	    "X-Content-Type-Options: nosniff\r\n");
+	if (m < 0 || (size_t)m >= sizeof(head) - (size_t)n)
+		return -1;
+	n += m;
+	if (r->allow != NULL) {
+		m = snprintf(head + n, sizeof(head) - (size_t)n,
+		    "Allow: %s\r\n", r->allow);
+		if (m < 0 || (size_t)m >= sizeof(head) - (size_t)n)
+			return -1;
+		n += m;
+	}
+	if (r->retry_after > 0) {
+		m = snprintf(head + n, sizeof(head) - (size_t)n,
+		    "Retry-After: %d\r\n", r->retry_after);
+		if (m < 0 || (size_t)m >= sizeof(head) - (size_t)n)
+			return -1;
+		n += m;
+	}
+	if ((size_t)n + 2 >= sizeof(head))
+		return -1;
+	head[n++] = '\r';
+	head[n++] = '\n';
+	if (rq->write(rq->ctx, head, (size_t)n) == -1)
+		return -1;
+	if (r->status != 204 && r->body.len > 0 &&
+	    rq->write(rq->ctx, r->body.ptr, r->body.len) == -1)
+		return -1;
+	return 0;
+}
