@@ -49,11 +49,14 @@ cgi() {
 	envs+=(CONTENT_LENGTH="$(printf '%s' "$body" | wc -c)")
 	[ -n "$ctype" ] && envs+=(CONTENT_TYPE="$ctype")
 	[ "$auth" != "-" ] && envs+=(HTTP_AUTHORIZATION="$auth")
-	out=$(printf '%s' "$body" | env -i "${envs[@]}" ${CGI_EXTRA_ENV:-} "$UCGI" 2>"$T/stderr"; printf x)
-	out=${out%x}
+	out=$(printf '%s' "$body" | env -i "${envs[@]}" ${CGI_EXTRA_ENV:-} ${UCGI_WRAPPER:-} "$UCGI" 2>"$T/stderr"; printf 'x%d' $?)
+	EXIT=${out##*x}
+	out=${out%x*}
 	HEADERS=${out%%$'\r\n\r\n'*}
 	BODY=${out#*$'\r\n\r\n'}
 	STATUS=$(printf '%s\n' "$HEADERS" | sed -n 's/^Status: \([0-9]*\).*/\1/p' | head -n 1)
+	# Under valgrind (UCGI_WRAPPER) a memory error or leak exits 99.
+	[ "$EXIT" = 0 ] || STATUS="exit-$EXIT"
 }
 
 # expect NAME STATUS BODY: compares the last cgi() result exactly.

@@ -1,0 +1,74 @@
+#!/bin/bash
+# fastcgi.sh: the responder as a FastCGI application behind a real
+# lighttpd on 127.0.0.1, with the quickstart's shipped configuration.
+. "$(dirname "$0")/lib.sh"
+setup
+if ! command -v lighttpd >/dev/null; then
+	echo "1..0 # SKIP lighttpd is not installed"; exit 0
+fi
+[ -n "${UCGI_WRAPPER:-}" ] && { echo "1..0 # SKIP not under valgrind"; exit 0; }
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat >"$T/usercgi.conf" <<CONF
+database = $T/users.db
+jwks_file = $T/jwks.json
+issuer = $ISSUER
+audience = $AUDIENCE
+max_body_bytes = 4096
+CONF
+mkdir -p "$T/htdocs"
+sed -e "s|@CGIBIN@|$top_builddir/cgi-bin|g" -e "s|@PORT@|$port|g" \
+    -e "s|@DATADIR@|$T|g" -e "s|@CONFIG@|$T/usercgi.conf|g" \
+    -e "s|/dev/stderr|$T/lighttpd.log|" \
+    "$top_srcdir/etc/lighttpd-quickstart.conf" >"$T/lighttpd.conf"
+lighttpd -D -f "$T/lighttpd.conf" 2>>"$T/lighttpd.log" &
+lpid=$!
+trap 'kill $lpid 2>/dev/null; wait $lpid 2>/dev/null; rm -rf "$T"' EXIT
+for i in $(seq 1 50); do
+	curl -s -o /dev/null "http://127.0.0.1:$port/" && break
+	sleep 0.1
+done
+
+url=http://127.0.0.1:$port/api/users
+# req [CURL-ARGS...]: sets STATUS and BODY.
+req() {
+	local out
+	out=$(curl -s -w '\n%{http_code}' "$@")
+	STATUS=${out##*$'\n'}
+	BODY=${out%$'\n'*}
+}
+req -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d '{"username":"fcgi_user","primaryEmail":"F@Example.com"}' "$url"
+expect_status "create through lighttpd" 200
+case $BODY in '{"id":"'????????????'","username":"fcgi_user","primaryEmail":"F@Example.com",'*)
+	ok "user object" ;; *) not_ok "user object: $BODY" ;; esac
+req -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d '{"username":"fcgi_user"}' "$url"
+expect "duplicate through lighttpd" 422 '{"code":"user.username_already_in_use","message":"This username is already in use."}'
+req -H 'Content-Type: application/json' -d '{}' "$url"
+expect "no token" 401 '{"code":"auth.authorization_header_missing","message":"Authorization header is missing."}'
+big=$(head -c 5000 /dev/zero | tr '\0' 'a')
+req -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"$big\"}" "$url"
+expect "body over max_body_bytes" 413 '{"message":"Request body is too large."}'
+req "http://127.0.0.1:$port/api/nothing"
+expect "unknown path" 404 '{"message":"Not Found"}'
+# Many requests over the same workers: the per-process state holds.
+n=0
+for i in $(seq 1 30); do
+	req -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+	    -d "{\"username\":\"many_$i\"}" "$url"
+	[ "$STATUS" = 200 ] && n=$((n + 1))
+done
+[ "$n" = 30 ] && ok "30 sequential creates" || not_ok "30 sequential creates: $n"
+rows=$(sqlite3 "$T/users.db" 'select count(*) from users')
+[ "$rows" = 31 ] && ok "31 rows on disk" || not_ok "rows: $rows"
+# Workers end on SIGTERM (lighttpd stops them on shutdown).
+kill "$lpid"; wait "$lpid" 2>/dev/null
+sleep 0.3
+if pgrep -f "$top_builddir/cgi-bin/usercgi.fcgi" >/dev/null; then
+	not_ok "workers exit with the server"
+else
+	ok "workers exit with the server"
+fi
+tap_done

@@ -1,0 +1,47 @@
+#!/bin/bash
+# routes.sh: routing, methods and configuration errors of the responder.
+. "$(dirname "$0")/lib.sh"
+setup
+
+cgi GET /api/nothing ""
+expect "unknown path is 404 JSON" 404 '{"message":"Not Found"}'
+cgi GET /api/users ""
+expect "GET /api/users is 405" 405 '{"message":"Method Not Allowed"}'
+case $HEADERS in *$'Allow: POST\r'*) ok "405 names the allowed method" ;;
+	*) not_ok "405 names the allowed method"; echo "# $HEADERS" ;; esac
+cgi DELETE /api/users ""
+expect_status "DELETE /api/users is 405" 405
+cgi POST /api/usersx "{}"
+expect "/api/usersx is 404" 404 '{"message":"Not Found"}'
+cgi POST /api/users/ "{}"
+expect_status "trailing slash is the collection" 200
+case $HEADERS in *$'Content-Type: application/json; charset=utf-8\r'*)
+	ok "JSON content type" ;; *) not_ok "JSON content type" ;; esac
+case $HEADERS in *$'Cache-Control: no-store\r'*) ok "no-store" ;;
+	*) not_ok "no-store" ;; esac
+
+# Mounted at /api (SCRIPT_NAME=/api, PATH_INFO=/users), as behind lighttpd.
+out=$(printf '{}' | env -i REQUEST_METHOD=POST SCRIPT_NAME=/api PATH_INFO=/users \
+    CONTENT_TYPE=application/json CONTENT_LENGTH=2 HTTP_AUTHORIZATION="Bearer $TOKEN" \
+    USERCGI_CONFIG="$T/usercgi.conf" USERCGI_DATABASE="$T/users.db" \
+    USERCGI_JWKS_FILE="$T/jwks.json" USERCGI_ISSUER="$ISSUER" \
+    USERCGI_AUDIENCE="$AUDIENCE" "$UCGI" 2>/dev/null)
+case $out in "Status: 200 OK"*) ok "mounted at /api" ;; *) not_ok "mounted at /api"; echo "# $out" ;; esac
+
+# Configuration errors: a clear log line and a JSON 500, never a crash.
+CGI_EXTRA_ENV="USERCGI_DATABSE=/x" cgi POST /api/users "{}"
+expect "config typo is a 500 JSON" 500 '{"message":"Internal server error."}'
+if grep -q 'unknown variable USERCGI_DATABSE' "$T/stderr"; then ok "and logged"; else not_ok "and logged"; fi
+CGI_EXTRA_ENV="USERCGI_CONFIG=$T/missing.conf" cgi POST /api/users "{}"
+expect "missing config file is a 500 JSON" 500 '{"message":"Internal server error."}'
+
+# The database directory is not writable: 503 with Retry-After, not a crash.
+CGI_EXTRA_ENV="USERCGI_DATABASE=/proc/usercgi/users.db" cgi POST /api/users '{"username":"x"}'
+expect_status "unwritable database is 503" 503
+case $HEADERS in *$'Retry-After: '*) ok "with Retry-After" ;; *) not_ok "with Retry-After" ;; esac
+
+# Nothing secret in the log.
+cgi POST /api/users '{"username":"logcheck","password":"s3cret-pw"}'
+expect_status "create with password" 200
+if grep -q -e 's3cret-pw' -e "$TOKEN" "$T/stderr"; then not_ok "no password or token in the log"; else ok "no password or token in the log"; fi
+tap_done

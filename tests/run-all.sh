@@ -1,0 +1,79 @@
+#!/bin/bash
+# run-all.sh: installs what is needed, builds, and runs the whole test
+# suite, as CI does (bash .ci/run).  Three passes over the same tests:
+#   1. a -Werror build: make check (unit tests, CGI tests, servers);
+#   2. an ASan+UBSan build: make check again;
+#   3. valgrind memcheck over the shell-driven CGI tests of build 1.
+# Ends with the line "N passed, N failed" counting every TAP test point.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+jobs=$(nproc 2>/dev/null || echo 2)
+
+bash tools/install-deps.sh --test || { echo "dependency install failed"; exit 1; }
+autoreconf -fi >/dev/null 2>&1 || { echo "autoreconf failed"; exit 1; }
+
+status=0
+# build DIR CONFIGURE-ARGS...: configure and build out of tree.
+build() {
+	local dir=$1; shift
+	rm -rf "$dir" && mkdir -p "$dir" && cd "$dir" &&
+	"$top/configure" -q "$@" >/dev/null && make -s -j"$jobs" >/dev/null
+	local rc=$?
+	cd "$top"
+	return $rc
+}
+# check DIR [MAKE-VARS...]: runs the suite, shows failures.
+check() {
+	local dir=$1; shift
+	(cd "$dir" && make -s -j"$jobs" check "$@" >/dev/null 2>&1) || {
+		status=1
+		echo "=== failures in $dir"
+		grep -l ':test-result: \(FAIL\|ERROR\)' $(find "$dir" -name '*.trs') 2>/dev/null |
+		while read -r trs; do
+			log=${trs%.trs}.log
+			echo "--- $log"
+			grep -v '^ok ' "$log" | head -n 60
+		done
+	}
+}
+
+echo "== build (-Werror)"
+build _build --enable-werror || { echo "build failed"; exit 1; }
+check _build
+
+echo "== build (ASan + UBSan)"
+if build _build-asan --enable-werror --enable-sanitizers; then
+	check _build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+else
+	echo "sanitizer build failed"; status=1
+fi
+
+echo "== valgrind (CGI tests)"
+vg="/usr/bin/valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --track-fds=no"
+mkdir -p _build/valgrind
+for t in tests/cgi/*.sh; do
+	case $t in tests/cgi/lib.sh) continue ;; esac
+	name=$(basename "$t" .sh)
+	log=_build/valgrind/$name.log
+	UCGI_WRAPPER="$vg" CGI_EXTRA_ENV="USERCGI_ARGON2_T=1 USERCGI_ARGON2_M=64" \
+	    top_srcdir="$top" top_builddir="$top/_build" NODE=node \
+	    bash "$t" >"$log" 2>&1
+	# Turn the log into a .trs so it is counted with the rest.
+	awk '/^ok /{print ":test-result: PASS"} /^not ok /{print ":test-result: FAIL"}' \
+	    "$log" >"_build/valgrind/$name.trs"
+	if grep -q '^not ok ' "$log"; then
+		status=1; echo "--- valgrind: $log"; grep -A3 '^not ok ' "$log" | head -n 40
+	fi
+done
+
+pass=0; fail=0
+for trs in $(find _build _build-asan -name '*.trs' 2>/dev/null); do
+	p=$(grep -c ':test-result: \(PASS\|XFAIL\)' "$trs")
+	f=$(grep -c ':test-result: \(FAIL\|XPASS\|ERROR\)' "$trs")
+	pass=$((pass + p)); fail=$((fail + f))
+done
+[ "$fail" -gt 0 ] && status=1
+echo "$pass passed, $fail failed"
+exit $status

@@ -1,0 +1,131 @@
+/*
+ * test_cfg.c: the configuration file and environment (lib/cfg.c).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "tap.h"
+
+static char	dir[] = "/tmp/usercgi-cfg.XXXXXX";
+static char	path[64];
+static char	envvar[96];
+
+/* Writes s to the config file and loads it with the extra env vars. */
+static enum usercgi_err
+load(struct cfg *c, const char *s, const char *e1, const char *e2,
+    char *err, size_t errlen)
+{
+	FILE	*f = fopen(path, "w");
+	char	*env[4];
+	int	 n = 0;
+
+	if (f == NULL)
+		return USERCGI_INTERNAL;
+	fputs(s, f);
+	fclose(f);
+	env[n++] = envvar;
+	if (e1 != NULL)
+		env[n++] = (char *)e1;
+	if (e2 != NULL)
+		env[n++] = (char *)e2;
+	env[n] = NULL;
+	err[0] = '\0';
+	return cfg_load(c, env, err, errlen);
+}
+
+int
+main(void)
+{
+	struct cfg	 c;
+	char		 err[512], big[CFG_MAX_LINE + 64];
+	const char	*base = "database = /var/lib/u/users.db\n"
+	    "jwks_file=/etc/u/jwks.json\n  # comment\n\n"
+	    "issuer = https://a.example/oidc  \n"
+	    "audience = https://default.logto.app/api\r\n";
+
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	snprintf(path, sizeof(path), "%s/u.conf", dir);
+	snprintf(envvar, sizeof(envvar), "USERCGI_CONFIG=%s", path);
+
+	tap_int(load(&c, base, NULL, NULL, err, sizeof(err)), USERCGI_OK,
+	    "minimal file loads");
+	tap_str(c.database, "/var/lib/u/users.db", "database");
+	tap_str(c.jwks_file, "/etc/u/jwks.json", "jwks_file without spaces");
+	tap_str(c.issuer, "https://a.example/oidc", "trailing blanks trimmed");
+	tap_str(c.audience, "https://default.logto.app/api", "CRLF line");
+	tap_str(c.required_scope, "all", "required_scope defaults to all");
+	tap_int((long long)c.max_body_bytes, 1048576, "max_body_bytes default");
+	tap_int(c.require_exp, 1, "require_exp default yes");
+	tap_int(c.argon2_t, 8, "argon2_t default");
+	tap_int(c.argon2_m, 8192, "argon2_m default");
+	tap_int(c.argon2_p, 1, "argon2_p default");
+	tap_str(c.source, path, "source names the file");
+	cfg_free(&c);
+
+	tap_int(load(&c, base, "USERCGI_MAX_BODY_BYTES=2048",
+	    "USERCGI_REQUIRED_SCOPE=user:admin", err, sizeof(err)), USERCGI_OK,
+	    "environment overrides");
+	tap_int((long long)c.max_body_bytes, 2048, "USERCGI_MAX_BODY_BYTES");
+	tap_str(c.required_scope, "user:admin", "USERCGI_REQUIRED_SCOPE");
+	cfg_free(&c);
+
+	tap_int(load(&c, base, "USERCGI_DATABSE=/x", NULL, err, sizeof(err)),
+	    USERCGI_INTERNAL, "unknown environment variable refused");
+	tap_ok(strstr(err, "USERCGI_DATABSE") != NULL, "and named");
+
+	tap_int(load(&c, "databse = /x\n", NULL, NULL, err, sizeof(err)),
+	    USERCGI_INTERNAL, "typo in a key refused");
+	tap_ok(strstr(err, ":1: unknown key \"databse\"") != NULL,
+	    "with file and line");
+	tap_int(load(&c, "database /x\n", NULL, NULL, err, sizeof(err)),
+	    USERCGI_INTERNAL, "line without = refused");
+	tap_int(load(&c, "database =\n", NULL, NULL, err, sizeof(err)),
+	    USERCGI_INTERNAL, "empty value refused");
+	tap_int(load(&c, "issuer = a\naudience = b\njwks_file = c\n", NULL,
+	    NULL, err, sizeof(err)), USERCGI_INTERNAL, "missing database");
+	tap_str(err, "database is not set", "names the missing key");
+
+	tap_int(load(&c, base, "USERCGI_MAX_BODY_BYTES=12x", NULL, err,
+	    sizeof(err)), USERCGI_INTERNAL, "trailing garbage in a number");
+	tap_int(load(&c, base, "USERCGI_MAX_BODY_BYTES=-1", NULL, err,
+	    sizeof(err)), USERCGI_INTERNAL, "negative number");
+	tap_int(load(&c, base, "USERCGI_MAX_BODY_BYTES= 5", NULL, err,
+	    sizeof(err)), USERCGI_INTERNAL, "leading blank in a number");
+	tap_int(load(&c, base, "USERCGI_MAX_BODY_BYTES=99999999999999999999",
+	    NULL, err, sizeof(err)), USERCGI_INTERNAL, "overflowing number");
+	tap_int(load(&c, base, "USERCGI_ARGON2_T=0", NULL, err, sizeof(err)),
+	    USERCGI_INTERNAL, "number below its range");
+	tap_int(load(&c, base, "USERCGI_REQUIRE_EXP=maybe", NULL, err,
+	    sizeof(err)), USERCGI_INTERNAL, "bad boolean");
+	tap_int(load(&c, base, "USERCGI_REQUIRE_EXP=no", NULL, err,
+	    sizeof(err)), USERCGI_OK, "boolean no");
+	tap_int(c.require_exp, 0, "require_exp off");
+	cfg_free(&c);
+	tap_int(load(&c, base, "USERCGI_LOG_LEVEL=loud", NULL, err,
+	    sizeof(err)), USERCGI_INTERNAL, "bad log level");
+
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	tap_int(load(&c, big, NULL, NULL, err, sizeof(err)), USERCGI_INTERNAL,
+	    "over-long line refused");
+	tap_ok(strstr(err, "line too long") != NULL, "and said so");
+
+	unlink(path);
+	tap_int(load(&c, "", NULL, NULL, err, sizeof(err)), USERCGI_INTERNAL,
+	    "empty file: required keys missing");
+	unlink(path);
+	{
+		char	*env[] = { envvar, NULL };
+
+		tap_int(cfg_load(&c, env, err, sizeof(err)), USERCGI_INTERNAL,
+		    "missing named file is an error");
+	}
+	rmdir(dir);
+	return tap_done();
+}

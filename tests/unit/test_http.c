@@ -1,0 +1,157 @@
+/*
+ * test_http.c: request intake and response output (lib/http.c), and the
+ * routing of app.c (included, so its static functions can be tested).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../../lib/app.c"
+#include "tap.h"
+
+struct fake {
+	const char	*in;
+	size_t		 inlen, pos;
+	struct buf	 out;
+};
+
+static ssize_t
+fake_read(void *ctx, char *p, size_t len)
+{
+	struct fake	*f = ctx;
+	size_t		 n = f->inlen - f->pos;
+
+	if (n > len)
+		n = len;
+	if (n > 3)
+		n = 3;		/* short reads on purpose */
+	memcpy(p, f->in + f->pos, n);
+	f->pos += n;
+	return (ssize_t)n;
+}
+
+static int
+fake_write(void *ctx, const char *p, size_t len)
+{
+	struct fake	*f = ctx;
+
+	return buf_add(&f->out, p, len) == USERCGI_OK ? 0 : -1;
+}
+
+static enum app_route
+route(const char *sn, const char *pi, char *id, size_t idlen)
+{
+	struct http_req	rq;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.script_name = sn;
+	rq.path_info = pi;
+	id[0] = '\0';
+	return app_route(&rq, id, idlen);
+}
+
+int
+main(void)
+{
+	struct http_req		 rq;
+	struct http_resp	 r;
+	struct fake		 f;
+	struct buf		 b;
+	size_t			 n;
+	char			 id[64], big[5000];
+
+	tap_int(http_content_length(NULL, &n), 0, "absent CONTENT_LENGTH");
+	tap_int((long long)n, 0, "means 0");
+	tap_int(http_content_length("", &n), 0, "empty CONTENT_LENGTH");
+	tap_int(http_content_length("127", &n), 0, "127");
+	tap_int((long long)n, 127, "parsed 127");
+	tap_int(http_content_length("128", &n), 0, "128");
+	tap_int((long long)n, 128, "parsed 128");
+	tap_int(http_content_length("-1", &n), -1, "negative refused");
+	tap_int(http_content_length("+1", &n), -1, "sign refused");
+	tap_int(http_content_length(" 1", &n), -1, "blank refused");
+	tap_int(http_content_length("1 ", &n), -1, "trailing blank refused");
+	tap_int(http_content_length("0x10", &n), -1, "hex refused");
+	tap_int(http_content_length("999999999999999999", &n), 0, "18 digits");
+	tap_int(http_content_length("9999999999999999999", &n), -1,
+	    "19 digits refused (no overflow)");
+
+	tap_ok(http_media_type_is("application/json", "application/json"),
+	    "media type");
+	tap_ok(http_media_type_is("Application/JSON; charset=utf-8",
+	    "application/json"), "case and parameters");
+	tap_ok(!http_media_type_is("application/jsonx", "application/json"),
+	    "prefix is not a match");
+	tap_ok(!http_media_type_is("text/plain", "application/json"), "text");
+	tap_ok(!http_media_type_is(NULL, "application/json"), "absent");
+
+	memset(&rq, 0, sizeof(rq));
+	memset(&f, 0, sizeof(f));
+	f.in = "{\"a\":1}";
+	f.inlen = 7;
+	buf_init(&f.out, 4096);
+	rq.read = fake_read;
+	rq.write = fake_write;
+	rq.ctx = &f;
+	buf_init(&b, 7);
+	tap_int(http_read_body(&rq, 7, &b), USERCGI_OK, "body read in pieces");
+	tap_str(buf_str(&b), "{\"a\":1}", "body bytes");
+	buf_free(&b);
+	f.pos = 0;
+	buf_init(&b, 6);
+	tap_int(http_read_body(&rq, 7, &b), USERCGI_TOO_LARGE,
+	    "body over the buffer max");
+	buf_free(&b);
+	f.pos = 0;
+	buf_init(&b, 100);
+	tap_int(http_read_body(&rq, 8, &b), USERCGI_BADREQ,
+	    "short body is a bad request");
+	buf_free(&b);
+
+	http_resp_init(&r);
+	r.status = 405;
+	r.allow = "POST";
+	(void)buf_addstr(&r.body, "{\"message\":\"x\"}");
+	tap_int(http_send(&rq, &r), 0, "send");
+	tap_str(buf_str(&f.out), "Status: 405 Method Not Allowed\r\n"
+	    "Content-Type: application/json; charset=utf-8\r\n"
+	    "Content-Length: 15\r\nCache-Control: no-store\r\n"
+	    "X-Content-Type-Options: nosniff\r\nAllow: POST\r\n\r\n"
+	    "{\"message\":\"x\"}", "response bytes");
+	http_resp_free(&r);
+	buf_free(&f.out);
+
+	tap_int(route("/cgi-bin/usercgi.fcgi", "/api/users", id, sizeof(id)),
+	    ROUTE_USERS, "CGI: SCRIPT_NAME + PATH_INFO");
+	tap_int(route("/api", "/users", id, sizeof(id)), ROUTE_USERS,
+	    "mounted at /api");
+	tap_int(route("/api/users", NULL, id, sizeof(id)), ROUTE_USERS,
+	    "all in SCRIPT_NAME");
+	tap_int(route(NULL, "/api/users", id, sizeof(id)), ROUTE_USERS,
+	    "all in PATH_INFO");
+	tap_int(route("", "/api/users/", id, sizeof(id)), ROUTE_USERS,
+	    "trailing slash");
+	tap_int(route("/api", "/usersx", id, sizeof(id)), ROUTE_NONE,
+	    "/api/usersx is not the route");
+	tap_int(route("/x/api", "/users", id, sizeof(id)), ROUTE_USERS,
+	    "under a prefix");
+	tap_int(route("/api", "/users/abc123", id, sizeof(id)), ROUTE_USER,
+	    "one user");
+	tap_str(id, "abc123", "user id");
+	tap_int(route("/api", "/users/abc123/password/verify", id, sizeof(id)),
+	    ROUTE_USER_VERIFY, "verify route");
+	tap_str(id, "abc123", "verify id");
+	tap_int(route("/api", "/users/abc/password", id, sizeof(id)),
+	    ROUTE_NONE, "unknown sub-route");
+	tap_int(route("/api", "/users//password/verify", id, sizeof(id)),
+	    ROUTE_NONE, "empty id");
+	tap_int(route("/api", "/users/0123456789", id, 8), ROUTE_NONE,
+	    "id longer than the buffer");
+	tap_int(route("/", "/", id, sizeof(id)), ROUTE_NONE, "root");
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	tap_int(route(big, "/api/users", id, sizeof(id)), ROUTE_NONE,
+	    "over-long path");
+	return tap_done();
+}
