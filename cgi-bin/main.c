@@ -112,7 +112,10 @@ serve_fastcgi(struct app *a)
 		log_err("FCGX_InitRequest failed");
 		return 1;
 	}
-	(void)app_warm(a);
+	if (app_warm(a) == USERCGI_UNAVAILABLE) {
+		log_err("not starting: fix the database placement above");
+		return 1;
+	}
 	while (!stop_requested && FCGX_Accept_r(&fr) >= 0) {
 		memset(&rq, 0, sizeof(rq));
 		req_from_env(&rq, fr.envp);

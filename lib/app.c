@@ -4,10 +4,13 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/rand.h>
 
@@ -26,6 +29,7 @@
 
 enum app_route {
 	ROUTE_NONE,
+	ROUTE_EXPOSED,		/* the database is under DOCUMENT_ROOT */
 	ROUTE_USERS,		/* /api/users */
 	ROUTE_USER,		/* /api/users/{id} */
 	ROUTE_USER_VERIFY,	/* /api/users/{id}/password/verify */
@@ -139,25 +143,36 @@ app_route(const struct http_req *rq, char *id, size_t idlen)
 	return ROUTE_NONE;
 }
 
+/* Creates the token verifier (and loads the JWKS) unless done already. */
+static enum usercgi_err
+app_auth_new(struct app *a)
+{
+	struct jwt_policy	 pol;
+
+	if (a->auth != NULL)
+		return USERCGI_OK;
+	pol.issuer = a->cfg.issuer;
+	pol.audience = a->cfg.audience;
+	pol.scope = a->cfg.required_scope;
+	pol.require_exp = a->cfg.require_exp;
+	pol.leeway = a->cfg.leeway;
+	return auth_new(a->cfg.jwks_file, &pol, &a->auth);
+}
+
+/*
+ * Checks the request's bearer token.  Returns USERCGI_OK, or the error
+ * already rendered into r (with jose's reason as data for a 401).
+ */
 static enum usercgi_err
 app_auth(struct app *a, struct http_req *rq, struct http_resp *r)
 {
-	struct jwt_policy	 pol;
 	enum jwt_fail		 fail = JWT_FAIL_NONE;
 	enum usercgi_err	 rc;
 	char			 data[160];
 
-	if (a->auth == NULL) {
-		pol.issuer = a->cfg.issuer;
-		pol.audience = a->cfg.audience;
-		pol.scope = a->cfg.required_scope;
-		pol.require_exp = a->cfg.require_exp;
-		pol.leeway = a->cfg.leeway;
-		if ((rc = auth_new(a->cfg.jwks_file, &pol, &a->auth)) !=
-		    USERCGI_OK) {
-			app_error(r, rc, NULL, NULL, NULL);
-			return rc;
-		}
+	if ((rc = app_auth_new(a)) != USERCGI_OK) {
+		app_error(r, rc, NULL, NULL, NULL);
+		return rc;
 	}
 	rc = auth_check(a->auth, rq->authorization, app_now_ms() / 1000, &fail);
 	switch (rc) {
@@ -272,6 +287,49 @@ out:
 	}
 	buf_free(&b);
 	return rc;
+}
+
+/*
+ * Is the database inside the web server's document root (where a
+ * misconfigured server could hand it out)?  Returns 1 when it is, 0 when
+ * it is not or when docroot is unknown.  The verdict for the last
+ * docroot seen is cached: servers pass the same one every time.
+ */
+static int
+app_db_exposed(struct app *a, const char *docroot)
+{
+	char	 root[PATH_MAX], dir[PATH_MAX], real[PATH_MAX], *slash;
+	size_t	 n;
+
+	if (docroot == NULL || *docroot == '\0')
+		return 0;
+	if (a->docroot != NULL && strcmp(a->docroot, docroot) == 0)
+		return a->docroot_exposed;
+	free(a->docroot);
+	if ((a->docroot = xstrdup(docroot)) == NULL)
+		return 0;
+	a->docroot_exposed = 0;
+	if (realpath(docroot, root) == NULL)
+		return 0;
+	if (snprintf(dir, sizeof(dir), "%s", a->cfg.database) >=
+	    (int)sizeof(dir))
+		return 0;
+	if ((slash = strrchr(dir, '/')) == NULL)
+		(void)snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (realpath(dir, real) == NULL)
+		return 0;
+	n = strlen(root);
+	if (strcmp(root, "/") == 0 || (strncmp(real, root, n) == 0 &&
+	    (real[n] == '\0' || real[n] == '/'))) {
+		log_err("the database %s lies under DOCUMENT_ROOT %s: refusing "
+		    "to serve until it is moved", a->cfg.database, docroot);
+		a->docroot_exposed = 1;
+	}
+	return a->docroot_exposed;
 }
 
 /* Draws a user id: 12 characters of [0-9a-z], uniform, from the CSPRNG. */
@@ -443,7 +501,12 @@ app_handle(struct app *a, struct http_req *rq)
 	a->nreq++;
 	http_resp_init(&r);
 	route = app_route(rq, id, sizeof(id));
+	if (app_db_exposed(a, rq->document_root))
+		route = ROUTE_EXPOSED;
 	switch (route) {
+	case ROUTE_EXPOSED:
+		app_error(&r, USERCGI_INTERNAL, NULL, NULL, NULL);
+		break;
 	case ROUTE_USERS:
 		if (strcmp(method, "POST") == 0)
 			app_create(a, rq, &r);
@@ -459,7 +522,8 @@ app_handle(struct app *a, struct http_req *rq)
 	status = r.status;
 	if (http_send(rq, &r) == -1)
 		log_info("client went away before the response was sent");
-	log_info("request %lu %.16s %.200s%.200s %d %lldms", a->nreq, method,
+	log_info("request %ld-%lu %.16s %.200s%.200s %d %lldms",
+	    (long)getpid(), a->nreq, method,
 	    rq->script_name ? rq->script_name : "",
 	    rq->path_info ? rq->path_info : "", status,
 	    (long long)(app_now_ms() - t0));
@@ -489,13 +553,40 @@ app_init(struct app *a, char *const *env, char *errbuf, size_t errlen)
 enum usercgi_err
 app_warm(struct app *a)
 {
-	struct http_resp	r;
-	enum usercgi_err	rc;
+	struct http_resp	 r;
+	char			 dir[PATH_MAX], *slash;
 
+	if (snprintf(dir, sizeof(dir), "%s", a->cfg.database) >=
+	    (int)sizeof(dir)) {
+		log_err("database path too long");
+		return USERCGI_UNAVAILABLE;
+	}
+	if ((slash = strrchr(dir, '/')) == NULL)
+		(void)snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (access(dir, W_OK | X_OK) == -1) {
+		log_err("the database directory %s is not writable (SQLite "
+		    "keeps its -wal and -shm files there): %s", dir,
+		    strerror(errno));
+		return USERCGI_UNAVAILABLE;
+	}
+	if (access(a->cfg.database, F_OK) == 0 &&
+	    access(a->cfg.database, R_OK | W_OK) == -1) {
+		log_err("the database %s is not writable: %s",
+		    a->cfg.database, strerror(errno));
+		return USERCGI_UNAVAILABLE;
+	}
+	if (app_db_exposed(a, getenv("DOCUMENT_ROOT")))
+		return USERCGI_UNAVAILABLE;
+	/* Failures here are logged and retried by the first request. */
+	(void)app_auth_new(a);
 	http_resp_init(&r);
-	rc = app_store(a, &r);
+	(void)app_store(a, &r);
 	http_resp_free(&r);
-	return rc;
+	return USERCGI_OK;
 }
 
 void
@@ -506,5 +597,6 @@ app_free(struct app *a)
 	if (a->store != NULL)
 		store_close(a->store);
 	cfg_free(&a->cfg);
+	free(a->docroot);
 	memset(a, 0, sizeof(*a));
 }

@@ -26,6 +26,8 @@ struct app {
 	struct auth	*auth;		/* created on first use */
 	struct store	*store;		/* opened on first use */
 	unsigned long	 nreq;		/* requests handled by this process */
+	char		*docroot;	/* last DOCUMENT_ROOT checked */
+	int		 docroot_exposed;	/* database lies under it */
 };
 
 /*
@@ -35,9 +37,12 @@ struct app {
 enum usercgi_err app_init(struct app *a, char *const *env, char *errbuf,
 	    size_t errlen);
 /*
- * Opens the database and loads the JWKS now instead of on first use (a
- * FastCGI worker does this at start).  Returns USERCGI_OK or the store's
- * error; the reason is logged.
+ * Checks that the database and its directory are writable and not under
+ * DOCUMENT_ROOT, then loads the JWKS and opens the database now instead
+ * of on first use (a FastCGI worker does this at start).  Returns
+ * USERCGI_OK, or USERCGI_UNAVAILABLE when the placement is wrong (the
+ * worker refuses to start).  A JWKS or database that cannot be opened
+ * now is logged and tried again by the first request that needs it.
  */
 enum usercgi_err app_warm(struct app *a);
 void	app_free(struct app *a);
