@@ -1,0 +1,818 @@
+/*
+ * store_sqlite.c: the SQLite implementation of store.h.
+ *
+ * Many CGI/FastCGI processes share one database file, so: WAL journal,
+ * busy_timeout on every connection, BEGIN IMMEDIATE around every write
+ * (a deferred transaction that upgrades to a write lock fails with
+ * SQLITE_BUSY without waiting), synchronous=FULL so a committed row
+ * survives power loss.  Uniqueness is enforced by UNIQUE constraints,
+ * the case-insensitive email through the email_key column that holds the
+ * Unicode-lowercased address.  A connection must never cross fork(): open
+ * the store in the process that uses it.
+ *
+ * SQLite's error text goes to the log only; callers get an enum.
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wctype.h>
+
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "log.h"
+#include "store.h"
+#include "utf8.h"
+
+#define STORE_SCHEMA_VERSION	1
+
+/*
+ * Migrations: entry i takes the schema from user_version i to i + 1.
+ * Each runs inside the BEGIN IMMEDIATE transaction of store_migrate.
+ */
+static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
+	"CREATE TABLE users ("
+	" id TEXT NOT NULL PRIMARY KEY,"
+	" username TEXT UNIQUE,"
+	" primary_email TEXT,"
+	" email_key TEXT UNIQUE,"
+	" primary_phone TEXT UNIQUE,"
+	" password_encrypted TEXT,"
+	" password_encryption_method TEXT,"
+	" name TEXT,"
+	" avatar TEXT,"
+	" profile TEXT NOT NULL DEFAULT '{}',"
+	" custom_data TEXT NOT NULL DEFAULT '{}',"
+	" identities TEXT NOT NULL DEFAULT '{}',"
+	" application_id TEXT,"
+	" is_suspended INTEGER NOT NULL DEFAULT 0,"
+	" last_sign_in_at INTEGER,"
+	" password_updated_at INTEGER,"
+	" created_at INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL,"
+	" CHECK ((primary_email IS NULL) = (email_key IS NULL))"
+	");",
+};
+
+enum store_stmt {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_INSERT,
+	ST_GET,
+	ST_BY_USERNAME,
+	ST_BY_EMAIL,
+	ST_BY_PHONE,
+	ST_BY_ID,
+	ST_REHASH,
+	ST_MAX
+};
+
+#define USER_COLUMNS \
+	"id, username, primary_email, primary_phone, password_encrypted," \
+	" password_encryption_method, name, avatar, profile, custom_data," \
+	" identities, application_id, is_suspended, last_sign_in_at," \
+	" password_updated_at, created_at, updated_at"
+
+static const char *const store_sql[ST_MAX] = {
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_INSERT] = "INSERT INTO users (" USER_COLUMNS ", email_key) VALUES"
+	    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+	    " ?15, ?16, ?17, ?18)",
+	[ST_GET] = "SELECT " USER_COLUMNS " FROM users WHERE id = ?1",
+	[ST_BY_USERNAME] = "SELECT 1 FROM users WHERE username = ?1",
+	[ST_BY_EMAIL] = "SELECT 1 FROM users WHERE email_key = ?1",
+	[ST_BY_PHONE] = "SELECT 1 FROM users WHERE primary_phone = ?1",
+	[ST_BY_ID] = "SELECT 1 FROM users WHERE id = ?1",
+	[ST_REHASH] = "UPDATE users SET password_encrypted = ?1,"
+	    " password_encryption_method = ?2, updated_at = ?3"
+	    " WHERE id = ?4 AND password_encrypted IS ?5",
+};
+
+struct store {
+	sqlite3		*db;
+	sqlite3_stmt	*st[ST_MAX];
+};
+
+int
+store_schema_version(void)
+{
+	return STORE_SCHEMA_VERSION;
+}
+
+/*
+ * Maps an SQLite result code (primary or extended) to the store's
+ * contract and logs SQLite's message with what was being done.
+ */
+static enum usercgi_err
+store_err(sqlite3 *db, int rc, const char *what)
+{
+	log_err("sqlite: %s: %s (%d)", what,
+	    db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc), rc);
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return USERCGI_BUSY;
+	case SQLITE_FULL:
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+	case SQLITE_IOERR:
+	case SQLITE_PERM:
+		return USERCGI_UNAVAILABLE;
+	case SQLITE_NOMEM:
+		return USERCGI_NOMEM;
+	default:
+		return USERCGI_INTERNAL;
+	}
+}
+
+/* Binds v (NULL binds SQL NULL); the caller keeps v alive until reset. */
+static int
+store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+/* Binds an epoch-ms value, -1 as SQL NULL. */
+static int
+store_bind_ms(sqlite3_stmt *st, int i, int64_t v)
+{
+	if (v == -1)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_int64(st, i, v);
+}
+
+/* Steps a statement without parameters or rows (BEGIN/COMMIT/ROLLBACK). */
+static enum usercgi_err
+store_run(struct store *s, enum store_stmt id)
+{
+	sqlite3_stmt	*st = s->st[id];
+	int		 rc;
+
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_err(s->db, rc, store_sql[id]);
+	return USERCGI_OK;
+}
+
+/* Rolls back the open transaction, if SQLite has not already done so. */
+static void
+store_rollback(struct store *s)
+{
+	if (sqlite3_get_autocommit(s->db) == 0)
+		(void)store_run(s, ST_ROLLBACK);
+}
+
+/*
+ * Runs a one-parameter existence lookup.  Returns USERCGI_OK with *found
+ * set, or the mapped error.
+ */
+static enum usercgi_err
+store_exists(struct store *s, enum store_stmt id, const char *v, int *found)
+{
+	sqlite3_stmt		*st = s->st[id];
+	enum usercgi_err	 err = USERCGI_OK;
+	int			 rc;
+
+	*found = 0;
+	if ((rc = store_bind_text(st, 1, v)) != SQLITE_OK) {
+		err = store_err(s->db, rc, "bind");
+		goto out;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*found = 1;
+	else if (rc != SQLITE_DONE)
+		err = store_err(s->db, rc, store_sql[id]);
+out:
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return err;
+}
+
+/*
+ * Checks 6-8 of create-user.md §2 in order, with the email already
+ * turned into its key.  NULL values are skipped.
+ */
+static enum usercgi_err
+store_conflict_keyed(struct store *s, const char *username,
+    const char *email_key, const char *phone)
+{
+	static const struct {
+		enum store_stmt		st;
+		enum usercgi_err	taken;
+	} order[] = {
+		{ ST_BY_USERNAME, USERCGI_USERNAME_TAKEN },
+		{ ST_BY_EMAIL, USERCGI_EMAIL_TAKEN },
+		{ ST_BY_PHONE, USERCGI_PHONE_TAKEN },
+	};
+	const char		*vals[3] = { username, email_key, phone };
+	enum usercgi_err	 err = USERCGI_OK;
+	size_t			 i;
+	int			 found;
+
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (vals[i] == NULL)
+			continue;
+		if ((err = store_exists(s, order[i].st, vals[i], &found)) !=
+		    USERCGI_OK)
+			goto out;
+		if (found) {
+			err = order[i].taken;
+			goto out;
+		}
+	}
+out:
+	return err;
+}
+
+/*
+ * Returns the C.UTF-8 locale used for case folding (created once per
+ * process, never freed), or (locale_t)0 when it cannot be created.
+ */
+static locale_t
+store_locale(void)
+{
+	static locale_t	 loc;
+
+	if (loc == (locale_t)0 &&
+	    (loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0)) ==
+	    (locale_t)0)
+		log_err("newlocale(C.UTF-8) failed");
+	return loc;
+}
+
+/* Appends code point cp (a valid scalar value) as UTF-8 (RFC 3629 §3). */
+static enum usercgi_err
+store_put_utf8(struct buf *b, uint32_t cp)
+{
+	char	 e[4];
+	size_t	 n;
+
+	if (cp < 0x80) {
+		e[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		e[0] = (char)(0xc0 | (cp >> 6));
+		e[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		e[0] = (char)(0xe0 | (cp >> 12));
+		e[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		e[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		e[0] = (char)(0xf0 | (cp >> 18));
+		e[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		e[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		e[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	return buf_add(b, e, n);
+}
+
+/*
+ * Lowercases each code point with towlower_l in C.UTF-8 (glibc's full
+ * Unicode simple case mapping).  Bytes that are not valid UTF-8 are
+ * copied unchanged.  A lowered code point is at most one byte longer
+ * than the original, so 2 * len bounds the result.
+ */
+char *
+store_email_key(const char *email)
+{
+	struct buf	 b;
+	locale_t	 loc;
+	size_t		 len, i, n;
+	uint32_t	 cp;
+	wint_t		 lc;
+	char		*key = NULL;
+
+	len = strlen(email);
+	buf_init(&b, len > SIZE_MAX / 2 - 1 ? SIZE_MAX / 2 : 2 * len);
+	if ((loc = store_locale()) == (locale_t)0)
+		goto out;
+	for (i = 0; i < len; i += n) {
+		if ((n = utf8_decode(email + i, len - i, &cp)) == 0) {
+			n = 1;
+			if (buf_add(&b, email + i, 1) != USERCGI_OK)
+				goto out;
+			continue;
+		}
+		lc = towlower_l((wint_t)cp, loc);
+		if (lc > 0x10ffff || (lc >= 0xd800 && lc <= 0xdfff))
+			lc = cp;
+		if (store_put_utf8(&b, (uint32_t)lc) != USERCGI_OK)
+			goto out;
+	}
+	key = buf_take(&b);
+out:
+	buf_free(&b);
+	return key;
+}
+
+/* Runs SQL without results; returns the mapped error. */
+static enum usercgi_err
+store_exec(sqlite3 *db, const char *sql, const char *what)
+{
+	int	 rc;
+
+	if ((rc = sqlite3_exec(db, sql, NULL, NULL, NULL)) != SQLITE_OK)
+		return store_err(db, rc, what);
+	return USERCGI_OK;
+}
+
+/* Reads PRAGMA user_version into *v. */
+static enum usercgi_err
+store_user_version(sqlite3 *db, int *v)
+{
+	sqlite3_stmt		*st = NULL;
+	enum usercgi_err	 err;
+	int			 rc;
+
+	if ((rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st,
+	    NULL)) != SQLITE_OK) {
+		err = store_err(db, rc, "PRAGMA user_version");
+		goto out;
+	}
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		err = store_err(db, rc, "PRAGMA user_version");
+		goto out;
+	}
+	*v = sqlite3_column_int(st, 0);
+	err = USERCGI_OK;
+out:
+	sqlite3_finalize(st);
+	return err;
+}
+
+/*
+ * Switches to WAL unless the file is in WAL mode already; anything else
+ * than "wal" back means it did not stick.  Changing the journal mode
+ * needs an exclusive lock and SQLite answers SQLITE_BUSY at once, without
+ * its busy handler, when another process holds a shared lock (several
+ * processes opening a brand-new file), so this retries for up to
+ * timeout_ms.
+ */
+static enum usercgi_err
+store_wal(sqlite3 *db, int timeout_ms)
+{
+	static const struct timespec	 pause = { 0, 5 * 1000 * 1000 };
+	sqlite3_stmt			*st = NULL;
+	const unsigned char		*mode;
+	enum usercgi_err		 err;
+	const char			*sql = "PRAGMA journal_mode";
+	int				 rc, waited = 0;
+
+	for (;;) {
+		if ((rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL)) !=
+		    SQLITE_OK) {
+			err = store_err(db, rc, sql);
+			goto out;
+		}
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			mode = sqlite3_column_text(st, 0);
+			if (mode != NULL &&
+			    strcmp((const char *)mode, "wal") == 0)
+				break;
+			if (strcmp(sql, "PRAGMA journal_mode=WAL") == 0) {
+				log_err("sqlite: journal_mode is %s, not wal",
+				    mode != NULL ? (const char *)mode :
+				    "(null)");
+				err = USERCGI_UNAVAILABLE;
+				goto out;
+			}
+			sql = "PRAGMA journal_mode=WAL";
+		} else if ((rc & 0xff) != SQLITE_BUSY &&
+		    (rc & 0xff) != SQLITE_LOCKED) {
+			err = store_err(db, rc, sql);
+			goto out;
+		} else if (waited >= timeout_ms) {
+			err = store_err(db, rc, sql);
+			goto out;
+		} else {
+			(void)nanosleep(&pause, NULL);
+			waited += 5;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	err = USERCGI_OK;
+out:
+	sqlite3_finalize(st);
+	return err;
+}
+
+/*
+ * Brings the schema to STORE_SCHEMA_VERSION.  The version is read once
+ * without a lock (the common case: nothing to do) and again inside BEGIN
+ * IMMEDIATE, so when several processes open a new file at once exactly
+ * one of them migrates and the others see its result.
+ */
+static enum usercgi_err
+store_migrate(sqlite3 *db)
+{
+	char			 sql[64];
+	enum usercgi_err	 err;
+	int			 v, n, intx = 0;
+
+	if ((err = store_user_version(db, &v)) != USERCGI_OK)
+		goto out;
+	if (v == STORE_SCHEMA_VERSION)
+		goto out;
+	if (v < 0 || v > STORE_SCHEMA_VERSION) {
+		log_err("sqlite: database schema version %d, this build knows"
+		    " %d", v, STORE_SCHEMA_VERSION);
+		err = USERCGI_INTERNAL;
+		goto out;
+	}
+	if ((err = store_exec(db, "BEGIN IMMEDIATE", "migrate: begin")) !=
+	    USERCGI_OK)
+		goto out;
+	intx = 1;
+	if ((err = store_user_version(db, &v)) != USERCGI_OK)
+		goto out;
+	if (v < 0 || v > STORE_SCHEMA_VERSION) {
+		log_err("sqlite: database schema version %d, this build knows"
+		    " %d", v, STORE_SCHEMA_VERSION);
+		err = USERCGI_INTERNAL;
+		goto out;
+	}
+	if (v < STORE_SCHEMA_VERSION) {
+		for (; v < STORE_SCHEMA_VERSION; v++)
+			if ((err = store_exec(db, store_migrations[v],
+			    "migrate")) != USERCGI_OK)
+				goto out;
+		n = snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+		    STORE_SCHEMA_VERSION);
+		if (n < 0 || (size_t)n >= sizeof(sql)) {
+			err = USERCGI_INTERNAL;
+			goto out;
+		}
+		if ((err = store_exec(db, sql, "migrate: version")) !=
+		    USERCGI_OK)
+			goto out;
+		log_info("sqlite: database schema created/migrated to"
+		    " version %d", STORE_SCHEMA_VERSION);
+	}
+	err = store_exec(db, "COMMIT", "migrate: commit");
+	if (err == USERCGI_OK)
+		intx = 0;
+out:
+	if (intx && sqlite3_get_autocommit(db) == 0)
+		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return err;
+}
+
+enum usercgi_err
+store_open(const char *path, const struct store_opts *o, struct store **out)
+{
+	struct store		*s = NULL;
+	enum usercgi_err	 err = USERCGI_INTERNAL;
+	size_t			 i;
+	int			 rc;
+
+	*out = NULL;
+	if (path == NULL || o == NULL) {
+		log_err("store_open: no database configured");
+		goto out;
+	}
+	if ((s = xcalloc(1, sizeof(*s))) == NULL) {
+		err = USERCGI_NOMEM;
+		goto out;
+	}
+	rc = sqlite3_open_v2(path, &s->db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (s->db == NULL) {
+		err = USERCGI_NOMEM;
+		goto out;
+	}
+	if (rc != SQLITE_OK) {
+		err = store_err(s->db, rc, "open");
+		goto out;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, o->busy_timeout_ms);
+	/* SQLite quietly falls back to read-only on a write-protected file. */
+	if (sqlite3_db_readonly(s->db, "main") != 0) {
+		log_err("sqlite: %s is not writable", path);
+		err = USERCGI_UNAVAILABLE;
+		goto out;
+	}
+	if ((err = store_wal(s->db, o->busy_timeout_ms)) != USERCGI_OK ||
+	    (err = store_exec(s->db, "PRAGMA synchronous=FULL",
+	    "PRAGMA synchronous")) != USERCGI_OK ||
+	    (err = store_exec(s->db, "PRAGMA foreign_keys=ON",
+	    "PRAGMA foreign_keys")) != USERCGI_OK ||
+	    (err = store_migrate(s->db)) != USERCGI_OK)
+		goto out;
+	for (i = 0; i < ST_MAX; i++)
+		if ((rc = sqlite3_prepare_v3(s->db, store_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL)) != SQLITE_OK) {
+			err = store_err(s->db, rc, store_sql[i]);
+			goto out;
+		}
+	*out = s;
+	s = NULL;
+	err = USERCGI_OK;
+out:
+	store_close(s);
+	return err;
+}
+
+void
+store_close(struct store *s)
+{
+	size_t	 i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < ST_MAX; i++)
+		sqlite3_finalize(s->st[i]);
+	if (sqlite3_close(s->db) != SQLITE_OK)
+		log_err("sqlite: close: %s", sqlite3_errmsg(s->db));
+	free(s);
+}
+
+enum usercgi_err
+store_find_conflict(struct store *s, const char *username, const char *email,
+    const char *phone)
+{
+	char			*key = NULL;
+	enum usercgi_err	 err;
+
+	if (email != NULL && (key = store_email_key(email)) == NULL) {
+		err = USERCGI_NOMEM;
+		goto out;
+	}
+	err = store_conflict_keyed(s, username, key, phone);
+out:
+	free(key);
+	return err;
+}
+
+/*
+ * Binds every column of u (and its email key) to the insert statement.
+ * Returns the first SQLite error, or SQLITE_OK.
+ */
+static int
+store_bind_user(sqlite3_stmt *st, const struct store_user *u, const char *key)
+{
+	int	rc = SQLITE_OK;
+
+#define B(x)	do { if ((rc = (x)) != SQLITE_OK) goto out; } while (0)
+	B(store_bind_text(st, 1, u->id));
+	B(store_bind_text(st, 2, u->username));
+	B(store_bind_text(st, 3, u->primary_email));
+	B(store_bind_text(st, 4, u->primary_phone));
+	B(store_bind_text(st, 5, u->password_encrypted));
+	B(store_bind_text(st, 6, u->password_encryption_method));
+	B(store_bind_text(st, 7, u->name));
+	B(store_bind_text(st, 8, u->avatar));
+	B(store_bind_text(st, 9, u->profile_json ? u->profile_json : "{}"));
+	B(store_bind_text(st, 10,
+	    u->custom_data_json ? u->custom_data_json : "{}"));
+	B(store_bind_text(st, 11,
+	    u->identities_json ? u->identities_json : "{}"));
+	B(store_bind_text(st, 12, u->application_id));
+	B(sqlite3_bind_int(st, 13, u->is_suspended != 0));
+	B(store_bind_ms(st, 14, u->last_sign_in_at));
+	B(store_bind_ms(st, 15, u->password_updated_at));
+	B(sqlite3_bind_int64(st, 16, u->created_at));
+	B(sqlite3_bind_int64(st, 17, u->updated_at));
+	B(store_bind_text(st, 18, key));
+#undef B
+out:
+	return rc;
+}
+
+/*
+ * A UNIQUE/PRIMARY KEY constraint fired inside the insert transaction:
+ * names the constraint by looking the values up in the same transaction,
+ * in the order username, email, phone, then id.
+ */
+static enum usercgi_err
+store_which_unique(struct store *s, const struct store_user *u,
+    const char *key)
+{
+	enum usercgi_err	 err;
+	int			 found;
+
+	if ((err = store_conflict_keyed(s, u->username, key,
+	    u->primary_phone)) != USERCGI_OK)
+		goto out;
+	if ((err = store_exists(s, ST_BY_ID, u->id, &found)) != USERCGI_OK)
+		goto out;
+	if (found) {
+		err = USERCGI_ID_TAKEN;
+		goto out;
+	}
+	log_err("sqlite: unique constraint fired but no conflicting row");
+	err = USERCGI_INTERNAL;
+out:
+	return err;
+}
+
+enum usercgi_err
+store_user_insert(struct store *s, const struct store_user *u)
+{
+	sqlite3_stmt		*st = s->st[ST_INSERT];
+	char			*key = NULL;
+	enum usercgi_err	 err;
+	int			 rc;
+
+	if (u->id[0] == '\0' ||
+	    memchr(u->id, '\0', sizeof(u->id)) == NULL) {
+		log_err("store_user_insert: bad id");
+		err = USERCGI_INTERNAL;
+		goto out;
+	}
+	if (u->primary_email != NULL &&
+	    (key = store_email_key(u->primary_email)) == NULL) {
+		err = USERCGI_NOMEM;
+		goto out;
+	}
+	if ((err = store_run(s, ST_BEGIN)) != USERCGI_OK)
+		goto out;
+	if ((rc = store_bind_user(st, u, key)) != SQLITE_OK) {
+		err = store_err(s->db, rc, "bind");
+		goto out;
+	}
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE ||
+	    rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+		log_debug("sqlite: insert: %s", sqlite3_errmsg(s->db));
+		err = store_which_unique(s, u, key);
+		goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		err = store_err(s->db, rc, "insert");
+		goto out;
+	}
+	err = store_run(s, ST_COMMIT);
+out:
+	if (err != USERCGI_OK)
+		store_rollback(s);
+	free(key);
+	return err;
+}
+
+/*
+ * Copies text column i into *dst (NULL for SQL NULL, dflt when given and
+ * the column is NULL).  Returns USERCGI_OK or USERCGI_NOMEM.
+ */
+static enum usercgi_err
+store_col(sqlite3_stmt *st, int i, const char *dflt, char **dst)
+{
+	const unsigned char	*t;
+
+	*dst = NULL;
+	if (sqlite3_column_type(st, i) == SQLITE_NULL) {
+		if (dflt != NULL && (*dst = xstrdup(dflt)) == NULL)
+			return USERCGI_NOMEM;
+		return USERCGI_OK;
+	}
+	if ((t = sqlite3_column_text(st, i)) == NULL)
+		return USERCGI_NOMEM;
+	if ((*dst = xstrndup((const char *)t,
+	    (size_t)sqlite3_column_bytes(st, i))) == NULL)
+		return USERCGI_NOMEM;
+	return USERCGI_OK;
+}
+
+/* Returns an epoch-ms column, -1 for NULL. */
+static int64_t
+store_col_ms(sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return -1;
+	return sqlite3_column_int64(st, i);
+}
+
+enum usercgi_err
+store_user_get(struct store *s, const char *id, struct store_user *u)
+{
+	sqlite3_stmt		*st = s->st[ST_GET];
+	const unsigned char	*t;
+	enum usercgi_err	 err;
+	int			 rc;
+
+	memset(u, 0, sizeof(*u));
+	if ((rc = store_bind_text(st, 1, id)) != SQLITE_OK) {
+		err = store_err(s->db, rc, "bind");
+		goto out;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		err = USERCGI_USER_NOT_FOUND;
+		goto out;
+	}
+	if (rc != SQLITE_ROW) {
+		err = store_err(s->db, rc, "get");
+		goto out;
+	}
+	t = sqlite3_column_text(st, 0);
+	if (t == NULL || (size_t)sqlite3_column_bytes(st, 0) > STORE_ID_LEN) {
+		log_err("sqlite: stored id is not a store id");
+		err = USERCGI_INTERNAL;
+		goto out;
+	}
+	memcpy(u->id, t, (size_t)sqlite3_column_bytes(st, 0));
+	if ((err = store_col(st, 1, NULL, &u->username)) != USERCGI_OK ||
+	    (err = store_col(st, 2, NULL, &u->primary_email)) != USERCGI_OK ||
+	    (err = store_col(st, 3, NULL, &u->primary_phone)) != USERCGI_OK ||
+	    (err = store_col(st, 4, NULL, &u->password_encrypted)) !=
+	    USERCGI_OK ||
+	    (err = store_col(st, 5, NULL, &u->password_encryption_method)) !=
+	    USERCGI_OK ||
+	    (err = store_col(st, 6, NULL, &u->name)) != USERCGI_OK ||
+	    (err = store_col(st, 7, NULL, &u->avatar)) != USERCGI_OK ||
+	    (err = store_col(st, 8, "{}", &u->profile_json)) != USERCGI_OK ||
+	    (err = store_col(st, 9, "{}", &u->custom_data_json)) !=
+	    USERCGI_OK ||
+	    (err = store_col(st, 10, "{}", &u->identities_json)) !=
+	    USERCGI_OK ||
+	    (err = store_col(st, 11, NULL, &u->application_id)) != USERCGI_OK)
+		goto out;
+	u->is_suspended = sqlite3_column_int(st, 12) != 0;
+	u->last_sign_in_at = store_col_ms(st, 13);
+	u->password_updated_at = store_col_ms(st, 14);
+	u->created_at = sqlite3_column_int64(st, 15);
+	u->updated_at = sqlite3_column_int64(st, 16);
+out:
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (err != USERCGI_OK)
+		store_user_free(u);
+	return err;
+}
+
+enum usercgi_err
+store_user_rehash(struct store *s, const char *id, const char *old_hash,
+    const char *hash, const char *method, int64_t now_ms)
+{
+	sqlite3_stmt		*st = s->st[ST_REHASH];
+	enum usercgi_err	 err;
+	int			 rc;
+
+	if ((err = store_run(s, ST_BEGIN)) != USERCGI_OK)
+		goto out;
+	if ((rc = store_bind_text(st, 1, hash)) != SQLITE_OK ||
+	    (rc = store_bind_text(st, 2, method)) != SQLITE_OK ||
+	    (rc = sqlite3_bind_int64(st, 3, now_ms)) != SQLITE_OK ||
+	    (rc = store_bind_text(st, 4, id)) != SQLITE_OK ||
+	    (rc = store_bind_text(st, 5, old_hash)) != SQLITE_OK) {
+		err = store_err(s->db, rc, "bind");
+		goto out;
+	}
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE) {
+		err = store_err(s->db, rc, "rehash");
+		goto out;
+	}
+	if (sqlite3_changes(s->db) != 1) {
+		err = USERCGI_USER_NOT_FOUND;
+		goto out;
+	}
+	err = store_run(s, ST_COMMIT);
+out:
+	if (err != USERCGI_OK)
+		store_rollback(s);
+	return err;
+}
+
+void
+store_user_free(struct store_user *u)
+{
+	if (u == NULL)
+		return;
+	free(u->username);
+	free(u->primary_email);
+	free(u->primary_phone);
+	if (u->password_encrypted != NULL)
+		secure_zero(u->password_encrypted,
+		    strlen(u->password_encrypted));
+	free(u->password_encrypted);
+	free(u->password_encryption_method);
+	free(u->name);
+	free(u->avatar);
+	free(u->profile_json);
+	free(u->custom_data_json);
+	free(u->identities_json);
+	free(u->application_id);
+	memset(u, 0, sizeof(*u));
+}

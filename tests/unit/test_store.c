@@ -1,0 +1,538 @@
+/*
+ * test_store.c: the SQLite store on real files in a fresh directory:
+ * schema creation and versioning, round trips, every uniqueness rule,
+ * error mapping (busy, read-only, full, not a database) and races between
+ * processes that each open their own connection after fork().
+ *
+ * The .c file is included so the tests can reach the connection.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../lib/store_sqlite.c"
+#include "tap.h"
+
+static char	 dir[] = "/tmp/test_store.XXXXXX";
+
+/* Returns dir/name in a static buffer. */
+static const char *
+path_in(const char *name)
+{
+	static char	 p[256];
+	int		 n;
+
+	n = snprintf(p, sizeof(p), "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= sizeof(p))
+		abort();
+	return p;
+}
+
+/* Runs one integer-valued query on a raw connection to path; -1 on error. */
+static long long
+raw_int(const char *path, const char *sql)
+{
+	sqlite3		*db = NULL;
+	sqlite3_stmt	*st = NULL;
+	long long	 v = -1;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
+	    SQLITE_OK && sqlite3_prepare_v2(db, sql, -1, &st, NULL) ==
+	    SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static void
+user_init(struct store_user *u, const char *id)
+{
+	memset(u, 0, sizeof(*u));
+	snprintf(u->id, sizeof(u->id), "%s", id);
+	u->last_sign_in_at = -1;
+	u->password_updated_at = -1;
+	u->created_at = u->updated_at = 1795735232203LL;
+}
+
+static enum usercgi_err
+insert_one(struct store *s, const char *id, const char *username,
+    const char *email, const char *phone)
+{
+	struct store_user	 u;
+
+	user_init(&u, id);
+	u.username = (char *)username;
+	u.primary_email = (char *)email;
+	u.primary_phone = (char *)phone;
+	return store_user_insert(s, &u);
+}
+
+static double
+now_s(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+test_email_key(void)
+{
+	char	*k;
+
+	k = store_email_key("Foo@Example.COM");
+	tap_str(k, "foo@example.com", "email key: ASCII lowered");
+	free(k);
+	k = store_email_key("\xc3\x84\xc3\x96\xc3\x9c@B\xc3\x84R.DE");
+	tap_str(k, "\xc3\xa4\xc3\xb6\xc3\xbc@b\xc3\xa4r.de",
+	    "email key: \xc3\x84\xc3\x96\xc3\x9c lowered");
+	free(k);
+	/* U+023A (2 bytes) lowers to U+2C65 (3 bytes): the key grows. */
+	k = store_email_key("\xc8\xba\xc8\xba@a.b");
+	tap_str(k, "\xe2\xb1\xa5\xe2\xb1\xa5@a.b", "email key: longer lowercase");
+	free(k);
+	k = store_email_key("\xce\xa3@\xd0\x90.\xe1\xba\x9e");
+	tap_str(k, "\xcf\x83@\xd0\xb0.\xc3\x9f",
+	    "email key: Greek, Cyrillic, capital sharp s");
+	free(k);
+	k = store_email_key("A\xff" "B@c.d");
+	tap_str(k, "a\xff" "b@c.d", "email key: invalid byte kept");
+	free(k);
+	k = store_email_key("");
+	tap_str(k, "", "email key: empty");
+	free(k);
+}
+
+static void
+test_schema(void)
+{
+	struct store		*s = NULL;
+	struct store_opts	 o = { 1000 };
+	sqlite3			*db;
+
+	tap_int(store_schema_version(), 1, "schema version is 1");
+	tap_int(store_open(path_in("a.db"), &o, &s), USERCGI_OK,
+	    "open creates a new database");
+	tap_ok(s != NULL, "open returns a store");
+	store_close(s);
+	s = NULL;
+	tap_int(raw_int(path_in("a.db"), "PRAGMA user_version"), 1,
+	    "user_version written");
+	tap_int(raw_int(path_in("a.db"),
+	    "SELECT count(*) FROM sqlite_master WHERE name = 'users'"), 1,
+	    "users table exists");
+	tap_int(raw_int(path_in("a.db"),
+	    "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"),
+	    1, "journal mode is WAL");
+	tap_int(store_open(path_in("a.db"), &o, &s), USERCGI_OK, "reopen");
+	tap_ok(s != NULL && sqlite3_get_autocommit(s->db) == 1,
+	    "reopen leaves no transaction open");
+	store_close(s);
+	s = NULL;
+
+	/* A database from a newer build is refused. */
+	sqlite3_open(path_in("new.db"), &db);
+	sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL);
+	sqlite3_close(db);
+	tap_int(store_open(path_in("new.db"), &o, &s), USERCGI_INTERNAL,
+	    "newer schema refused");
+	tap_ok(s == NULL, "no store on failure");
+
+	/* Not a database at all. */
+	{
+		FILE *f = fopen(path_in("junk.db"), "w");
+
+		fputs("this is not an SQLite database, not at all.........."
+		    "......................................................",
+		    f);
+		fclose(f);
+	}
+	tap_int(store_open(path_in("junk.db"), &o, &s), USERCGI_INTERNAL,
+	    "garbage file refused");
+	tap_int(store_open(path_in("no/such/dir.db"), &o, &s),
+	    USERCGI_UNAVAILABLE, "missing directory is unavailable");
+	tap_int(store_open(NULL, &o, &s), USERCGI_INTERNAL, "NULL path");
+	tap_int(store_open(path_in("a.db"), NULL, &s), USERCGI_INTERNAL,
+	    "NULL opts");
+}
+
+static void
+test_round_trip(struct store *s)
+{
+	struct store_user	 u, g;
+
+	user_init(&u, "c5jpkcat23mx");
+	u.username = "Full_1";
+	u.primary_email = "Foo@Example.com";
+	u.primary_phone = "61412345678";
+	u.password_encrypted = "$argon2i$v=19$m=8192,t=8,p=1$abc$def";
+	u.password_encryption_method = "Argon2i";
+	u.name = "N \xc3\xa4";
+	u.avatar = "https://a.b/c.png";
+	u.profile_json = "{\"givenName\":\"G\"}";
+	u.custom_data_json = "{\"a\":[1,{\"b\":null}]}";
+	u.identities_json = "{\"x\":{}}";
+	u.application_id = "app";
+	u.is_suspended = 1;
+	u.last_sign_in_at = 1;
+	u.password_updated_at = 1795735232204LL;
+	u.created_at = 1795735232203LL;
+	u.updated_at = 9007199254740993LL;
+	tap_int(store_user_insert(s, &u), USERCGI_OK, "insert full user");
+	tap_int(store_user_get(s, "c5jpkcat23mx", &g), USERCGI_OK, "get it");
+	tap_str(g.id, "c5jpkcat23mx", "id");
+	tap_str(g.username, "Full_1", "username");
+	tap_str(g.primary_email, "Foo@Example.com", "email kept with its case");
+	tap_str(g.primary_phone, "61412345678", "phone");
+	tap_str(g.password_encrypted, u.password_encrypted, "password hash");
+	tap_str(g.password_encryption_method, "Argon2i", "method");
+	tap_str(g.name, "N \xc3\xa4", "name");
+	tap_str(g.avatar, "https://a.b/c.png", "avatar");
+	tap_str(g.profile_json, u.profile_json, "profile");
+	tap_str(g.custom_data_json, u.custom_data_json, "customData");
+	tap_str(g.identities_json, u.identities_json, "identities");
+	tap_str(g.application_id, "app", "application id");
+	tap_int(g.is_suspended, 1, "suspended");
+	tap_int(g.last_sign_in_at, 1, "last sign-in");
+	tap_int(g.password_updated_at, 1795735232204LL, "password updated");
+	tap_int(g.created_at, 1795735232203LL, "created");
+	tap_int(g.updated_at, 9007199254740993LL, "updated, full 64 bits");
+	store_user_free(&g);
+	tap_ok(g.username == NULL && g.id[0] == '\0', "free zeroes the struct");
+
+	user_init(&u, "empty0000001");
+	tap_int(store_user_insert(s, &u), USERCGI_OK, "insert user with NULLs");
+	user_init(&u, "empty0000002");
+	u.is_suspended = 7;
+	tap_int(store_user_insert(s, &u), USERCGI_OK,
+	    "second user with NULL username/email/phone");
+	tap_int(store_user_get(s, "empty0000001", &g), USERCGI_OK, "get it");
+	tap_ok(g.username == NULL && g.primary_email == NULL &&
+	    g.primary_phone == NULL && g.password_encrypted == NULL &&
+	    g.password_encryption_method == NULL && g.name == NULL &&
+	    g.avatar == NULL && g.application_id == NULL, "NULLs stay NULL");
+	tap_str(g.profile_json, "{}", "NULL profile reads as {}");
+	tap_str(g.custom_data_json, "{}", "NULL customData reads as {}");
+	tap_str(g.identities_json, "{}", "NULL identities read as {}");
+	tap_int(g.last_sign_in_at, -1, "NULL last sign-in is -1");
+	tap_int(g.password_updated_at, -1, "NULL password time is -1");
+	tap_int(g.is_suspended, 0, "not suspended");
+	store_user_free(&g);
+	tap_int(store_user_get(s, "empty0000002", &g), USERCGI_OK, "get 2");
+	tap_int(g.is_suspended, 1, "suspended stored as 1");
+	store_user_free(&g);
+	tap_int(store_user_get(s, "nosuchuser00", &g), USERCGI_USER_NOT_FOUND,
+	    "unknown id");
+	tap_ok(g.username == NULL && g.profile_json == NULL,
+	    "not found leaves the struct empty");
+}
+
+static void
+test_unique(struct store *s)
+{
+	tap_int(insert_one(s, "u00000000001", "Abc", NULL, NULL), USERCGI_OK,
+	    "username Abc");
+	tap_int(insert_one(s, "u00000000002", "Abc", NULL, NULL),
+	    USERCGI_USERNAME_TAKEN, "username Abc again");
+	tap_int(insert_one(s, "u00000000003", "abc", NULL, NULL), USERCGI_OK,
+	    "username abc is another user");
+	tap_int(insert_one(s, "u00000000004", NULL, "Foo@Example.net", NULL),
+	    USERCGI_OK, "email");
+	tap_int(insert_one(s, "u00000000005", NULL, "foo@example.NET", NULL),
+	    USERCGI_EMAIL_TAKEN, "email differing in ASCII case");
+	tap_int(insert_one(s, "u00000000006", NULL,
+	    "\xc3\x84@\xc3\xb6.\xc3\xbc", NULL), USERCGI_OK, "email \xc3\x84@");
+	tap_int(insert_one(s, "u00000000007", NULL,
+	    "\xc3\xa4@\xc3\x96.\xc3\x9c", NULL), USERCGI_EMAIL_TAKEN,
+	    "email differing in Unicode case");
+	tap_int(insert_one(s, "u00000000008", NULL, NULL, "13102051234"),
+	    USERCGI_OK, "phone");
+	tap_int(insert_one(s, "u00000000009", NULL, NULL, "13102051234"),
+	    USERCGI_PHONE_TAKEN, "phone again");
+	tap_int(insert_one(s, "u00000000010", "Abc", "FOO@example.net",
+	    "13102051234"), USERCGI_USERNAME_TAKEN,
+	    "all three taken: username first");
+	tap_int(insert_one(s, "u00000000010", "new1", "FOO@example.net",
+	    "13102051234"), USERCGI_EMAIL_TAKEN, "email and phone: email first");
+	tap_int(insert_one(s, "u00000000001", "new2", NULL, NULL),
+	    USERCGI_ID_TAKEN, "id collision");
+	tap_int(insert_one(s, "u00000000001", "abc", NULL, NULL),
+	    USERCGI_USERNAME_TAKEN, "id and username collide: username");
+	tap_ok(sqlite3_get_autocommit(s->db) == 1,
+	    "failed insert leaves no transaction open");
+	tap_int(raw_int(path_in("a.db"), "SELECT count(*) FROM users"), 8,
+	    "only the successful inserts are stored");
+
+	tap_int(store_find_conflict(s, "Abc", "FOO@EXAMPLE.NET", "13102051234"),
+	    USERCGI_USERNAME_TAKEN, "find_conflict: username first");
+	tap_int(store_find_conflict(s, "free", "FOO@EXAMPLE.NET", "13102051234"),
+	    USERCGI_EMAIL_TAKEN, "find_conflict: then email");
+	tap_int(store_find_conflict(s, "free", "free@example.net",
+	    "13102051234"), USERCGI_PHONE_TAKEN, "find_conflict: then phone");
+	tap_int(store_find_conflict(s, "ABC", "\xc3\xa4@\xc3\xb6.\xc3\xbd",
+	    "1310205123"), USERCGI_OK, "find_conflict: no conflict");
+	tap_int(store_find_conflict(s, NULL, NULL, NULL), USERCGI_OK,
+	    "find_conflict: nothing to check");
+	tap_int(store_find_conflict(s, NULL, "\xc3\xa4@\xc3\xb6.\xc3\xbc",
+	    NULL), USERCGI_EMAIL_TAKEN, "find_conflict: Unicode email");
+}
+
+static void
+test_rehash(struct store *s)
+{
+	struct store_user	 u, g;
+
+	user_init(&u, "rehash000001");
+	u.password_encrypted = "5f4dcc3b5aa765d61d8327deb882cf99";
+	u.password_encryption_method = "MD5";
+	u.password_updated_at = 5;
+	tap_int(store_user_insert(s, &u), USERCGI_OK, "insert MD5 user");
+	tap_int(store_user_rehash(s, "rehash000001", "wrong", "$argon2i$x",
+	    "Argon2i", 77), USERCGI_USER_NOT_FOUND, "rehash with stale hash");
+	tap_int(store_user_rehash(s, "rehash000001",
+	    "5f4dcc3b5aa765d61d8327deb882cf99", "$argon2i$x", "Argon2i", 77),
+	    USERCGI_OK, "rehash compare-and-set");
+	tap_int(store_user_get(s, "rehash000001", &g), USERCGI_OK, "get");
+	tap_str(g.password_encrypted, "$argon2i$x", "new hash");
+	tap_str(g.password_encryption_method, "Argon2i", "new method");
+	tap_int(g.updated_at, 77, "updated_at set");
+	tap_int(g.password_updated_at, 5, "password_updated_at kept");
+	store_user_free(&g);
+	tap_int(store_user_rehash(s, "rehash000001",
+	    "5f4dcc3b5aa765d61d8327deb882cf99", "$argon2i$y", "Argon2i", 78),
+	    USERCGI_USER_NOT_FOUND, "second rehash from the old hash loses");
+	tap_int(store_user_rehash(s, "nosuchuser00", "a", "b", "Argon2i", 1),
+	    USERCGI_USER_NOT_FOUND, "rehash unknown id");
+	tap_ok(sqlite3_get_autocommit(s->db) == 1,
+	    "rehash leaves no transaction open");
+}
+
+static void
+test_busy(void)
+{
+	struct store		*s = NULL;
+	struct store_opts	 o = { 100 };
+	sqlite3			*db;
+	double			 t;
+	enum usercgi_err	 rc;
+
+	tap_int(store_open(path_in("a.db"), &o, &s), USERCGI_OK,
+	    "open with busy_timeout 100 ms");
+	sqlite3_open(path_in("a.db"), &db);
+	tap_int(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+	    SQLITE_OK, "second connection holds the write lock");
+	t = now_s();
+	rc = insert_one(s, "busy00000001", "busy", NULL, NULL);
+	t = now_s() - t;
+	tap_int(rc, USERCGI_BUSY, "insert while locked is busy");
+	tap_ok(t >= 0.09 && t < 2.0, "busy after waiting about 100 ms");
+	tap_int(store_user_rehash(s, "rehash000001", "$argon2i$x", "z", "MD5",
+	    1), USERCGI_BUSY, "rehash while locked is busy");
+	tap_int(store_find_conflict(s, "Abc", NULL, NULL),
+	    USERCGI_USERNAME_TAKEN, "reads go on while a writer holds the lock");
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	tap_int(insert_one(s, "busy00000001", "busy", NULL, NULL), USERCGI_OK,
+	    "insert after the lock is released");
+	sqlite3_close(db);
+	store_close(s);
+}
+
+static void
+test_full(void)
+{
+	struct store		*s = NULL;
+	struct store_opts	 o = { 1000 };
+	struct store_user	 u;
+	char			 big[8192];
+	long long		 pages;
+	char			 sql[64];
+
+	store_open(path_in("full.db"), &o, &s);
+	pages = raw_int(path_in("full.db"), "PRAGMA page_count");
+	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %lld", pages);
+	sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	user_init(&u, "full00000001");
+	u.name = big;
+	tap_ok(pages > 0 && pages < 10, "small database");
+	tap_int(store_user_insert(s, &u), USERCGI_UNAVAILABLE,
+	    "disk full is unavailable");
+	tap_ok(sqlite3_get_autocommit(s->db) == 1,
+	    "full insert rolled back");
+	store_close(s);
+}
+
+/* Opens a write-protected database in a child; as root, as nobody. */
+static void
+test_readonly(void)
+{
+	struct store		*s = NULL;
+	struct store_opts	 o = { 100 };
+	struct passwd		*pw;
+	pid_t			 pid;
+	int			 st = -1;
+
+	store_open(path_in("ro.db"), &o, &s);
+	store_close(s);
+	chmod(dir, 0755);
+	chmod(path_in("ro.db"), 0444);
+	pw = getpwnam("nobody");
+	if ((pid = fork()) == 0) {
+		if (geteuid() == 0 && (pw == NULL || setgid(pw->pw_gid) != 0 ||
+		    setuid(pw->pw_uid) != 0))
+			_exit(100);
+		_exit(store_open(path_in("ro.db"), &o, &s));
+	}
+	waitpid(pid, &st, 0);
+	tap_int(WIFEXITED(st) ? WEXITSTATUS(st) : -1, USERCGI_UNAVAILABLE,
+	    "read-only database is unavailable");
+	chmod(dir, 0700);
+}
+
+/*
+ * Forks n children that wait on a pipe, then each opens its own store
+ * and inserts the user from mk(i).  Returns the count of each result.
+ */
+static void
+race(const char *db, int n, int insert, const char *(*email)(int),
+    int *counts)
+{
+	struct store_opts	 o = { 10000 };
+	pid_t			 pids[32];
+	int			 gate[2], i, st;
+	char			 c;
+
+	memset(counts, 0, sizeof(int) * USERCGI_ERR_MAX);
+	if (pipe(gate) != 0)
+		abort();
+	fflush(stdout);
+	for (i = 0; i < n; i++) {
+		if ((pids[i] = fork()) == 0) {
+			struct store		*s = NULL;
+			enum usercgi_err	 rc;
+			char			 id[16];
+
+			close(gate[1]);
+			(void)!read(gate[0], &c, 1);
+			if ((rc = store_open(db, &o, &s)) != USERCGI_OK)
+				_exit(rc);
+			if (insert) {
+				snprintf(id, sizeof(id), "race%08d", i);
+				rc = insert_one(s, id, email ? NULL : "racer",
+				    email ? email(i) : NULL, NULL);
+			}
+			store_close(s);
+			_exit(rc);
+		}
+	}
+	close(gate[0]);
+	close(gate[1]);
+	for (i = 0; i < n; i++) {
+		waitpid(pids[i], &st, 0);
+		if (WIFEXITED(st) && WEXITSTATUS(st) < USERCGI_ERR_MAX)
+			counts[WEXITSTATUS(st)]++;
+	}
+}
+
+/* Email i of the race: the same address in 20 different casings. */
+static const char *
+race_email(int i)
+{
+	static char	 e[32];
+	const char	*base = "racer.\xc3\xa4@example.com";
+	size_t		 j, bit = 0;
+
+	snprintf(e, sizeof(e), "%s", base);
+	for (j = 0; e[j] != '\0'; j++) {
+		if (e[j] >= 'a' && e[j] <= 'z' && bit < 5) {
+			if (i & (1 << bit))
+				e[j] = (char)(e[j] - 'a' + 'A');
+			bit++;
+		}
+		if ((unsigned char)e[j] == 0xa4 && i >= 16)
+			e[j] = (char)0x84;	/* U+00E4 -> U+00C4 */
+	}
+	return e;
+}
+
+static void
+test_races(void)
+{
+	int	 counts[USERCGI_ERR_MAX], fd, saved, lines;
+	char	 logbuf[8192], *p;
+	ssize_t	 r;
+
+	race(path_in("race1.db"), 20, 1, NULL, counts);
+	tap_int(counts[USERCGI_OK], 1, "20 racers, one username: one wins");
+	tap_int(counts[USERCGI_USERNAME_TAKEN], 19, "the other 19 are told taken");
+	tap_int(raw_int(path_in("race1.db"), "SELECT count(*) FROM users"), 1,
+	    "one row stored");
+
+	race(path_in("race2.db"), 20, 1, race_email, counts);
+	tap_int(counts[USERCGI_OK], 1, "20 racers, one email in 20 casings: one wins");
+	tap_int(counts[USERCGI_EMAIL_TAKEN], 19, "the other 19 are told taken");
+
+	/* 8 processes open one brand-new file at once; the log counts migrations. */
+	fd = open(path_in("race3.log"), O_WRONLY | O_CREAT | O_APPEND, 0600);
+	saved = dup(STDERR_FILENO);
+	dup2(fd, STDERR_FILENO);
+	race(path_in("race3.db"), 8, 0, NULL, counts);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(fd);
+	tap_int(counts[USERCGI_OK], 8, "8 openers of a new file all succeed");
+	tap_int(raw_int(path_in("race3.db"), "PRAGMA user_version"), 1,
+	    "new file has the schema version");
+	fd = open(path_in("race3.log"), O_RDONLY);
+	r = read(fd, logbuf, sizeof(logbuf) - 1);
+	close(fd);
+	logbuf[r > 0 ? r : 0] = '\0';
+	for (lines = 0, p = logbuf; (p = strstr(p, "migrated")) != NULL; p++)
+		lines++;
+	tap_int(lines, 1, "schema created exactly once");
+	if (lines != 1)
+		printf("# %s", logbuf);
+}
+
+int
+main(void)
+{
+	struct store		*s = NULL;
+	struct store_opts	 o = { 5000 };
+	char			 cmd[300];
+
+	if (mkdtemp(dir) == NULL) {
+		printf("Bail out! mkdtemp: %s\n", strerror(errno));
+		return 1;
+	}
+	log_setup(LOG_LVL_INFO, "test_store");
+	test_email_key();
+	test_schema();
+	if (store_open(path_in("a.db"), &o, &s) != USERCGI_OK) {
+		printf("Bail out! cannot open a.db\n");
+		return 1;
+	}
+	test_round_trip(s);
+	test_unique(s);
+	test_rehash(s);
+	store_close(s);
+	test_busy();
+	test_full();
+	test_readonly();
+	test_races();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	(void)!system(cmd);
+	return tap_done();
+}

@@ -1,0 +1,610 @@
+/*
+ * usercgi-admin: the operator's tool.
+ *
+ *   init                 create or migrate the database named by the config
+ *   check                print the effective configuration, test the
+ *                        database and the JWKS; exit 0 when both work
+ *   keygen DIR           new EC P-384 key: DIR/private.pem, DIR/jwks.json
+ *   token PEMFILE [...]  mint an ES384 access token as Logto would
+ *
+ * Exit status: 0 success, 1 failure, 2 bad usage.  The configuration is
+ * read as the responder reads it (cfg.h): $USERCGI_CONFIG and USERCGI_*.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+
+#include "b64.h"
+#include "buf.h"
+#include "cfg.h"
+#include "jwks.h"
+#include "jwt.h"
+#include "log.h"
+#include "store.h"
+
+#define EX_FAIL		1
+#define EX_USAGE	2
+#define P384_LEN	48		/* bytes of one P-384 coordinate */
+#define KID_LEN		16		/* SHA-256 bytes kept in the kid */
+#define TTL_MAX		(10LL * 366 * 24 * 3600)
+
+extern char **environ;
+
+static const char *progname = "usercgi-admin";
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: %s init\n"
+	    "       %s check\n"
+	    "       %s keygen DIR\n"
+	    "       %s token PEMFILE [--sub SUBJECT] [--scope SCOPE]"
+	    " [--ttl SECONDS]\n"
+	    "\n"
+	    "  init    create or migrate the database named in the"
+	    " configuration\n"
+	    "  check   print the effective configuration and test the"
+	    " database and JWKS\n"
+	    "  keygen  write a new EC P-384 key to DIR/private.pem (0600) and"
+	    " its\n"
+	    "          public JWKS to DIR/jwks.json\n"
+	    "  token   print an ES384 access token signed with PEMFILE (iss,"
+	    " aud and\n"
+	    "          default scope from the configuration; default ttl"
+	    " 3600)\n"
+	    "\n"
+	    "Configuration: $USERCGI_CONFIG (default %s/usercgi.conf), then"
+	    " USERCGI_* variables.\n",
+	    progname, progname, progname, progname, SYSCONFDIR);
+}
+
+/* Logs the OpenSSL error queue with what failed, and empties it. */
+static void
+ossl_fail(const char *what)
+{
+	unsigned long	 e;
+	char		 msg[256];
+
+	if ((e = ERR_get_error()) != 0) {
+		ERR_error_string_n(e, msg, sizeof(msg));
+		fprintf(stderr, "%s: %s: %s\n", progname, what, msg);
+	} else
+		fprintf(stderr, "%s: %s failed\n", progname, what);
+	ERR_clear_error();
+}
+
+/* Loads the configuration; prints the reason and returns -1 on failure. */
+static int
+load_cfg(struct cfg *c)
+{
+	char	 err[512];
+
+	err[0] = '\0';
+	if (cfg_load(c, environ, err, sizeof(err)) != USERCGI_OK) {
+		fprintf(stderr, "%s: configuration: %s\n", progname,
+		    err[0] != '\0' ? err : "cannot be loaded");
+		return -1;
+	}
+	return 0;
+}
+
+/* init: creates or migrates the database.  Returns the exit status. */
+static int
+cmd_init(void)
+{
+	struct cfg		 c;
+	struct store		*s = NULL;
+	struct store_opts	 o;
+	enum usercgi_err	 rc;
+	int			 ex = EX_FAIL;
+
+	if (load_cfg(&c) == -1)
+		return EX_FAIL;
+	o.busy_timeout_ms = c.busy_timeout_ms;
+	if ((rc = store_open(c.database, &o, &s)) != USERCGI_OK) {
+		fprintf(stderr, "%s: database %s: cannot open (%s)\n",
+		    progname, c.database, usercgi_errname(rc));
+		goto out;
+	}
+	printf("database %s: schema version %d\n", c.database,
+	    store_schema_version());
+	ex = 0;
+out:
+	store_close(s);
+	cfg_free(&c);
+	return ex;
+}
+
+/* check: prints the settings, tests database and JWKS.  Returns the exit status. */
+static int
+cmd_check(void)
+{
+	struct cfg		 c;
+	struct store		*s = NULL;
+	struct store_opts	 o;
+	struct jwks		*k = NULL;
+	struct stat		 sb;
+	enum usercgi_err	 rc;
+	int			 ex = EX_FAIL, good = 1;
+
+	if (load_cfg(&c) == -1)
+		return EX_FAIL;
+	printf("config file     = %s\n", c.source != NULL ? c.source :
+	    "(none: defaults and environment)");
+	printf("database        = %s\n", c.database);
+	printf("jwks_file       = %s\n", c.jwks_file);
+	printf("issuer          = %s\n", c.issuer);
+	printf("audience        = %s\n", c.audience);
+	printf("required_scope  = %s\n", c.required_scope);
+	printf("max_body_bytes  = %zu\n", c.max_body_bytes);
+	printf("require_exp     = %s\n", c.require_exp ? "yes" : "no");
+	printf("leeway          = %lld\n", (long long)c.leeway);
+	printf("argon2_t        = %lu\n", (unsigned long)c.argon2_t);
+	printf("argon2_m        = %lu\n", (unsigned long)c.argon2_m);
+	printf("argon2_p        = %lu\n", (unsigned long)c.argon2_p);
+	printf("busy_timeout_ms = %d\n", c.busy_timeout_ms);
+	printf("max_requests    = %lu\n", c.max_requests);
+	printf("log_level       = %s\n", c.log_level);
+
+	/* Opening creates a missing file; check only looks. */
+	if (stat(c.database, &sb) == -1) {
+		printf("database: %s: %s (usercgi-admin init creates it)\n",
+		    c.database, strerror(errno));
+		good = 0;
+	} else {
+		o.busy_timeout_ms = c.busy_timeout_ms;
+		if ((rc = store_open(c.database, &o, &s)) == USERCGI_OK)
+			printf("database: ok, schema version %d\n",
+			    store_schema_version());
+		else {
+			printf("database: cannot open (%s)\n",
+			    usercgi_errname(rc));
+			good = 0;
+		}
+	}
+	if ((rc = jwks_load_file(c.jwks_file, &k)) != USERCGI_OK) {
+		printf("jwks: cannot load %s (%s)\n", c.jwks_file,
+		    usercgi_errname(rc));
+		good = 0;
+	} else if (jwks_count(k) == 0) {
+		printf("jwks: %s has no usable key\n", c.jwks_file);
+		good = 0;
+	} else
+		printf("jwks: ok, %zu usable key%s\n", jwks_count(k),
+		    jwks_count(k) == 1 ? "" : "s");
+	printf("%s\n", good ? "ok" : "FAILED");
+	if (good)
+		ex = 0;
+	jwks_free(k);
+	store_close(s);
+	cfg_free(&c);
+	return ex;
+}
+
+/*
+ * Reads the public point of an EC P-384 key as 0x04 || X || Y into
+ * pt (1 + 2 * P384_LEN bytes) and its kid, the base64url of the first
+ * KID_LEN bytes of SHA-256 over pt, into kid.  Returns 0 or -1 (a
+ * message printed).
+ */
+static int
+p384_public(EVP_PKEY *pkey, unsigned char *pt, char *kid, size_t kidlen)
+{
+	BIGNUM		*x = NULL, *y = NULL;
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen = 0;
+	char		 group[64];
+	int		 ret = -1;
+
+	if (!EVP_PKEY_is_a(pkey, "EC") ||
+	    !EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME,
+	    group, sizeof(group), NULL) || strcmp(group, "secp384r1") != 0) {
+		fprintf(stderr, "%s: the key is not an EC P-384 key\n",
+		    progname);
+		goto out;
+	}
+	if (!EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_EC_PUB_X, &x) ||
+	    !EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_EC_PUB_Y, &y) ||
+	    BN_bn2binpad(x, pt + 1, P384_LEN) != P384_LEN ||
+	    BN_bn2binpad(y, pt + 1 + P384_LEN, P384_LEN) != P384_LEN) {
+		ossl_fail("public point");
+		goto out;
+	}
+	pt[0] = 0x04;
+	if (!EVP_Digest(pt, 1 + 2 * P384_LEN, md, &mdlen, EVP_sha256(),
+	    NULL)) {
+		ossl_fail("SHA-256");
+		goto out;
+	}
+	if (b64url_encode(md, KID_LEN, kid, kidlen) == 0)
+		goto out;
+	ret = 0;
+out:
+	BN_free(x);
+	BN_free(y);
+	return ret;
+}
+
+/* Writes len bytes to path (mode for a new file); returns 0 or -1. */
+static int
+write_file(const char *path, int flags, mode_t mode, const char *data,
+    size_t len)
+{
+	ssize_t	 n;
+	size_t	 off = 0;
+	int	 fd, ret = -1;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC |
+	    flags, mode)) == -1) {
+		fprintf(stderr, "%s: %s: %s\n", progname, path,
+		    strerror(errno));
+		return -1;
+	}
+	while (off < len) {
+		if ((n = write(fd, data + off, len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "%s: %s: %s\n", progname, path,
+			    strerror(errno));
+			goto out;
+		}
+		off += (size_t)n;
+	}
+	if (fsync(fd) == -1) {
+		fprintf(stderr, "%s: %s: %s\n", progname, path,
+		    strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	if (close(fd) == -1 && ret == 0) {
+		fprintf(stderr, "%s: %s: %s\n", progname, path,
+		    strerror(errno));
+		ret = -1;
+	}
+	return ret;
+}
+
+/* Joins dir and name into out; returns 0 or -1 when it does not fit. */
+static int
+join_path(char *out, size_t outlen, const char *dir, const char *name)
+{
+	int	 n;
+
+	n = snprintf(out, outlen, "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= outlen) {
+		fprintf(stderr, "%s: %s: path too long\n", progname, dir);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * keygen DIR: a new P-384 key as PKCS#8 PEM (never overwriting an
+ * existing private.pem) and the RFC 7517 JWKS of its public half (RFC
+ * 7518 §6.2.1).  Returns the exit status.
+ */
+static int
+cmd_keygen(const char *dir)
+{
+	EVP_PKEY		*pkey = NULL;
+	BIO			*mem = NULL;
+	struct buf		 out_json;
+	json_object		*jwks = NULL, *keys, *jwk;
+	unsigned char		 pt[1 + 2 * P384_LEN];
+	char			 kid[64], x[128], y[128];
+	char			 pem_path[PATH_MAX], jwks_path[PATH_MAX];
+	const char		*json;
+	char			*pem;
+	long			 pemlen;
+	int			 ex = EX_FAIL;
+
+	buf_init(&out_json, JWKS_MAX_FILE);
+	if (join_path(pem_path, sizeof(pem_path), dir, "private.pem") == -1 ||
+	    join_path(jwks_path, sizeof(jwks_path), dir, "jwks.json") == -1)
+		goto out;
+	if ((pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384")) == NULL) {
+		ossl_fail("EC P-384 key generation");
+		goto out;
+	}
+	if (p384_public(pkey, pt, kid, sizeof(kid)) == -1 ||
+	    b64url_encode(pt + 1, P384_LEN, x, sizeof(x)) == 0 ||
+	    b64url_encode(pt + 1 + P384_LEN, P384_LEN, y, sizeof(y)) == 0) {
+		fprintf(stderr, "%s: cannot encode the public key\n",
+		    progname);
+		goto out;
+	}
+	if ((mem = BIO_new(BIO_s_secmem())) == NULL ||
+	    !PEM_write_bio_PrivateKey(mem, pkey, NULL, NULL, 0, NULL, NULL) ||
+	    (pemlen = BIO_get_mem_data(mem, &pem)) <= 0) {
+		ossl_fail("PEM encoding");
+		goto out;
+	}
+	if ((jwks = json_object_new_object()) == NULL ||
+	    (keys = json_object_new_array()) == NULL ||
+	    json_object_object_add(jwks, "keys", keys) != 0 ||
+	    (jwk = json_object_new_object()) == NULL ||
+	    json_object_array_add(keys, jwk) != 0 ||
+	    json_object_object_add(jwk, "kty", json_object_new_string("EC")) ||
+	    json_object_object_add(jwk, "crv",
+	    json_object_new_string("P-384")) ||
+	    json_object_object_add(jwk, "x", json_object_new_string(x)) ||
+	    json_object_object_add(jwk, "y", json_object_new_string(y)) ||
+	    json_object_object_add(jwk, "kid", json_object_new_string(kid)) ||
+	    json_object_object_add(jwk, "alg",
+	    json_object_new_string("ES384")) ||
+	    json_object_object_add(jwk, "use", json_object_new_string("sig")) ||
+	    (json = json_object_to_json_string_ext(jwks,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)) == NULL) {
+		fprintf(stderr, "%s: out of memory\n", progname);
+		goto out;
+	}
+	if (buf_printf(&out_json, "%s\n", json) != USERCGI_OK) {
+		fprintf(stderr, "%s: out of memory\n", progname);
+		goto out;
+	}
+	if (write_file(pem_path, O_EXCL, 0600, pem, (size_t)pemlen) == -1 ||
+	    write_file(jwks_path, O_TRUNC, 0644, out_json.ptr,
+	    out_json.len) == -1)
+		goto out;
+	printf("wrote %s and %s (kid %s)\n", pem_path, jwks_path, kid);
+	ex = 0;
+out:
+	buf_free(&out_json);
+	json_object_put(jwks);
+	BIO_free(mem);
+	EVP_PKEY_free(pkey);
+	return ex;
+}
+
+/*
+ * Appends the base64url of a JSON object's compact text to b.  Returns
+ * 0 or -1.
+ */
+static int
+add_b64_json(struct buf *b, json_object *o)
+{
+	const char	*s;
+	char		*enc = NULL;
+	size_t		 len, enclen, n;
+	int		 ret = -1;
+
+	if ((s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE)) == NULL)
+		goto out;
+	len = strlen(s);
+	enclen = len / 3 * 4 + 5;
+	if ((enc = xmalloc(enclen)) == NULL)
+		goto out;
+	if ((n = b64url_encode((const unsigned char *)s, len, enc, enclen)) ==
+	    0 || buf_add(b, enc, n) != USERCGI_OK)
+		goto out;
+	ret = 0;
+out:
+	free(enc);
+	return ret;
+}
+
+/*
+ * Signs the JWS signing input in b with pkey (ES384, RFC 7518 §3.4: the
+ * DER ECDSA signature becomes R || S, each P384_LEN bytes) and appends
+ * "." and the base64url signature.  Returns 0 or -1.
+ */
+static int
+add_es384_sig(struct buf *b, EVP_PKEY *pkey)
+{
+	EVP_MD_CTX	*ctx = NULL;
+	ECDSA_SIG	*sig = NULL;
+	const BIGNUM	*r, *s;
+	unsigned char	*der = NULL, raw[2 * P384_LEN];
+	const unsigned char *p;
+	char		 enc[160];
+	size_t		 derlen = 0, n;
+	int		 ret = -1;
+
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    !EVP_DigestSignInit(ctx, NULL, EVP_sha384(), NULL, pkey) ||
+	    !EVP_DigestSign(ctx, NULL, &derlen,
+	    (const unsigned char *)b->ptr, b->len) ||
+	    (der = xmalloc(derlen)) == NULL ||
+	    !EVP_DigestSign(ctx, der, &derlen,
+	    (const unsigned char *)b->ptr, b->len)) {
+		ossl_fail("ES384 signature");
+		goto out;
+	}
+	p = der;
+	if (derlen > LONG_MAX ||
+	    (sig = d2i_ECDSA_SIG(NULL, &p, (long)derlen)) == NULL) {
+		ossl_fail("ECDSA signature decoding");
+		goto out;
+	}
+	ECDSA_SIG_get0(sig, &r, &s);
+	if (BN_bn2binpad(r, raw, P384_LEN) != P384_LEN ||
+	    BN_bn2binpad(s, raw + P384_LEN, P384_LEN) != P384_LEN) {
+		ossl_fail("ECDSA signature size");
+		goto out;
+	}
+	if ((n = b64url_encode(raw, sizeof(raw), enc, sizeof(enc))) == 0 ||
+	    buf_addc(b, '.') != USERCGI_OK || buf_add(b, enc, n) != USERCGI_OK)
+		goto out;
+	ret = 0;
+out:
+	ECDSA_SIG_free(sig);
+	free(der);
+	EVP_MD_CTX_free(ctx);
+	return ret;
+}
+
+/* Reads an EC private key from a PEM file; NULL (message printed) on failure. */
+static EVP_PKEY *
+load_pem(const char *path)
+{
+	BIO		*bio;
+	EVP_PKEY	*pkey = NULL;
+
+	if ((bio = BIO_new_file(path, "r")) == NULL) {
+		ossl_fail(path);
+		goto out;
+	}
+	if ((pkey = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL)) == NULL)
+		ossl_fail(path);
+out:
+	BIO_free(bio);
+	return pkey;
+}
+
+/*
+ * token PEMFILE [--sub S] [--scope S] [--ttl SECONDS]: an RFC 9068 access
+ * token shaped like Logto's (header alg, typ "at+jwt", kid; claims jti,
+ * sub, iat, exp, scope, client_id, iss, aud).  Returns the exit status.
+ */
+static int
+cmd_token(int argc, char *argv[])
+{
+	struct cfg	 c;
+	struct buf	 tok;
+	EVP_PKEY	*pkey = NULL;
+	json_object	*hdr = NULL, *cl = NULL;
+	unsigned char	 pt[1 + 2 * P384_LEN], rnd[16];
+	char		 kid[64], jti[32], *end;
+	const char	*pem, *sub = "usercgi-admin", *scope = NULL;
+	long long	 ttl = 3600;
+	int64_t		 now;
+	int		 i, ex = EX_FAIL, cfg_ok = 0;
+
+	buf_init(&tok, JWT_MAX_TOKEN);
+	if (argc < 2) {
+		usage();
+		return EX_USAGE;
+	}
+	pem = argv[1];
+	for (i = 2; i < argc; i += 2) {
+		if (i + 1 >= argc) {
+			fprintf(stderr, "%s: %s needs a value\n", progname,
+			    argv[i]);
+			usage();
+			return EX_USAGE;
+		}
+		if (strcmp(argv[i], "--sub") == 0)
+			sub = argv[i + 1];
+		else if (strcmp(argv[i], "--scope") == 0)
+			scope = argv[i + 1];
+		else if (strcmp(argv[i], "--ttl") == 0) {
+			errno = 0;
+			ttl = strtoll(argv[i + 1], &end, 10);
+			if (errno != 0 || end == argv[i + 1] || *end != '\0' ||
+			    ttl < 1 || ttl > TTL_MAX) {
+				fprintf(stderr, "%s: --ttl: expected seconds"
+				    " from 1 to %lld\n", progname, TTL_MAX);
+				return EX_USAGE;
+			}
+		} else {
+			fprintf(stderr, "%s: token: unknown option %s\n",
+			    progname, argv[i]);
+			usage();
+			return EX_USAGE;
+		}
+	}
+	if (*sub == '\0') {
+		fprintf(stderr, "%s: --sub must not be empty\n", progname);
+		return EX_USAGE;
+	}
+	if (load_cfg(&c) == -1)
+		goto out;
+	cfg_ok = 1;
+	if (scope == NULL)
+		scope = c.required_scope;
+	if ((pkey = load_pem(pem)) == NULL ||
+	    p384_public(pkey, pt, kid, sizeof(kid)) == -1)
+		goto out;
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1 ||
+	    b64url_encode(rnd, sizeof(rnd), jti, sizeof(jti)) == 0) {
+		ossl_fail("random jti");
+		goto out;
+	}
+	now = (int64_t)time(NULL);
+	if ((hdr = json_object_new_object()) == NULL ||
+	    json_object_object_add(hdr, "alg",
+	    json_object_new_string("ES384")) ||
+	    json_object_object_add(hdr, "typ",
+	    json_object_new_string("at+jwt")) ||
+	    json_object_object_add(hdr, "kid", json_object_new_string(kid)) ||
+	    (cl = json_object_new_object()) == NULL ||
+	    json_object_object_add(cl, "jti", json_object_new_string(jti)) ||
+	    json_object_object_add(cl, "sub", json_object_new_string(sub)) ||
+	    json_object_object_add(cl, "iat", json_object_new_int64(now)) ||
+	    json_object_object_add(cl, "exp",
+	    json_object_new_int64(now + ttl)) ||
+	    json_object_object_add(cl, "scope",
+	    json_object_new_string(scope)) ||
+	    json_object_object_add(cl, "client_id",
+	    json_object_new_string("usercgi-admin")) ||
+	    json_object_object_add(cl, "iss",
+	    json_object_new_string(c.issuer)) ||
+	    json_object_object_add(cl, "aud",
+	    json_object_new_string(c.audience))) {
+		fprintf(stderr, "%s: out of memory\n", progname);
+		goto out;
+	}
+	if (add_b64_json(&tok, hdr) == -1 || buf_addc(&tok, '.') !=
+	    USERCGI_OK || add_b64_json(&tok, cl) == -1 ||
+	    add_es384_sig(&tok, pkey) == -1) {
+		fprintf(stderr, "%s: cannot build the token (over %d bytes?)\n",
+		    progname, JWT_MAX_TOKEN);
+		goto out;
+	}
+	printf("%s\n", buf_str(&tok));
+	ex = 0;
+out:
+	json_object_put(hdr);
+	json_object_put(cl);
+	EVP_PKEY_free(pkey);
+	buf_free(&tok);
+	if (cfg_ok)
+		cfg_free(&c);
+	return ex;
+}
+
+int
+main(int argc, char *argv[])
+{
+	log_setup(LOG_LVL_WARN, progname);
+	if (argc < 2) {
+		usage();
+		return EX_USAGE;
+	}
+	if (strcmp(argv[1], "init") == 0 && argc == 2)
+		return cmd_init();
+	if (strcmp(argv[1], "check") == 0 && argc == 2)
+		return cmd_check();
+	if (strcmp(argv[1], "keygen") == 0 && argc == 3)
+		return cmd_keygen(argv[2]);
+	if (strcmp(argv[1], "token") == 0)
+		return cmd_token(argc - 1, argv + 1);
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage();
+		return 0;
+	}
+	usage();
+	return EX_USAGE;
+}
