@@ -16,8 +16,10 @@
 
 #include "app.h"
 #include "auth.h"
+#include "form.h"
 #include "json.h"
 #include "log.h"
+#include "phone.h"
 #include "pw.h"
 #include "pw_verify.h"
 #include "store.h"
@@ -212,9 +214,10 @@ app_store(struct app *a, struct http_resp *r)
 
 /*
  * Reads and parses the request body as a JSON object (create-user.md §1
- * "Body transport").  Returns USERCGI_OK with *out set (caller puts it;
- * an empty body gives an empty object), or an error already rendered
- * into r.
+ * "Body transport"), or as a form (form.h) for
+ * application/x-www-form-urlencoded.  Returns USERCGI_OK with *out set
+ * (caller puts it; an empty body gives an empty object), or an error
+ * already rendered into r.
  */
 static enum usercgi_err
 app_body(struct app *a, struct http_req *rq, struct http_resp *r,
@@ -224,6 +227,7 @@ app_body(struct app *a, struct http_req *rq, struct http_resp *r,
 	size_t			 n;
 	const char		*s;
 	char			 msg[256];
+	int			 form;
 	enum usercgi_err	 rc;
 	enum json_type		 t;
 
@@ -246,7 +250,9 @@ app_body(struct app *a, struct http_req *rq, struct http_resp *r,
 			app_error(r, rc, NULL, NULL, NULL);
 		goto out;
 	}
-	if (!http_media_type_is(rq->content_type, "application/json")) {
+	form = http_media_type_is(rq->content_type,
+	    "application/x-www-form-urlencoded");
+	if (!form && !http_media_type_is(rq->content_type, "application/json")) {
 		rc = USERCGI_MEDIA_TYPE;
 		app_error(r, rc, NULL, NULL, NULL);
 		goto out;
@@ -254,6 +260,13 @@ app_body(struct app *a, struct http_req *rq, struct http_resp *r,
 	if ((rc = http_read_body(rq, n, &b)) != USERCGI_OK) {
 		app_error(r, rc, NULL, NULL, rc == USERCGI_BADREQ ?
 		    "The request body is shorter than its Content-Length." : NULL);
+		goto out;
+	}
+	if (form) {
+		rc = form_parse(buf_str(&b), b.len, out, msg, sizeof(msg));
+		if (rc != USERCGI_OK)
+			app_error(r, rc, NULL, NULL,
+			    rc == USERCGI_BADREQ ? msg : NULL);
 		goto out;
 	}
 	s = buf_str(&b);
@@ -377,6 +390,7 @@ app_create(struct app *a, struct http_req *rq, struct http_resp *r)
 	struct buf		 data, details;
 	struct pw_params	 pp;
 	char			 hash[PW_ENCODED_MAX], why[128], msg[256];
+	char			 phone[PHONE_BUFSZ];
 	int			 limit, tries;
 	enum usercgi_err	 rc;
 
@@ -423,6 +437,26 @@ app_create(struct app *a, struct http_req *rq, struct http_resp *r)
 			goto out;
 		} else if (rc != USERCGI_OK) {
 			app_error(r, rc, NULL, NULL, NULL);
+			goto out;
+		}
+	}
+	if (in.primary_phone != NULL) {
+		rc = phone_normalize(in.primary_phone, strlen(in.primary_phone),
+		    phone, sizeof(phone));
+		if (rc == USERCGI_INVALID_PHONE) {
+			app_error(r, rc, "{\"name\":\"ParseError\"}", NULL,
+			    NULL);
+			goto out;
+		} else if (rc == USERCGI_VALUE_TOO_LONG) {
+			app_too_long(r, PHONE_MAXLEN);
+			goto out;
+		} else if (rc != USERCGI_OK) {
+			app_error(r, rc, NULL, NULL, NULL);
+			goto out;
+		}
+		free(in.primary_phone);
+		if ((in.primary_phone = xstrdup(phone)) == NULL) {
+			app_error(r, USERCGI_NOMEM, NULL, NULL, NULL);
 			goto out;
 		}
 	}
@@ -488,6 +522,158 @@ out:
 	buf_free(&details);
 }
 
+/*
+ * Renders 404 entity.not_exists_with_id for a user id, worded as Logto
+ * words it (its message names the table, "users").
+ */
+static void
+app_no_user(struct http_resp *r, const char *id)
+{
+	char	msg[STORE_ID_LEN * 8 + 64];
+
+	(void)snprintf(msg, sizeof(msg),
+	    "The users with ID `%s` does not exist.", id);
+	app_error(r, USERCGI_USER_NOT_FOUND, NULL, NULL, msg);
+}
+
+/*
+ * Returns 1 when the query string (RFC 3875 §4.1.7) has the parameter
+ * name with the value "true", as Logto's includePasswordHash.
+ */
+static int
+app_query_true(const char *q, const char *name)
+{
+	size_t	n = strlen(name);
+
+	while (q != NULL && *q != '\0') {
+		if (strncmp(q, name, n) == 0 && q[n] == '=' &&
+		    strncmp(q + n + 1, "true", 4) == 0 &&
+		    (q[n + 5] == '\0' || q[n + 5] == '&'))
+			return 1;
+		if ((q = strchr(q, '&')) != NULL)
+			q++;
+	}
+	return 0;
+}
+
+/* GET /api/users/{id}: the user object, optionally with its digest. */
+static void
+app_get(struct app *a, struct http_req *rq, struct http_resp *r,
+    const char *id)
+{
+	struct store_user	u;
+	enum usercgi_err	rc;
+
+	memset(&u, 0, sizeof(u));
+	if (app_auth(a, rq, r) != USERCGI_OK || app_store(a, r) != USERCGI_OK)
+		goto out;
+	if ((rc = store_user_get(a->store, id, &u)) == USERCGI_USER_NOT_FOUND) {
+		app_no_user(r, id);
+		goto out;
+	} else if (rc != USERCGI_OK) {
+		app_error(r, rc, NULL, NULL, NULL);
+		goto out;
+	}
+	buf_reset(&r->body);
+	rc = user_render(&r->body, &u,
+	    app_query_true(rq->query_string, "includePasswordHash"));
+	if (rc != USERCGI_OK) {
+		app_error(r, rc, NULL, NULL, NULL);
+		goto out;
+	}
+	r->status = 200;
+out:
+	store_user_free(&u);
+}
+
+/*
+ * POST /api/users/{id}/password/verify: 204 when the password matches
+ * the stored digest of any method, which is then upgraded to argon2i
+ * (compare-and-set: a concurrent change wins); 422
+ * session.invalid_credentials otherwise.  A failure costs about one
+ * argon2i hash whatever the stored method (pw_check_password).
+ */
+static void
+app_verify(struct app *a, struct http_req *rq, struct http_resp *r,
+    const char *id)
+{
+	struct json_object	*body = NULL;
+	struct store_user	 u;
+	struct buf		 data, details;
+	struct pw_params	 pp;
+	char			*pw = NULL, hash[PW_ENCODED_MAX];
+	size_t			 pwlen = 0;
+	int			 match = 0;
+	enum usercgi_err	 rc;
+
+	memset(&u, 0, sizeof(u));
+	buf_init(&data, APP_MAX_DATA);
+	buf_init(&details, APP_MAX_DATA);
+	hash[0] = '\0';
+	if (app_auth(a, rq, r) != USERCGI_OK ||
+	    app_body(a, rq, r, &body) != USERCGI_OK)
+		goto out;
+	rc = user_parse_password(body, &pw, &pwlen, &data, &details);
+	if (rc != USERCGI_OK) {
+		app_error(r, rc, rc == USERCGI_GUARD ? buf_str(&data) : NULL,
+		    rc == USERCGI_GUARD ? buf_str(&details) : NULL, NULL);
+		goto out;
+	}
+	if (app_store(a, r) != USERCGI_OK)
+		goto out;
+	if ((rc = store_user_get(a->store, id, &u)) == USERCGI_USER_NOT_FOUND) {
+		app_no_user(r, id);
+		goto out;
+	} else if (rc != USERCGI_OK) {
+		app_error(r, rc, NULL, NULL, NULL);
+		goto out;
+	}
+	pp.t_cost = a->cfg.argon2_t;
+	pp.m_cost = a->cfg.argon2_m;
+	pp.parallelism = a->cfg.argon2_p;
+	rc = pw_check_password(&pp, u.password_encryption_method,
+	    u.password_encrypted, pw, pwlen, &match);
+	if (rc != USERCGI_OK) {
+		app_error(r, rc, NULL, NULL, NULL);
+		goto out;
+	}
+	if (!match) {
+		log_info("password verify failed for user %s", u.id);
+		app_error(r, USERCGI_BAD_CREDENTIALS, NULL, NULL, NULL);
+		goto out;
+	}
+	if (pw_needs_upgrade(u.password_encryption_method,
+	    u.password_encrypted)) {
+		rc = pw_hash(&pp, pw, pwlen, hash, sizeof(hash));
+		if (rc == USERCGI_OK)
+			rc = store_user_rehash(a->store, u.id,
+			    u.password_encrypted, hash, "Argon2i", app_now_ms());
+		if (rc == USERCGI_OK)
+			log_info("user %s: password upgraded from %s to "
+			    "Argon2i", u.id, u.password_encryption_method);
+		else if (rc == USERCGI_USER_NOT_FOUND)
+			log_info("user %s: password changed meanwhile, not "
+			    "upgraded", u.id);
+		else {
+			app_error(r, rc, NULL, NULL, NULL);
+			goto out;
+		}
+	}
+	buf_reset(&r->body);
+	r->status = 204;
+out:
+	if (pw != NULL) {
+		secure_zero(pw, pwlen);
+		free(pw);
+	}
+	secure_zero(hash, sizeof(hash));
+	store_user_free(&u);
+	if (body != NULL)
+		json_object_put(body);
+	buf_free(&data);
+	buf_free(&details);
+}
+
 int
 app_handle(struct app *a, struct http_req *rq)
 {
@@ -510,6 +696,22 @@ app_handle(struct app *a, struct http_req *rq)
 	case ROUTE_USERS:
 		if (strcmp(method, "POST") == 0)
 			app_create(a, rq, &r);
+		else {
+			r.allow = "POST";
+			app_error(&r, USERCGI_METHOD, NULL, NULL, NULL);
+		}
+		break;
+	case ROUTE_USER:
+		if (strcmp(method, "GET") == 0)
+			app_get(a, rq, &r, id);
+		else {
+			r.allow = "GET";
+			app_error(&r, USERCGI_METHOD, NULL, NULL, NULL);
+		}
+		break;
+	case ROUTE_USER_VERIFY:
+		if (strcmp(method, "POST") == 0)
+			app_verify(a, rq, &r, id);
 		else {
 			r.allow = "POST";
 			app_error(&r, USERCGI_METHOD, NULL, NULL, NULL);

@@ -26,6 +26,7 @@
 
 #include "buf.h"
 #include "log.h"
+#include "phone.h"
 #include "store.h"
 #include "utf8.h"
 
@@ -41,7 +42,8 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	" username TEXT UNIQUE,"
 	" primary_email TEXT,"
 	" email_key TEXT UNIQUE,"
-	" primary_phone TEXT UNIQUE,"
+	" primary_phone TEXT,"
+	" phone_key TEXT UNIQUE,"
 	" password_encrypted TEXT,"
 	" password_encryption_method TEXT,"
 	" name TEXT,"
@@ -55,7 +57,8 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	" password_updated_at INTEGER,"
 	" created_at INTEGER NOT NULL,"
 	" updated_at INTEGER NOT NULL,"
-	" CHECK ((primary_email IS NULL) = (email_key IS NULL))"
+	" CHECK ((primary_email IS NULL) = (email_key IS NULL)),"
+	" CHECK ((primary_phone IS NULL) = (phone_key IS NULL))"
 	");",
 };
 
@@ -83,13 +86,13 @@ static const char *const store_sql[ST_MAX] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
-	[ST_INSERT] = "INSERT INTO users (" USER_COLUMNS ", email_key) VALUES"
-	    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	    " ?15, ?16, ?17, ?18)",
+	[ST_INSERT] = "INSERT INTO users (" USER_COLUMNS ", email_key,"
+	    " phone_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+	    " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
 	[ST_GET] = "SELECT " USER_COLUMNS " FROM users WHERE id = ?1",
 	[ST_BY_USERNAME] = "SELECT 1 FROM users WHERE username = ?1",
 	[ST_BY_EMAIL] = "SELECT 1 FROM users WHERE email_key = ?1",
-	[ST_BY_PHONE] = "SELECT 1 FROM users WHERE primary_phone = ?1",
+	[ST_BY_PHONE] = "SELECT 1 FROM users WHERE phone_key = ?1",
 	[ST_BY_ID] = "SELECT 1 FROM users WHERE id = ?1",
 	[ST_REHASH] = "UPDATE users SET password_encrypted = ?1,"
 	    " password_encryption_method = ?2, updated_at = ?3"
@@ -544,29 +547,57 @@ store_close(struct store *s)
 	free(s);
 }
 
+/*
+ * The uniqueness key of a phone (phone.h): cc+nsn and cc+0+nsn give the
+ * same key.  Digits that do not parse keep themselves as the key (such a
+ * number is refused later by check 10, or was stored by a verbatim
+ * build).  Writes to out (PHONE_BUFSZ bytes); returns USERCGI_OK or
+ * USERCGI_NOMEM / USERCGI_INTERNAL.
+ */
+static enum usercgi_err
+store_phone_key(const char *phone, char out[PHONE_BUFSZ])
+{
+	size_t			 len = strlen(phone);
+	enum usercgi_err	 err;
+
+	err = phone_key(phone, len, out, PHONE_BUFSZ);
+	if (err == USERCGI_INVALID_PHONE || err == USERCGI_VALUE_TOO_LONG) {
+		if (len >= PHONE_BUFSZ)
+			len = PHONE_BUFSZ - 1;
+		memcpy(out, phone, len);
+		out[len] = '\0';
+		err = USERCGI_OK;
+	}
+	return err;
+}
+
 enum usercgi_err
 store_find_conflict(struct store *s, const char *username, const char *email,
     const char *phone)
 {
-	char			*key = NULL;
+	char			*key = NULL, pkey[PHONE_BUFSZ];
 	enum usercgi_err	 err;
 
 	if (email != NULL && (key = store_email_key(email)) == NULL) {
 		err = USERCGI_NOMEM;
 		goto out;
 	}
-	err = store_conflict_keyed(s, username, key, phone);
+	if (phone != NULL && (err = store_phone_key(phone, pkey)) != USERCGI_OK)
+		goto out;
+	err = store_conflict_keyed(s, username, key,
+	    phone != NULL ? pkey : NULL);
 out:
 	free(key);
 	return err;
 }
 
 /*
- * Binds every column of u (and its email key) to the insert statement.
- * Returns the first SQLite error, or SQLITE_OK.
+ * Binds every column of u (and its email and phone keys) to the insert
+ * statement.  Returns the first SQLite error, or SQLITE_OK.
  */
 static int
-store_bind_user(sqlite3_stmt *st, const struct store_user *u, const char *key)
+store_bind_user(sqlite3_stmt *st, const struct store_user *u, const char *key,
+    const char *pkey)
 {
 	int	rc = SQLITE_OK;
 
@@ -591,6 +622,7 @@ store_bind_user(sqlite3_stmt *st, const struct store_user *u, const char *key)
 	B(sqlite3_bind_int64(st, 16, u->created_at));
 	B(sqlite3_bind_int64(st, 17, u->updated_at));
 	B(store_bind_text(st, 18, key));
+	B(store_bind_text(st, 19, pkey));
 #undef B
 out:
 	return rc;
@@ -603,13 +635,13 @@ out:
  */
 static enum usercgi_err
 store_which_unique(struct store *s, const struct store_user *u,
-    const char *key)
+    const char *key, const char *pkey)
 {
 	enum usercgi_err	 err;
 	int			 found;
 
-	if ((err = store_conflict_keyed(s, u->username, key,
-	    u->primary_phone)) != USERCGI_OK)
+	if ((err = store_conflict_keyed(s, u->username, key, pkey)) !=
+	    USERCGI_OK)
 		goto out;
 	if ((err = store_exists(s, ST_BY_ID, u->id, &found)) != USERCGI_OK)
 		goto out;
@@ -627,7 +659,7 @@ enum usercgi_err
 store_user_insert(struct store *s, const struct store_user *u)
 {
 	sqlite3_stmt		*st = s->st[ST_INSERT];
-	char			*key = NULL;
+	char			*key = NULL, pkey[PHONE_BUFSZ];
 	enum usercgi_err	 err;
 	int			 rc;
 
@@ -642,9 +674,13 @@ store_user_insert(struct store *s, const struct store_user *u)
 		err = USERCGI_NOMEM;
 		goto out;
 	}
+	if (u->primary_phone != NULL &&
+	    (err = store_phone_key(u->primary_phone, pkey)) != USERCGI_OK)
+		goto out;
 	if ((err = store_run(s, ST_BEGIN)) != USERCGI_OK)
 		goto out;
-	if ((rc = store_bind_user(st, u, key)) != SQLITE_OK) {
+	if ((rc = store_bind_user(st, u, key,
+	    u->primary_phone != NULL ? pkey : NULL)) != SQLITE_OK) {
 		err = store_err(s->db, rc, "bind");
 		goto out;
 	}
@@ -654,7 +690,8 @@ store_user_insert(struct store *s, const struct store_user *u)
 	if (rc == SQLITE_CONSTRAINT_UNIQUE ||
 	    rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
 		log_debug("sqlite: insert: %s", sqlite3_errmsg(s->db));
-		err = store_which_unique(s, u, key);
+		err = store_which_unique(s, u, key,
+		    u->primary_phone != NULL ? pkey : NULL);
 		goto out;
 	}
 	if (rc != SQLITE_DONE) {
