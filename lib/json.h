@@ -1,8 +1,13 @@
 /*
  * json.h: strict JSON input and JavaScript-compatible JSON output.
  *
- * Input is parsed with json-c in strict mode, then checked: valid UTF-8,
- * depth at most max_depth, nothing but white space after the value.
+ * Input is parsed by our own RFC 8259 parser into json-c objects (json-c's
+ * tokener, even in strict mode, accepts single quotes and raw control
+ * characters and clamps big integers): exactly what JSON.parse accepts,
+ * plus valid UTF-8, depth at most max_depth, nothing but white space
+ * after the value.  Integer literals within int64 become json-c ints,
+ * other numbers doubles (as JavaScript reads them); a lone surrogate
+ * escape becomes U+FFFD; a "\u0000" inside a member name is refused.
  * Output matches JavaScript's JSON.stringify: compact, "/" not escaped,
  * non-ASCII written raw, numbers printed as Number.prototype.toString.
  */

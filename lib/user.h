@@ -45,6 +45,16 @@ enum usercgi_err user_parse_create(struct json_object *body,
 void	user_input_free(struct user_input *in);
 
 /*
+ * Validates the body of POST /api/users/{id}/password/verify: an object
+ * whose "password" is a string of at least one character.  Returns
+ * USERCGI_OK with *pw (caller wipes and frees) and *pwlen, or
+ * USERCGI_GUARD with the zod data and details appended as for
+ * user_parse_create, or USERCGI_NOMEM.
+ */
+enum usercgi_err user_parse_password(struct json_object *body, char **pw,
+	    size_t *pwlen, struct buf *data, struct buf *details);
+
+/*
  * Check 11 of §2: column limits in code points (username, primaryEmail,
  * primaryPhone, name 128; avatar 2048).  Returns USERCGI_OK or
  * USERCGI_VALUE_TOO_LONG with *limit set to the column's limit.

@@ -1,0 +1,101 @@
+/*
+ * utf8.c: UTF-8 decoding, validation and length in code points and in
+ * UTF-16 code units (RFC 3629 §4 syntax: no overlong forms, no
+ * surrogates, nothing above U+10FFFF).
+ */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "utf8.h"
+
+/*
+ * Returns the number of bytes (1..4) of the well-formed sequence at s
+ * (at most len bytes) and sets *cp, or 0 when the bytes at s are not a
+ * complete, well-formed sequence (RFC 3629 §4).
+ */
+size_t
+utf8_decode(const char *s, size_t len, uint32_t *cp)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	uint32_t		 c, min;
+	size_t			 n, i;
+
+	if (len == 0)
+		return 0;
+	c = u[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		c &= 0x1f;
+		min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		c &= 0x0f;
+		min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		c &= 0x07;
+		min = 0x10000;
+	} else
+		return 0;
+	if (len < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((u[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (u[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+int
+utf8_valid(const char *s, size_t len)
+{
+	uint32_t	cp;
+	size_t		i, n;
+
+	for (i = 0; i < len; i += n) {
+		if ((unsigned char)s[i] < 0x80) {
+			n = 1;
+			continue;
+		}
+		if ((n = utf8_decode(s + i, len - i, &cp)) == 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* Counts lead bytes: for valid UTF-8, one per code point. */
+size_t
+utf8_codepoints(const char *s, size_t len)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Code points above U+FFFF (4-byte sequences) are two UTF-16 units. */
+size_t
+utf8_utf16_units(const char *s, size_t len)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char	c = (unsigned char)s[i];
+
+		if ((c & 0xc0) != 0x80)
+			n += c >= 0xf0 ? 2 : 1;
+	}
+	return n;
+}
