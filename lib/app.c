@@ -49,13 +49,13 @@ app_now_ms(void)
 /*
  * Renders the error body for e into r: {"code","data","details",
  * "message"} in that order, absent members omitted (create-user.md §2).
- * data is JSON text or NULL; details and message (NULL: the table's) are
- * plain text.  Never fails: on allocation failure the body is the
+ * data is JSON text or NULL; details (NULL: none) and message (NULL: the
+ * table's) are plain text.  Never fails: on allocation failure the body is the
  * shortest valid one.
  */
 static void
 app_error(struct http_resp *r, enum usercgi_err e, const char *data,
-    const char *details, const char *message)
+    const struct buf *details, const char *message)
 {
 	const struct usercgi_errinfo	*ei = usercgi_errinfo(e);
 	struct buf			*b = &r->body;
@@ -85,7 +85,7 @@ app_error(struct http_resp *r, enum usercgi_err e, const char *data,
 	if (rc == USERCGI_OK && details != NULL) {
 		rc = buf_addstr(b, "\"details\":");
 		if (rc == USERCGI_OK)
-			rc = jsonw_str(b, details, strlen(details));
+			rc = jsonw_str(b, buf_str(details), details->len);
 		if (rc == USERCGI_OK)
 			rc = buf_addc(b, ',');
 	}
@@ -406,7 +406,7 @@ app_create(struct app *a, struct http_req *rq, struct http_resp *r)
 		goto out;
 	rc = user_parse_create(body, &in, &data, &details);
 	if (rc == USERCGI_GUARD) {
-		app_error(r, rc, buf_str(&data), buf_str(&details), NULL);
+		app_error(r, rc, buf_str(&data), &details, NULL);
 		goto out;
 	} else if (rc != USERCGI_OK) {
 		app_error(r, rc, NULL, NULL, NULL);
@@ -616,7 +616,7 @@ app_verify(struct app *a, struct http_req *rq, struct http_resp *r,
 	rc = user_parse_password(body, &pw, &pwlen, &data, &details);
 	if (rc != USERCGI_OK) {
 		app_error(r, rc, rc == USERCGI_GUARD ? buf_str(&data) : NULL,
-		    rc == USERCGI_GUARD ? buf_str(&details) : NULL, NULL);
+		    rc == USERCGI_GUARD ? &details : NULL, NULL);
 		goto out;
 	}
 	if (app_store(a, r) != USERCGI_OK)

@@ -7,7 +7,7 @@ cgi GET /api/nothing ""
 expect "unknown path is 404 JSON" 404 '{"message":"Not Found"}'
 cgi GET /api/users ""
 expect "GET /api/users is 405" 405 '{"message":"Method Not Allowed"}'
-case $HEADERS in *$'Allow: POST\r'*) ok "405 names the allowed method" ;;
+case $HEADERS in *'Allow: POST'*) ok "405 names the allowed method" ;;
 	*) not_ok "405 names the allowed method"; echo "# $HEADERS" ;; esac
 cgi DELETE /api/users ""
 expect_status "DELETE /api/users is 405" 405

@@ -11,7 +11,9 @@
 
 static int tap_n, tap_failed;
 
-static void
+#define TAP_UNUSED __attribute__((unused))
+
+static TAP_UNUSED void
 tap_ok(int cond, const char *name)
 {
 	tap_n++;
@@ -22,7 +24,7 @@ tap_ok(int cond, const char *name)
 }
 
 /* Passes when got equals want byte for byte; prints both otherwise. */
-static void
+static TAP_UNUSED void
 tap_str(const char *got, const char *want, const char *name)
 {
 	int ok = got != NULL && want != NULL && strcmp(got, want) == 0;
@@ -33,7 +35,7 @@ tap_str(const char *got, const char *want, const char *name)
 		    want ? want : "(null)");
 }
 
-static void
+static TAP_UNUSED void
 tap_int(long long got, long long want, const char *name)
 {
 	tap_ok(got == want, name);
@@ -41,7 +43,7 @@ tap_int(long long got, long long want, const char *name)
 		printf("#   got:  %lld\n#   want: %lld\n", got, want);
 }
 
-static int
+static TAP_UNUSED int
 tap_done(void)
 {
 	printf("1..%d\n", tap_n);
