@@ -108,7 +108,7 @@ serve_fastcgi(struct app *a)
 	FCGX_Request	fr;
 	struct http_req	rq;
 
-	if (FCGX_InitRequest(&fr, 0, 0) != 0) {
+	if (FCGX_InitRequest(&fr, 0, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		log_err("FCGX_InitRequest failed");
 		return 1;
 	}

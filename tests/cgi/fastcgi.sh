@@ -64,11 +64,18 @@ done
 rows=$(sqlite3 "$T/users.db" 'select count(*) from users')
 [ "$rows" = 31 ] && ok "31 rows on disk" || not_ok "rows: $rows"
 # Workers end on SIGTERM (lighttpd stops them on shutdown).
+workers=$(pgrep -P "$lpid" -f usercgi.fcgi | tr '\n' ' ')
+[ -n "$workers" ] && ok "FastCGI workers running: $workers" || not_ok "no FastCGI workers found"
 kill "$lpid"; wait "$lpid" 2>/dev/null
-sleep 0.3
-if pgrep -f "$top_builddir/cgi-bin/usercgi.fcgi" >/dev/null; then
-	not_ok "workers exit with the server"
-else
-	ok "workers exit with the server"
-fi
+alive=""
+for i in $(seq 1 20); do
+	alive=""
+	for w in $workers; do
+		st=$(ps -o stat= -p "$w" 2>/dev/null)
+		case $st in ""|Z*) ;; *) alive="$alive $w" ;; esac
+	done
+	[ -z "$alive" ] && break
+	sleep 0.1
+done
+[ -z "$alive" ] && ok "workers exit on SIGTERM" || not_ok "workers still running:$alive"
 tap_done
