@@ -1,0 +1,1285 @@
+/*
+ * pw_verify.c: imported password digests (create-user.md §2 check 9, §4).
+ *
+ * At import, pw_check_import refuses what Logto refuses (Legacy) and, more
+ * strictly than Logto, any digest that could never verify.  Later,
+ * pw_verify checks a password against a stored digest of any method:
+ *   MD5 SHA1 SHA256  unsalted lowercase hex of the password (OpenSSL EVP);
+ *   Argon2i/id/d     PHC string parsed here, variant from its own prefix,
+ *                    raw hash recomputed with libargon2;
+ *   Bcrypt           $2a$ $2b$ $2x$ $2y$ through libxcrypt crypt_rn;
+ *   Legacy           Logto's JSON ["<alg>", [parts, "@"...], "<result>"]
+ *                    with an OpenSSL digest, pbkdf2/pbkdf2Sync or
+ *                    firebase-scrypt (scrypt + AES-256-CTR);
+ *   Crypt            (usercgi) any crypt(3) string libxcrypt supports.
+ * Every comparison of a computed value with the stored one is
+ * constant-time (CRYPTO_memcmp) once the lengths agree.
+ */
+#include "config.h"
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <argon2.h>
+#include <crypt.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "buf.h"
+#include "log.h"
+#include "pw.h"
+#include "pw_verify.h"
+
+#define PWV_DIGEST_MAX		4096	/* bytes; longer stored digests never verify */
+#define PWV_BCRYPT_PW_MAX	72	/* bcrypt reads at most 72 bytes */
+#define PWV_B64_MAX		256	/* decoded bytes of an Argon2 salt or hash */
+/* usercgi's work limits: an Argon2 digest above them is refused. */
+#define PWV_ARGON2_M_MAX	1048576u	/* KiB (1 GiB) */
+#define PWV_ARGON2_T_MAX	64u
+#define PWV_ARGON2_P_MAX	64u
+#define PWV_PBKDF2_ITER_MAX	10000000LL
+#define PWV_PBKDF2_KEY_MAX	1024LL
+#define PWV_SCRYPT_MAXMEM	(32UL << 20)	/* Node's crypto.scrypt default */
+#define PWV_SCRYPT_KEYLEN	32
+
+static const char pwv_bf64[] =
+    "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+static const char pwv_std64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* A counted string inside a decoded Legacy digest (NUL-terminated too). */
+struct pwv_str {
+	const char	*p;
+	size_t		 n;
+};
+
+/* A parsed Legacy digest; everything points into mem. */
+struct pwv_legacy {
+	char		*mem;	/* decoded strings, owned */
+	struct pwv_str	*args;	/* owned */
+	size_t		 nargs;
+	struct pwv_str	 alg;
+	struct pwv_str	 enc;
+};
+
+enum pwv_legacy_kind { PWV_LK_UNKNOWN, PWV_LK_DIGEST, PWV_LK_PBKDF2,
+	PWV_LK_FIREBASE };
+
+/* A parsed Argon2 PHC string. */
+struct pwv_phc {
+	argon2_type	 type;
+	uint32_t	 m, t, p;
+	unsigned char	 salt[PWV_B64_MAX];
+	size_t		 saltlen;
+	unsigned char	 hash[PWV_B64_MAX];
+	size_t		 hashlen;
+};
+
+/*
+ * Copies the n bytes at s into why (whylen bytes), cut at a UTF-8
+ * character boundary when too long, always NUL-terminated.
+ */
+static void
+pwv_why(char *why, size_t whylen, const char *s, size_t n)
+{
+	if (why == NULL || whylen == 0)
+		return;
+	if (n > whylen - 1) {
+		n = whylen - 1;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(why, s, n);
+	why[n] = '\0';
+}
+
+static void
+pwv_whystr(char *why, size_t whylen, const char *s)
+{
+	pwv_why(why, whylen, s, strlen(s));
+}
+
+/* Returns 1 when a and b (an, bn bytes) are equal, in constant time for equal lengths. */
+static int
+pwv_eq(const void *a, size_t an, const void *b, size_t bn)
+{
+	if (an != bn)
+		return 0;
+	if (an == 0)
+		return 1;
+	return CRYPTO_memcmp(a, b, an) == 0;
+}
+
+static int
+pwv_hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Writes the lowercase hex of in (n bytes) to out (2n + 1 bytes). */
+static void
+pwv_hex(const unsigned char *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 0x0f];
+	}
+	out[2 * n] = '\0';
+}
+
+/*
+ * Length in bytes of the JavaScript white space character (ECMA-262
+ * StrWhiteSpaceChar) at p (n > 0 bytes of UTF-8), or 0.
+ */
+static size_t
+pwv_js_ws(const char *p, size_t n)
+{
+	const unsigned char	*u = (const unsigned char *)p;
+	uint32_t		 c;
+
+	if (u[0] == ' ' || (u[0] >= '\t' && u[0] <= '\r'))
+		return 1;
+	if (n >= 2 && u[0] == 0xc2 && u[1] == 0xa0)
+		return 2;
+	if (n >= 3 && (u[0] & 0xf0) == 0xe0 && (u[1] & 0xc0) == 0x80 &&
+	    (u[2] & 0xc0) == 0x80) {
+		c = ((uint32_t)(u[0] & 0x0f) << 12) |
+		    ((uint32_t)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
+		if (c == 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+		    c == 0x2028 || c == 0x2029 || c == 0x202f ||
+		    c == 0x205f || c == 0x3000 || c == 0xfeff)
+			return 3;
+	}
+	return 0;
+}
+
+/*
+ * JavaScript Number.parseInt(s, 10) over p (n bytes): leading white
+ * space, an optional sign, then the longest run of decimal digits.
+ * Returns 0 with the value in *v (saturated far beyond INT32 range), or
+ * -1 for NaN (no digits).
+ */
+static int
+pwv_js_parseint(const char *p, size_t n, long long *v)
+{
+	size_t		 i = 0, w;
+	long long	 r = 0;
+	int		 neg = 0, any = 0;
+
+	while (i < n && (w = pwv_js_ws(p + i, n - i)) > 0)
+		i += w;
+	if (i < n && (p[i] == '+' || p[i] == '-')) {
+		neg = p[i] == '-';
+		i++;
+	}
+	for (; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
+		any = 1;
+		if (r < LLONG_MAX / 100)
+			r = r * 10 + (p[i] - '0');
+	}
+	if (!any)
+		return -1;
+	*v = neg ? -r : r;
+	return 0;
+}
+
+/* Writes code point c as UTF-8 to o; returns the byte count. */
+static size_t
+pwv_utf8_put(char *o, uint32_t c)
+{
+	if (c < 0x80) {
+		o[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		o[0] = (char)(0xc0 | (c >> 6));
+		o[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		o[0] = (char)(0xe0 | (c >> 12));
+		o[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		o[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	o[0] = (char)(0xf0 | (c >> 18));
+	o[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+	o[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+	o[3] = (char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+/* Reads four hex digits at s (before end) into *v; returns 0 or -1. */
+static int
+pwv_u4(const char *s, const char *end, uint32_t *v)
+{
+	int	i, h;
+
+	if (end - s < 4)
+		return -1;
+	*v = 0;
+	for (i = 0; i < 4; i++) {
+		if ((h = pwv_hexval((unsigned char)s[i])) < 0)
+			return -1;
+		*v = (*v << 4) | (uint32_t)h;
+	}
+	return 0;
+}
+
+static const char *
+pwv_jws(const char *s, const char *end)
+{
+	while (s < end && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
+		s++;
+	return s;
+}
+
+/*
+ * Decodes the JSON string (RFC 8259 §7) at *sp into *op, NUL-terminated,
+ * as JSON.parse then Node's UTF-8 encoding would: a lone surrogate
+ * becomes U+FFFD.  The output is never longer than the input (quotes
+ * included), so one buffer the size of the digest holds every string.
+ * Advances *sp and *op; returns 0, or -1 when malformed.
+ */
+static int
+pwv_jstr(const char **sp, const char *end, char **op, struct pwv_str *out)
+{
+	const char	*s = *sp;
+	char		*o = *op;
+	uint32_t	 c, lo;
+
+	if (s >= end || *s != '"')
+		return -1;
+	s++;
+	out->p = o;
+	for (;;) {
+		if (s >= end || (unsigned char)*s < 0x20)
+			return -1;
+		if (*s == '"')
+			break;
+		if (*s != '\\') {
+			*o++ = *s++;
+			continue;
+		}
+		if (++s >= end)
+			return -1;
+		switch (*s++) {
+		case '"':  *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '/':  *o++ = '/'; break;
+		case 'b':  *o++ = '\b'; break;
+		case 'f':  *o++ = '\f'; break;
+		case 'n':  *o++ = '\n'; break;
+		case 'r':  *o++ = '\r'; break;
+		case 't':  *o++ = '\t'; break;
+		case 'u':
+			if (pwv_u4(s, end, &c) != 0)
+				return -1;
+			s += 4;
+			if (c >= 0xd800 && c <= 0xdbff && end - s >= 6 &&
+			    s[0] == '\\' && s[1] == 'u' &&
+			    pwv_u4(s + 2, end, &lo) == 0 &&
+			    lo >= 0xdc00 && lo <= 0xdfff) {
+				c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+				s += 6;
+			} else if (c >= 0xd800 && c <= 0xdfff)
+				c = 0xfffd;
+			o += pwv_utf8_put(o, c);
+			break;
+		default:
+			return -1;
+		}
+	}
+	out->n = (size_t)(o - out->p);
+	*o++ = '\0';
+	*sp = s + 1;
+	*op = o;
+	return 0;
+}
+
+static void
+pwv_legacy_free(struct pwv_legacy *l)
+{
+	free(l->mem);
+	free(l->args);
+	memset(l, 0, sizeof(*l));
+}
+
+/*
+ * Parses a Legacy digest (len bytes) as Logto does: JSON.parse, then a
+ * zod tuple [string, string[] containing "@", string] with no other
+ * element.  Any failure is the one error USERCGI_PW_LEGACY_FORMAT, so a
+ * small exact parser of that shape is all that is needed.  Returns
+ * USERCGI_OK (free l with pwv_legacy_free), USERCGI_PW_LEGACY_FORMAT or
+ * USERCGI_NOMEM (l is then empty).
+ */
+static enum usercgi_err
+pwv_legacy_parse(const char *d, size_t len, struct pwv_legacy *l)
+{
+	enum usercgi_err	 rc = USERCGI_PW_LEGACY_FORMAT;
+	const char		*s = d, *end = d + len;
+	char			*o;
+	size_t			 cap, i;
+	int			 at = 0;
+
+	memset(l, 0, sizeof(*l));
+	if (len > PWV_DIGEST_MAX)
+		goto out;
+	cap = len / 3 + 1;	/* each part takes at least `"",` */
+	if ((l->mem = xmalloc(len + 1)) == NULL ||
+	    (l->args = xreallocarray(NULL, cap, sizeof(*l->args))) == NULL) {
+		rc = USERCGI_NOMEM;
+		goto out;
+	}
+	o = l->mem;
+	s = pwv_jws(s, end);
+	if (s >= end || *s++ != '[')
+		goto out;
+	s = pwv_jws(s, end);
+	if (pwv_jstr(&s, end, &o, &l->alg) != 0)
+		goto out;
+	s = pwv_jws(s, end);
+	if (s >= end || *s++ != ',')
+		goto out;
+	s = pwv_jws(s, end);
+	if (s >= end || *s++ != '[')
+		goto out;
+	s = pwv_jws(s, end);
+	if (s < end && *s == ']')
+		s++;
+	else {
+		for (;;) {
+			if (l->nargs == cap ||
+			    pwv_jstr(&s, end, &o, &l->args[l->nargs]) != 0)
+				goto out;
+			l->nargs++;
+			s = pwv_jws(s, end);
+			if (s < end && *s == ',') {
+				s = pwv_jws(s + 1, end);
+				continue;
+			}
+			if (s < end && *s == ']') {
+				s++;
+				break;
+			}
+			goto out;
+		}
+	}
+	s = pwv_jws(s, end);
+	if (s >= end || *s++ != ',')
+		goto out;
+	s = pwv_jws(s, end);
+	if (pwv_jstr(&s, end, &o, &l->enc) != 0)
+		goto out;
+	s = pwv_jws(s, end);
+	if (s >= end || *s++ != ']')
+		goto out;
+	if (pwv_jws(s, end) != end)
+		goto out;
+	for (i = 0; i < l->nargs; i++)
+		if (l->args[i].n == 1 && l->args[i].p[0] == '@')
+			at = 1;
+	if (!at)
+		goto out;
+	rc = USERCGI_OK;
+out:
+	if (rc != USERCGI_OK)
+		pwv_legacy_free(l);
+	return rc;
+}
+
+/*
+ * Returns the OpenSSL digest named name (n bytes, as Node's
+ * crypto.createHash looks it up: any OpenSSL name or alias, case
+ * insensitive) when it can actually be initialised with the loaded
+ * providers, else NULL.  *nomem is set when the check could not run.
+ */
+static const EVP_MD *
+pwv_md(const char *name, size_t n, int *nomem)
+{
+	const EVP_MD	*md = NULL;
+	EVP_MD_CTX	*ctx;
+
+	if (n == 0 || memchr(name, '\0', n) != NULL)
+		return NULL;
+	if ((md = EVP_get_digestbyname(name)) == NULL)
+		return NULL;
+	if ((ctx = EVP_MD_CTX_new()) == NULL) {
+		log_err("pw_verify: EVP_MD_CTX_new failed");
+		*nomem = 1;
+		return NULL;
+	}
+	if (EVP_DigestInit_ex(ctx, md, NULL) != 1)
+		md = NULL;
+	EVP_MD_CTX_free(ctx);
+	return md;
+}
+
+/*
+ * Classifies the Legacy algorithm as Logto does (isLegacyHashAlgorithm):
+ * pbkdf2/pbkdf2Sync, firebase-scrypt, or a digest crypto.createHash
+ * accepts.  Returns USERCGI_OK or USERCGI_NOMEM.
+ */
+static enum usercgi_err
+pwv_legacy_kind(const struct pwv_legacy *l, enum pwv_legacy_kind *k,
+    const EVP_MD **md)
+{
+	int	nomem = 0;
+
+	*md = NULL;
+	if (strcmp(l->alg.p, "pbkdf2") == 0 ||
+	    strcmp(l->alg.p, "pbkdf2Sync") == 0) {
+		*k = PWV_LK_PBKDF2;
+		return USERCGI_OK;
+	}
+	if (strcmp(l->alg.p, "firebase-scrypt") == 0) {
+		*k = PWV_LK_FIREBASE;
+		return USERCGI_OK;
+	}
+	*md = pwv_md(l->alg.p, l->alg.n, &nomem);
+	if (nomem)
+		return USERCGI_NOMEM;
+	*k = *md != NULL ? PWV_LK_DIGEST : PWV_LK_UNKNOWN;
+	return USERCGI_OK;
+}
+
+/*
+ * Decodes a pbkdf2 "hex:..." salt (Logto's parsePbkdf2Salt) from s (n
+ * bytes, after the prefix) into a new buffer *out (caller frees).
+ * Returns 0, or -1 when empty, odd or not hex (or allocation failed,
+ * with *nomem set).
+ */
+static int
+pwv_hexsalt(const char *s, size_t n, unsigned char **out, int *nomem)
+{
+	size_t	i;
+
+	*out = NULL;
+	if (n == 0 || n % 2 != 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (pwv_hexval((unsigned char)s[i]) < 0)
+			return -1;
+	if ((*out = xmalloc(n / 2)) == NULL) {
+		*nomem = 1;
+		return -1;
+	}
+	for (i = 0; i < n / 2; i++)
+		(*out)[i] = (unsigned char)(pwv_hexval((unsigned char)s[2 * i]) << 4 |
+		    pwv_hexval((unsigned char)s[2 * i + 1]));
+	return 0;
+}
+
+/* The import check of a Legacy digest, Logto's parseLegacyPassword. */
+static enum usercgi_err
+pwv_import_legacy(const char *digest, char *why, size_t whylen)
+{
+	struct pwv_legacy	 l;
+	enum pwv_legacy_kind	 k;
+	const EVP_MD		*md;
+	unsigned char		*salt = NULL;
+	enum usercgi_err	 rc;
+	int			 nomem = 0;
+
+	if (digest == NULL || digest[0] == '\0')
+		return USERCGI_PW_UNSUPPORTED;
+	if ((rc = pwv_legacy_parse(digest, strlen(digest), &l)) != USERCGI_OK)
+		return rc;
+	if ((rc = pwv_legacy_kind(&l, &k, &md)) != USERCGI_OK)
+		goto out;
+	if (k == PWV_LK_UNKNOWN) {
+		pwv_why(why, whylen, l.alg.p, l.alg.n);
+		rc = USERCGI_PW_LEGACY_HASH;
+		goto out;
+	}
+	if (k == PWV_LK_PBKDF2 && l.args[0].n >= 4 &&
+	    memcmp(l.args[0].p, "hex:", 4) == 0 &&
+	    pwv_hexsalt(l.args[0].p + 4, l.args[0].n - 4, &salt, &nomem) != 0) {
+		rc = nomem ? USERCGI_NOMEM : USERCGI_PW_LEGACY_FORMAT;
+		goto out;
+	}
+	rc = USERCGI_OK;
+out:
+	free(salt);
+	pwv_legacy_free(&l);
+	return rc;
+}
+
+/*
+ * Checks and lowercases in place an unsalted hex digest of want bytes
+ * (2 * want hex digits).  Returns USERCGI_OK or USERCGI_PW_DIGEST_INVALID.
+ */
+static enum usercgi_err
+pwv_import_hex(char *digest, size_t want, char *why, size_t whylen)
+{
+	char	msg[64];
+	size_t	i, n = strlen(digest);
+
+	for (i = 0; i < n; i++)
+		if (pwv_hexval((unsigned char)digest[i]) < 0)
+			break;
+	if (n != 2 * want || i != n) {
+		(void)snprintf(msg, sizeof(msg),
+		    "expected %zu hexadecimal characters", 2 * want);
+		pwv_whystr(why, whylen, msg);
+		return USERCGI_PW_DIGEST_INVALID;
+	}
+	for (i = 0; i < n; i++)
+		if (digest[i] >= 'A' && digest[i] <= 'F')
+			digest[i] = (char)(digest[i] - 'A' + 'a');
+	return USERCGI_OK;
+}
+
+/*
+ * Decodes unpadded standard base64 (the PHC string format) s[0..n) into
+ * out (cap bytes).  Refuses an empty input, characters outside the
+ * alphabet, a length of 4k+1 and non-zero unused trailing bits.  Returns
+ * the decoded length or -1.
+ */
+static long
+pwv_b64_strict(const char *s, size_t n, unsigned char *out, size_t cap)
+{
+	const char	*c;
+	uint32_t	 acc = 0;
+	size_t		 i, o = 0;
+	int		 bits = 0;
+
+	if (n == 0 || n % 4 == 1 || n / 4 * 3 + 2 > cap)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\0' || (c = strchr(pwv_std64, s[i])) == NULL)
+			return -1;
+		acc = (acc << 6) | (uint32_t)(c - pwv_std64);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (unsigned char)(acc >> bits);
+			acc &= (1u << bits) - 1;
+		}
+	}
+	if (acc != 0)
+		return -1;
+	return (long)o;
+}
+
+/*
+ * Decodes base64 as Node's Buffer.from(s, "base64") after Logto's
+ * -/_ to +// mapping: characters outside the alphabet are skipped, "="
+ * ends the input, a trailing partial byte is dropped.  out needs n bytes.
+ * Returns the decoded length.
+ */
+static size_t
+pwv_b64_loose(const char *s, size_t n, unsigned char *out)
+{
+	const char	*c;
+	uint32_t	 acc = 0;
+	size_t		 i, o = 0;
+	int		 bits = 0, v;
+
+	for (i = 0; i < n && s[i] != '='; i++) {
+		if (s[i] == '-')
+			v = 62;
+		else if (s[i] == '_')
+			v = 63;
+		else if (s[i] != '\0' && (c = strchr(pwv_std64, s[i])) != NULL)
+			v = (int)(c - pwv_std64);
+		else
+			continue;
+		acc = (acc << 6) | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (unsigned char)(acc >> bits);
+			acc &= (1u << bits) - 1;
+		}
+	}
+	return o;
+}
+
+/*
+ * Parses an Argon2 PHC string "$argon2{i,d,id}$v=19$m=M,t=T,p=P$salt$hash"
+ * with m, t, p each once in any order (as hash-wasm, which Logto uses,
+ * accepts them) and checks libargon2's limits and usercgi's work limits.
+ * Returns NULL, or a short reason for the client.
+ */
+static const char *
+pwv_phc_parse(const char *s, struct pwv_phc *ph)
+{
+	const char	*q;
+	uint32_t	*dst;
+	uint64_t	 v;
+	long		 n;
+	int		 k, seen = 0, bit;
+
+	memset(ph, 0, sizeof(*ph));
+	if (strncmp(s, "$argon2id$", 10) == 0) {
+		ph->type = Argon2_id;
+		s += 10;
+	} else if (strncmp(s, "$argon2i$", 9) == 0) {
+		ph->type = Argon2_i;
+		s += 9;
+	} else if (strncmp(s, "$argon2d$", 9) == 0) {
+		ph->type = Argon2_d;
+		s += 9;
+	} else
+		return "not an Argon2 PHC string";
+	if (strncmp(s, "v=19$", 5) != 0)
+		return "the version must be v=19";
+	s += 5;
+	for (k = 0; k < 3; k++) {
+		if (s[0] == 'm') {
+			dst = &ph->m;
+			bit = 1;
+		} else if (s[0] == 't') {
+			dst = &ph->t;
+			bit = 2;
+		} else if (s[0] == 'p') {
+			dst = &ph->p;
+			bit = 4;
+		} else
+			return "malformed m, t, p parameters";
+		if ((seen & bit) || s[1] != '=')
+			return "malformed m, t, p parameters";
+		seen |= bit;
+		s += 2;
+		for (v = 0, q = s; *q >= '0' && *q <= '9'; q++)
+			if ((v = v * 10 + (uint64_t)(*q - '0')) > UINT32_MAX)
+				return "an m, t or p parameter is out of range";
+		if (q == s || *q != (k < 2 ? ',' : '$'))
+			return "malformed m, t, p parameters";
+		*dst = (uint32_t)v;
+		s = q + 1;
+	}
+	if ((q = strchr(s, '$')) == NULL)
+		return "malformed salt or hash";
+	n = pwv_b64_strict(s, (size_t)(q - s), ph->salt, sizeof(ph->salt));
+	if (n < 0)
+		return "malformed salt";
+	ph->saltlen = (size_t)n;
+	s = q + 1;
+	n = pwv_b64_strict(s, strlen(s), ph->hash, sizeof(ph->hash));
+	if (n < 0)
+		return "malformed hash";
+	ph->hashlen = (size_t)n;
+	if (ph->saltlen < ARGON2_MIN_SALT_LENGTH)
+		return "the salt is shorter than 8 bytes";
+	if (ph->hashlen < ARGON2_MIN_OUTLEN)
+		return "the hash is shorter than 4 bytes";
+	if (ph->t < 1 || ph->p < 1 || ph->m < 8 * (uint64_t)ph->p)
+		return "t and p must be at least 1 and m at least 8 * p";
+	if (ph->m > PWV_ARGON2_M_MAX || ph->t > PWV_ARGON2_T_MAX ||
+	    ph->p > PWV_ARGON2_P_MAX)
+		return "the cost is above usercgi's limits (m=1048576,t=64,p=64)";
+	return NULL;
+}
+
+/*
+ * Checks the shape of a bcrypt string as hash-wasm (Logto) does —
+ * $2a$ $2b$ $2x$ $2y$, cost 04..31, 53 characters of bcrypt's base64 —
+ * and that the salt and hash end in canonical characters (otherwise
+ * crypt's output could never equal it).  Returns NULL or a reason.
+ */
+static const char *
+pwv_bcrypt_check(const char *s)
+{
+	const char	*c;
+	size_t		 i;
+	int		 cost;
+
+	if (strlen(s) != 60)
+		return "a bcrypt hash has 60 characters";
+	if (s[0] != '$' || s[1] != '2' || strchr("abxy", s[2]) == NULL ||
+	    s[3] != '$')
+		return "the prefix must be $2a$, $2b$, $2x$ or $2y$";
+	if (s[4] < '0' || s[4] > '9' || s[5] < '0' || s[5] > '9' ||
+	    s[6] != '$')
+		return "malformed cost";
+	cost = (s[4] - '0') * 10 + (s[5] - '0');
+	if (cost < 4 || cost > 31)
+		return "the cost must be 04 to 31";
+	for (i = 7; i < 60; i++) {
+		if ((c = strchr(pwv_bf64, s[i])) == NULL)
+			return "a character outside bcrypt's base64";
+		if ((i == 28 && ((c - pwv_bf64) & 0x0f) != 0) ||
+		    (i == 59 && ((c - pwv_bf64) & 0x03) != 0))
+			return "non-canonical salt or hash";
+	}
+	return NULL;
+}
+
+/* Returns 1 when s is a crypt(3) setting libxcrypt will hash with. */
+static int
+pwv_crypt_known(const char *s)
+{
+	int	cs = crypt_checksalt(s);
+
+	return cs == CRYPT_SALT_OK || cs == CRYPT_SALT_METHOD_LEGACY ||
+	    cs == CRYPT_SALT_TOO_CHEAP;
+}
+
+/*
+ * The usercgi "Crypt" import check: a crypt(3) string whose method
+ * libxcrypt supports (crypt_checksalt, which also checks every
+ * character against the method's alphabet), never a "*" failure token, and
+ * for bcrypt the bcrypt shape; for every other method, hashing a dummy
+ * password with it as setting must give a string of the same length
+ * with the same setting (so "$1$abc$" without a hash is refused).
+ * Returns USERCGI_OK, USERCGI_PW_DIGEST_INVALID or USERCGI_NOMEM.
+ */
+static enum usercgi_err
+pwv_import_crypt(const char *digest, char *why, size_t whylen)
+{
+	struct crypt_data	*cd = NULL;
+	enum usercgi_err	 rc = USERCGI_PW_DIGEST_INVALID;
+	const char		*reason = NULL, *out, *dollar;
+	size_t			 n = strlen(digest), setlen;
+
+	if (digest[0] == '*') {
+		reason = "a crypt failure token is not a hash";
+		goto out;
+	}
+	if (n >= CRYPT_OUTPUT_SIZE) {
+		reason = "too long for a crypt(3) hash";
+		goto out;
+	}
+	if (!pwv_crypt_known(digest)) {
+		reason = "not a crypt(3) method libxcrypt supports";
+		goto out;
+	}
+	if (strncmp(digest, "$2", 2) == 0) {
+		reason = pwv_bcrypt_check(digest);
+		rc = reason == NULL ? USERCGI_OK : USERCGI_PW_DIGEST_INVALID;
+		goto out;
+	}
+	if ((cd = xcalloc(1, sizeof(*cd))) == NULL) {
+		rc = USERCGI_NOMEM;
+		goto out;
+	}
+	out = crypt_rn("usercgi", digest, cd, (int)sizeof(*cd));
+	if (out == NULL || out[0] == '*') {
+		reason = "libxcrypt cannot hash with this setting";
+		goto out;
+	}
+	if ((dollar = strrchr(out, '$')) != NULL)
+		setlen = (size_t)(dollar - out) + 1;
+	else
+		setlen = out[0] == '_' ? 9 : 2;
+	if (strlen(out) != n || setlen > n || memcmp(out, digest, setlen) != 0) {
+		reason = "not a complete crypt(3) hash in canonical form";
+		goto out;
+	}
+	rc = USERCGI_OK;
+out:
+	if (reason != NULL)
+		pwv_whystr(why, whylen, reason);
+	if (cd != NULL) {
+		secure_zero(cd, sizeof(*cd));
+		free(cd);
+	}
+	return rc;
+}
+
+enum usercgi_err
+pw_check_import(const char *algorithm, char *digest, char *why,
+    size_t whylen)
+{
+	struct pwv_phc		*ph = NULL;
+	const char		*reason = NULL;
+	enum usercgi_err	 rc = USERCGI_OK;
+
+	if (why != NULL && whylen > 0)
+		why[0] = '\0';
+	if (algorithm == NULL)
+		goto out;
+	if (strcmp(algorithm, "Legacy") == 0) {
+		rc = pwv_import_legacy(digest, why, whylen);
+		goto out;
+	}
+	if (digest == NULL || digest[0] == '\0')
+		goto out;
+	if (strlen(digest) > PWV_DIGEST_MAX) {
+		reason = "too long";
+	} else if (strcmp(algorithm, "MD5") == 0) {
+		rc = pwv_import_hex(digest, 16, why, whylen);
+	} else if (strcmp(algorithm, "SHA1") == 0) {
+		rc = pwv_import_hex(digest, 20, why, whylen);
+	} else if (strcmp(algorithm, "SHA256") == 0) {
+		rc = pwv_import_hex(digest, 32, why, whylen);
+	} else if (strcmp(algorithm, "Argon2i") == 0 ||
+	    strcmp(algorithm, "Argon2id") == 0 ||
+	    strcmp(algorithm, "Argon2d") == 0) {
+		if ((ph = xmalloc(sizeof(*ph))) == NULL) {
+			rc = USERCGI_NOMEM;
+			goto out;
+		}
+		reason = pwv_phc_parse(digest, ph);
+	} else if (strcmp(algorithm, "Bcrypt") == 0) {
+		reason = pwv_bcrypt_check(digest);
+		if (reason == NULL && !pwv_crypt_known(digest))
+			reason = "libxcrypt does not support this bcrypt variant";
+	} else if (strcmp(algorithm, "Crypt") == 0) {
+		rc = pwv_import_crypt(digest, why, whylen);
+	} else {
+		log_warn("pw_check_import: unknown algorithm");
+		rc = USERCGI_PW_UNSUPPORTED;
+	}
+	if (reason != NULL) {
+		pwv_whystr(why, whylen, reason);
+		rc = USERCGI_PW_DIGEST_INVALID;
+	}
+out:
+	free(ph);
+	return rc;
+}
+
+/*
+ * MD5/SHA1/SHA256: the stored digest must equal the lowercase hex of the
+ * password's digest.
+ */
+static enum usercgi_err
+pwv_verify_hex(const EVP_MD *md, const char *digest, const char *pw,
+    size_t pwlen, int *match)
+{
+	unsigned char	 d[EVP_MAX_MD_SIZE];
+	char		 hex[2 * EVP_MAX_MD_SIZE + 1];
+	unsigned int	 dlen = 0;
+
+	if (EVP_Digest(pw, pwlen, d, &dlen, md, NULL) != 1) {
+		log_err("pw_verify: EVP_Digest failed");
+		return USERCGI_INTERNAL;
+	}
+	pwv_hex(d, dlen, hex);
+	*match = pwv_eq(hex, 2 * (size_t)dlen, digest, strlen(digest));
+	secure_zero(d, sizeof(d));
+	secure_zero(hex, sizeof(hex));
+	return USERCGI_OK;
+}
+
+/* Argon2i/id/d: recompute the raw hash with the PHC string's parameters. */
+static enum usercgi_err
+pwv_verify_argon2(const char *digest, const char *pw, size_t pwlen,
+    int *match, int *slow)
+{
+	struct pwv_phc		*ph;
+	unsigned char		 out[PWV_B64_MAX];
+	enum usercgi_err	 rc = USERCGI_OK;
+	int			 arc;
+
+	if ((ph = xmalloc(sizeof(*ph))) == NULL)
+		return USERCGI_NOMEM;
+	if (pwv_phc_parse(digest, ph) != NULL || pwlen > ARGON2_MAX_PWD_LENGTH)
+		goto out;
+	*slow = 1;
+	arc = argon2_hash(ph->t, ph->m, ph->p, pw, pwlen, ph->salt,
+	    ph->saltlen, out, ph->hashlen, NULL, 0, ph->type,
+	    ARGON2_VERSION_13);
+	if (arc == ARGON2_MEMORY_ALLOCATION_ERROR) {
+		log_err("pw_verify: argon2: %s", argon2_error_message(arc));
+		rc = USERCGI_NOMEM;
+	} else if (arc != ARGON2_OK)
+		log_warn("pw_verify: argon2: %s", argon2_error_message(arc));
+	else
+		*match = pwv_eq(out, ph->hashlen, ph->hash, ph->hashlen);
+	secure_zero(out, sizeof(out));
+out:
+	free(ph);
+	return rc;
+}
+
+/*
+ * Bcrypt and Crypt through libxcrypt.  The password must be a C string
+ * (no NUL byte) within libxcrypt's limit; for any bcrypt string at most
+ * 72 bytes, since bcrypt would silently ignore the rest.
+ */
+static enum usercgi_err
+pwv_verify_crypt(int bcrypt, const char *digest, const char *pw,
+    size_t pwlen, int *match, int *slow)
+{
+	struct crypt_data	*cd = NULL;
+	enum usercgi_err	 rc = USERCGI_OK;
+	const char		*out;
+	char			*cpw = NULL;
+
+	if (bcrypt && pwv_bcrypt_check(digest) != NULL)
+		goto out;
+	if (digest[0] == '*' || pwlen >= CRYPT_MAX_PASSPHRASE_SIZE ||
+	    (strncmp(digest, "$2", 2) == 0 && pwlen > PWV_BCRYPT_PW_MAX))
+		goto out;
+	if (!pwv_crypt_known(digest) || memchr(pw, '\0', pwlen) != NULL)
+		goto out;
+	if ((cd = xcalloc(1, sizeof(*cd))) == NULL ||
+	    (cpw = xstrndup(pw, pwlen)) == NULL) {
+		rc = USERCGI_NOMEM;
+		goto out;
+	}
+	*slow = bcrypt;
+	out = crypt_rn(cpw, digest, cd, (int)sizeof(*cd));
+	if (out != NULL && out[0] != '*')
+		*match = pwv_eq(out, strlen(out), digest, strlen(digest));
+out:
+	if (cpw != NULL) {
+		secure_zero(cpw, pwlen);
+		free(cpw);
+	}
+	if (cd != NULL) {
+		secure_zero(cd, sizeof(*cd));
+		free(cd);
+	}
+	return rc;
+}
+
+/* The i-th Legacy part with "@" replaced by the password. */
+static struct pwv_str
+pwv_resolve(const struct pwv_legacy *l, size_t i, const char *pw, size_t pwlen)
+{
+	struct pwv_str	 s = { "", 0 };
+
+	if (i >= l->nargs)
+		return s;
+	if (l->args[i].n == 1 && l->args[i].p[0] == '@') {
+		s.p = pw;
+		s.n = pwlen;
+		return s;
+	}
+	return l->args[i];
+}
+
+/*
+ * Legacy digest: OpenSSL digest of the parts with "@" replaced by the
+ * password, concatenated; lowercase hex.
+ */
+static enum usercgi_err
+pwv_legacy_digest(const struct pwv_legacy *l, const EVP_MD *md,
+    const char *pw, size_t pwlen, int *match)
+{
+	EVP_MD_CTX		*ctx = NULL;
+	unsigned char		 d[EVP_MAX_MD_SIZE];
+	char			 hex[2 * EVP_MAX_MD_SIZE + 1];
+	unsigned int		 dlen = 0;
+	enum usercgi_err	 rc = USERCGI_INTERNAL;
+	struct pwv_str		 part;
+	size_t			 i;
+	int			 ok;
+
+	if ((ctx = EVP_MD_CTX_new()) == NULL) {
+		rc = USERCGI_NOMEM;
+		goto out;
+	}
+	if (EVP_DigestInit_ex(ctx, md, NULL) != 1)
+		goto out;
+	for (i = 0; i < l->nargs; i++) {
+		part = pwv_resolve(l, i, pw, pwlen);
+		if (EVP_DigestUpdate(ctx, part.p, part.n) != 1)
+			goto out;
+	}
+	if (EVP_MD_get_flags(md) & EVP_MD_FLAG_XOF) {
+		dlen = (unsigned int)EVP_MD_get_size(md);
+		ok = dlen <= sizeof(d) && EVP_DigestFinalXOF(ctx, d, dlen) == 1;
+	} else
+		ok = EVP_DigestFinal_ex(ctx, d, &dlen) == 1;
+	if (!ok) {
+		log_err("pw_verify: legacy digest failed");
+		goto out;
+	}
+	pwv_hex(d, dlen, hex);
+	*match = dlen > 0 && pwv_eq(hex, 2 * (size_t)dlen, l->enc.p, l->enc.n);
+	rc = USERCGI_OK;
+out:
+	secure_zero(d, sizeof(d));
+	secure_zero(hex, sizeof(hex));
+	EVP_MD_CTX_free(ctx);
+	return rc;
+}
+
+/*
+ * Legacy pbkdf2: [salt|"hex:"salt, iterations, keylen, digest, ...] after
+ * "@" substitution, as Node's crypto.pbkdf2Sync(password, salt,
+ * parseInt(iterations), parseInt(keylen), digest); lowercase hex.
+ * usercgi limits: iterations <= 10^7, 1 <= keylen <= 1024.
+ */
+static enum usercgi_err
+pwv_legacy_pbkdf2(const struct pwv_legacy *l, const char *pw, size_t pwlen,
+    int *match)
+{
+	struct pwv_str		 salt, it, kl, dg;
+	unsigned char		*hsalt = NULL, *key = NULL;
+	char			*hex = NULL, *dname = NULL;
+	const EVP_MD		*md;
+	enum usercgi_err	 rc = USERCGI_OK;
+	long long		 iter, keylen;
+	int			 nomem = 0;
+
+	salt = pwv_resolve(l, 0, pw, pwlen);
+	it = pwv_resolve(l, 1, pw, pwlen);
+	kl = pwv_resolve(l, 2, pw, pwlen);
+	dg = pwv_resolve(l, 3, pw, pwlen);
+	if (salt.n == 0 || it.n == 0 || kl.n == 0 || dg.n == 0)
+		goto out;
+	if (salt.n >= 4 && memcmp(salt.p, "hex:", 4) == 0) {
+		if (pwv_hexsalt(salt.p + 4, salt.n - 4, &hsalt, &nomem) != 0)
+			goto out;
+		salt.p = (const char *)hsalt;
+		salt.n = (salt.n - 4) / 2;
+	}
+	if (pwv_js_parseint(it.p, it.n, &iter) != 0 || iter < 1 ||
+	    pwv_js_parseint(kl.p, kl.n, &keylen) != 0 || keylen < 1)
+		goto out;
+	if (iter > PWV_PBKDF2_ITER_MAX || keylen > PWV_PBKDF2_KEY_MAX ||
+	    pwlen > INT_MAX || salt.n > INT_MAX) {
+		log_warn("pw_verify: pbkdf2 parameters above usercgi's limits");
+		goto out;
+	}
+	if ((dname = xstrndup(dg.p, dg.n)) == NULL) {
+		nomem = 1;
+		goto out;
+	}
+	if ((md = pwv_md(dname, dg.n, &nomem)) == NULL)
+		goto out;
+	if ((key = xmalloc((size_t)keylen)) == NULL ||
+	    (hex = xmalloc(2 * (size_t)keylen + 1)) == NULL) {
+		nomem = 1;
+		goto out;
+	}
+	if (PKCS5_PBKDF2_HMAC(pw, (int)pwlen, (const unsigned char *)salt.p,
+	    (int)salt.n, (int)iter, md, (int)keylen, key) != 1)
+		goto out;
+	pwv_hex(key, (size_t)keylen, hex);
+	*match = pwv_eq(hex, 2 * (size_t)keylen, l->enc.p, l->enc.n);
+out:
+	if (nomem)
+		rc = USERCGI_NOMEM;
+	if (key != NULL) {
+		secure_zero(key, (size_t)keylen);
+		free(key);
+	}
+	if (hex != NULL) {
+		secure_zero(hex, 2 * (size_t)keylen + 1);
+		free(hex);
+	}
+	if (dname != NULL) {
+		secure_zero(dname, dg.n);
+		free(dname);
+	}
+	free(hsalt);
+	return rc;
+}
+
+/*
+ * Legacy firebase-scrypt: [salt, signerKey, saltSeparator, rounds,
+ * memCost, ...], all base64 (standard or URL-safe), as Logto's
+ * firebase-scrypt.ts: key = scrypt(password, salt || separator,
+ * N = 2^memCost, r = rounds (0 means 8), p = 1, 32 bytes, maxmem 32 MiB);
+ * result = base64(AES-256-CTR(key, zero IV, signerKey)).
+ */
+static enum usercgi_err
+pwv_legacy_firebase(const struct pwv_legacy *l, const char *pw,
+    size_t pwlen, int *match)
+{
+	EVP_CIPHER_CTX		*cc = NULL;
+	unsigned char		 key[PWV_SCRYPT_KEYLEN], iv[16];
+	unsigned char		*salt = NULL, *signer = NULL, *ct = NULL;
+	char			*b64 = NULL;
+	enum usercgi_err	 rc = USERCGI_OK;
+	size_t			 saltlen, signerlen, i;
+	long long		 r, mc;
+	int			 outl = 0, finl = 0, b64len;
+
+	memset(key, 0, sizeof(key));
+	memset(iv, 0, sizeof(iv));
+	if (l->nargs < 5)
+		goto out;
+	for (i = 0; i < 5; i++)
+		if (l->args[i].n == 0)
+			goto out;
+	if (pwv_js_parseint(l->args[3].p, l->args[3].n, &r) != 0 || r < 0 ||
+	    r > UINT32_MAX ||
+	    pwv_js_parseint(l->args[4].p, l->args[4].n, &mc) != 0 ||
+	    mc < 1 || mc > 31)
+		goto out;
+	if (r == 0)
+		r = 8;
+	if ((salt = xmalloc(l->args[0].n + l->args[2].n)) == NULL ||
+	    (signer = xmalloc(l->args[1].n + 1)) == NULL ||
+	    (ct = xmalloc(l->args[1].n + 1)) == NULL ||
+	    (b64 = xmalloc(4 * (l->args[1].n / 3 + 1) + 1)) == NULL) {
+		rc = USERCGI_NOMEM;
+		goto out;
+	}
+	saltlen = pwv_b64_loose(l->args[0].p, l->args[0].n, salt);
+	saltlen += pwv_b64_loose(l->args[2].p, l->args[2].n, salt + saltlen);
+	signerlen = pwv_b64_loose(l->args[1].p, l->args[1].n, signer);
+	if (signerlen == 0 || signerlen > INT_MAX)
+		goto out;
+	if (EVP_PBE_scrypt(pw, pwlen, salt, saltlen, (uint64_t)1 << mc,
+	    (uint64_t)r, 1, PWV_SCRYPT_MAXMEM, key, sizeof(key)) != 1)
+		goto out;
+	if ((cc = EVP_CIPHER_CTX_new()) == NULL) {
+		rc = USERCGI_NOMEM;
+		goto out;
+	}
+	if (EVP_EncryptInit_ex(cc, EVP_aes_256_ctr(), NULL, key, iv) != 1 ||
+	    EVP_EncryptUpdate(cc, ct, &outl, signer, (int)signerlen) != 1 ||
+	    EVP_EncryptFinal_ex(cc, ct + outl, &finl) != 1) {
+		log_err("pw_verify: AES-256-CTR failed");
+		rc = USERCGI_INTERNAL;
+		goto out;
+	}
+	b64len = EVP_EncodeBlock((unsigned char *)b64, ct, outl + finl);
+	*match = b64len > 0 && pwv_eq(b64, (size_t)b64len, l->enc.p, l->enc.n);
+out:
+	secure_zero(key, sizeof(key));
+	EVP_CIPHER_CTX_free(cc);
+	free(salt);
+	free(signer);
+	free(ct);
+	free(b64);
+	return rc;
+}
+
+/* Legacy: parse as at import (Logto re-parses), then compute. */
+static enum usercgi_err
+pwv_verify_legacy(const char *digest, const char *pw, size_t pwlen,
+    int *match)
+{
+	struct pwv_legacy	 l;
+	enum pwv_legacy_kind	 k;
+	const EVP_MD		*md;
+	enum usercgi_err	 rc;
+
+	rc = pwv_legacy_parse(digest, strlen(digest), &l);
+	if (rc != USERCGI_OK)
+		return rc == USERCGI_NOMEM ? rc : USERCGI_OK;
+	if ((rc = pwv_legacy_kind(&l, &k, &md)) != USERCGI_OK)
+		goto out;
+	switch (k) {
+	case PWV_LK_DIGEST:
+		rc = pwv_legacy_digest(&l, md, pw, pwlen, match);
+		break;
+	case PWV_LK_PBKDF2:
+		rc = pwv_legacy_pbkdf2(&l, pw, pwlen, match);
+		break;
+	case PWV_LK_FIREBASE:
+		rc = pwv_legacy_firebase(&l, pw, pwlen, match);
+		break;
+	case PWV_LK_UNKNOWN:
+		break;
+	}
+out:
+	pwv_legacy_free(&l);
+	return rc;
+}
+
+/*
+ * pw_verify, also telling through *slow whether a deliberately slow hash
+ * (Argon2, bcrypt) actually ran.
+ */
+static enum usercgi_err
+pwv_verify(const char *method, const char *digest, const char *pw,
+    size_t pwlen, int *match, int *slow)
+{
+	enum usercgi_err	 rc = USERCGI_OK;
+
+	*match = 0;
+	*slow = 0;
+	if (method == NULL || digest == NULL || digest[0] == '\0' ||
+	    strlen(digest) > PWV_DIGEST_MAX)
+		goto out;
+	if (pw == NULL) {
+		pw = "";
+		pwlen = 0;
+	}
+	if (strcmp(method, "MD5") == 0)
+		rc = pwv_verify_hex(EVP_md5(), digest, pw, pwlen, match);
+	else if (strcmp(method, "SHA1") == 0)
+		rc = pwv_verify_hex(EVP_sha1(), digest, pw, pwlen, match);
+	else if (strcmp(method, "SHA256") == 0)
+		rc = pwv_verify_hex(EVP_sha256(), digest, pw, pwlen, match);
+	else if (strcmp(method, "Argon2i") == 0 ||
+	    strcmp(method, "Argon2id") == 0 ||
+	    strcmp(method, "Argon2d") == 0)
+		rc = pwv_verify_argon2(digest, pw, pwlen, match, slow);
+	else if (strcmp(method, "Bcrypt") == 0)
+		rc = pwv_verify_crypt(1, digest, pw, pwlen, match, slow);
+	else if (strcmp(method, "Crypt") == 0)
+		rc = pwv_verify_crypt(0, digest, pw, pwlen, match, slow);
+	else if (strcmp(method, "Legacy") == 0)
+		rc = pwv_verify_legacy(digest, pw, pwlen, match);
+	else
+		log_warn("pw_verify: unknown stored method");
+out:
+	if (rc != USERCGI_OK)
+		*match = 0;
+	return rc;
+}
+
+enum usercgi_err
+pw_verify(const char *method, const char *digest, const char *pw,
+    size_t pwlen, int *match)
+{
+	int	slow;
+
+	return pwv_verify(method, digest, pw, pwlen, match, &slow);
+}
+
+void
+pw_decoy(const struct pw_params *p, const char *pw, size_t pwlen)
+{
+	static const unsigned char salt[PW_SALT_LEN] = { 'u', 's', 'e', 'r',
+	    'c', 'g', 'i', '-', 'd', 'e', 'c', 'o', 'y', '-', '0', '1' };
+	static const struct pw_params defaults = { 8, 8192, 1 };
+	unsigned char	out[PW_HASH_LEN];
+	int		arc;
+
+	if (p == NULL)
+		p = &defaults;
+	if (pw == NULL || pwlen > ARGON2_MAX_PWD_LENGTH) {
+		pw = "";
+		pwlen = 0;
+	}
+	arc = argon2_hash(p->t_cost, p->m_cost, p->parallelism, pw, pwlen,
+	    salt, sizeof(salt), out, sizeof(out), NULL, 0, Argon2_i,
+	    ARGON2_VERSION_13);
+	if (arc != ARGON2_OK)
+		log_warn("pw_decoy: argon2: %s", argon2_error_message(arc));
+	secure_zero(out, sizeof(out));
+}
+
+enum usercgi_err
+pw_check_password(const struct pw_params *p, const char *method,
+    const char *digest, const char *pw, size_t pwlen, int *match)
+{
+	enum usercgi_err	 rc;
+	int			 slow, fast;
+
+	rc = pwv_verify(method, digest, pw, pwlen, match, &slow);
+	if (rc != USERCGI_OK || *match)
+		return rc;
+	fast = method == NULL || strcmp(method, "MD5") == 0 ||
+	    strcmp(method, "SHA1") == 0 || strcmp(method, "SHA256") == 0 ||
+	    strcmp(method, "Legacy") == 0 || strcmp(method, "Crypt") == 0;
+	if (fast || !slow)
+		pw_decoy(p, pw, pwlen);
+	return rc;
+}
+
+int
+pw_needs_upgrade(const char *method, const char *digest)
+{
+	if (method == NULL || digest == NULL)
+		return 0;
+	if (strcmp(method, "Argon2i") != 0)
+		return 1;
+	return strncmp(digest, "$argon2i$", 9) != 0;
+}
