@@ -1,0 +1,74 @@
+/*
+ * phone.h: phone numbers as Logto stores them (spec §3).
+ *
+ * A primaryPhone arrives as ASCII digits (the guard of spec §1 checked
+ * ^\d+$).  Logto parses "+" + digits as an international number with
+ * libphonenumber and stores country calling code + national significant
+ * number, so "610412345678" and "61412345678" are one number.  The
+ * default build does the same through libphonenumber (lib/phone.cc, a C++
+ * shim: no exception leaves it); a build configured
+ * --without-libphonenumber (lib/phone_verbatim.c) keeps the digits as
+ * given and phone_normalises() says so.
+ *
+ * Every function writes a NUL-terminated string of ASCII digits to out
+ * (outlen bytes, PHONE_BUFSZ is always enough) and returns:
+ *   USERCGI_OK
+ *   USERCGI_INVALID_PHONE   empty, not all ASCII digits, or not parseable
+ *                           (too short, invalid country code, national
+ *                           number over 17 digits): Logto's ParseError,
+ *                           422 user.invalid_phone, check 10 of spec §2
+ *   USERCGI_VALUE_TOO_LONG  the result does not fit out (only the verbatim
+ *                           build, for more than PHONE_MAXLEN digits: the
+ *                           column limit of check 11)
+ *   USERCGI_NOMEM, USERCGI_INTERNAL
+ * out is "" on any error.
+ */
+#ifndef USERCGI_PHONE_H
+#define USERCGI_PHONE_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PHONE_MAXLEN	128			/* the column limit, in digits */
+#define PHONE_BUFSZ	(PHONE_MAXLEN + 1)	/* any result, with its NUL */
+
+/*
+ * The stored form: country calling code + national significant number
+ * ("610412345678" -> "61412345678", "3903331234567" unchanged: Italy
+ * keeps its leading 0).  Verbatim build: the digits as given.
+ */
+enum usercgi_err phone_normalize(const char *digits, size_t len, char *out,
+	    size_t outlen);
+
+/*
+ * Logto's second form of the same number: country code + "0" + national
+ * significant number ("61412345678" -> "610412345678"), which Logto also
+ * looks up when it checks that a phone is free.  Verbatim build: the
+ * digits as given.
+ */
+enum usercgi_err phone_alternate(const char *digits, size_t len, char *out,
+	    size_t outlen);
+
+/*
+ * The uniqueness key: country code + national significant number with
+ * its leading zeros removed (at least one digit kept).  cc+nsn and
+ * cc+0+nsn give the same key, so a UNIQUE constraint on the key makes the
+ * database refuse the second form (stricter than Logto, whose check is
+ * one-sided and can be raced).  Verbatim build: the digits as given.
+ */
+enum usercgi_err phone_key(const char *digits, size_t len, char *out,
+	    size_t outlen);
+
+/* Returns 1 when numbers are normalised (libphonenumber), 0 when kept verbatim. */
+int	phone_normalises(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
