@@ -38,6 +38,7 @@
 #include "jwks.h"
 #include "jwt.h"
 #include "log.h"
+#include "phone.h"
 #include "store.h"
 
 #define EX_FAIL		1
@@ -164,6 +165,9 @@ cmd_check(void)
 	printf("busy_timeout_ms = %d\n", c.busy_timeout_ms);
 	printf("max_requests    = %lu\n", c.max_requests);
 	printf("log_level       = %s\n", c.log_level);
+	printf("phone numbers   = %s\n", phone_normalises() ?
+	    "normalised (libphonenumber)" :
+	    "kept verbatim (built --without-libphonenumber)");
 
 	/* Opening creates a missing file; check only looks. */
 	if (stat(c.database, &sb) == -1) {

@@ -128,7 +128,8 @@ admin init; check_rc "init again is harmless" 0
 admin check; check_rc "check with a good configuration" 0
 for line in "database        = $T/users.db" "issuer          = $ISSUER" "audience        = $AUDIENCE" \
     "required_scope  = all" "argon2_m        = 8192" "database: ok, schema version 1" \
-    "jwks: ok, 1 usable key" "ok"; do
+    "jwks: ok, 1 usable key" "ok" \
+    "phone numbers   = $( [ -f "$top_builddir/lib/phone.o" ] && echo 'normalised (libphonenumber)' || echo 'kept verbatim (built --without-libphonenumber)')"; do
 	case $'\n'$OUT$'\n' in *$'\n'"$line"$'\n'*) ok "check prints: $line" ;;
 		*) not_ok "check prints: $line"; printf '%s\n' "$OUT" | sed 's/^/# /' ;; esac
 done
