@@ -16,8 +16,9 @@ struct auth;
 
 /*
  * Creates the verifier.  Loads the JWKS file now (a missing or broken file
- * is logged, not fatal: every request then gets 401/503 until it is
- * fixed).  Strings in pol are copied.  Returns USERCGI_OK or USERCGI_NOMEM.
+ * is logged, not fatal: every token then gets 401 with JWKSNoMatchingKey
+ * until the file is fixed, and the next stat() sees the fix).  Strings in
+ * pol are copied.  Returns USERCGI_OK or USERCGI_NOMEM.
  */
 enum usercgi_err auth_new(const char *jwks_file, const struct jwt_policy *pol,
 	    struct auth **out);
@@ -25,9 +26,10 @@ void	auth_free(struct auth *a);
 
 /*
  * Checks the raw Authorization header value (NULL when absent) at time
- * now.  Returns USERCGI_OK, USERCGI_AUTH_MISSING, USERCGI_AUTH_TYPE,
- * USERCGI_UNAUTH (with *fail), USERCGI_AUTH_SUB, USERCGI_FORBIDDEN,
- * USERCGI_NOMEM.
+ * now.  Returns USERCGI_OK, USERCGI_AUTH_MISSING (NULL or ""),
+ * USERCGI_AUTH_TYPE (not starting with "Bearer", case-sensitive),
+ * USERCGI_UNAUTH (with *fail; "Bearer" without " <token>" is JWSInvalid),
+ * USERCGI_AUTH_SUB, USERCGI_FORBIDDEN, USERCGI_NOMEM.
  */
 enum usercgi_err auth_check(struct auth *a, const char *header, int64_t now,
 	    enum jwt_fail *fail);

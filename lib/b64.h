@@ -13,7 +13,11 @@
  */
 int	b64url_decode(const char *in, size_t inlen, unsigned char *out,
 	    size_t outlen, size_t *outn);
-/* Encodes unpadded base64url; returns bytes written (NUL added) or 0 if outlen is too small. */
+/*
+ * Encodes unpadded base64url into out and NUL-terminates it.  Returns the
+ * number of characters written (not counting the NUL), or 0 when outlen
+ * cannot hold them and the NUL (out is then untouched).
+ */
 size_t	b64url_encode(const unsigned char *in, size_t inlen, char *out,
 	    size_t outlen);
 /* Encodes standard base64 without padding (argon2's PHC strings); as above. */

@@ -1,0 +1,239 @@
+/*
+ * test_auth.c: the Authorization header (RFC 6750 §2.1, as Logto reads
+ * it) and the JWKS life cycle: loaded once, re-read when the file
+ * changes (stat at most once a second), one rate-limited re-read on an
+ * unknown kid, fail closed while the file is missing or broken.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "jwt.h"
+#include "log.h"
+#include "tap.h"
+#include "jwt_testkit.h"
+
+#define ISS	"https://issuer.example/oidc"
+#define AUD	"https://api.example"
+#define CLAIMS	"{\"iss\":\"" ISS "\",\"aud\":\"" AUD "\",\"sub\":\"u\",\"scope\":\"all\",\"exp\":1800000000}"
+#define T0	INT64_C(1700000000)
+
+static char		 path[64];
+static struct tk_key	 key;
+static struct timespec	 fixed_mtime;
+
+/*
+ * Rewrites the JWKS file in place (same inode) with kid; when keep_id,
+ * with the mtime it had before, so stat() cannot see the change.
+ */
+static void
+write_jwks(const char *kid, int keep_id)
+{
+	const char	*json = tk_jwks(&key, kid, NULL);
+	struct timespec	 ts[2];
+	int		 fd;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1 ||
+	    write(fd, json, strlen(json)) != (ssize_t)strlen(json)) {
+		tap_ok(0, "write JWKS");
+		if (fd != -1)
+			(void)close(fd);
+		return;
+	}
+	if (keep_id) {
+		ts[0] = fixed_mtime;
+		ts[1] = fixed_mtime;
+	} else {
+		fixed_mtime.tv_sec += 10;
+		ts[0] = fixed_mtime;
+		ts[1] = fixed_mtime;
+	}
+	(void)futimens(fd, ts);
+	(void)close(fd);
+}
+
+/* Checks auth_check(header) at now. */
+static void
+check(const char *name, struct auth *a, const char *header, int64_t now,
+    enum usercgi_err want, enum jwt_fail want_fail)
+{
+	enum jwt_fail		 f = JWT_FAIL_MAX;
+	enum usercgi_err	 rc = auth_check(a, header, now, &f);
+	int			 ok = rc == want && f == want_fail;
+
+	tap_ok(ok, name);
+	if (!ok)
+		printf("#   got rc %d fail %s, want rc %d fail %s\n", (int)rc,
+		    jwt_fail_name(f) ? jwt_fail_name(f) : "none", (int)want,
+		    jwt_fail_name(want_fail) ? jwt_fail_name(want_fail) : "none");
+}
+
+/* "Bearer " + a token with kid, signed by the test key. */
+static const char *
+bearer(const char *kid)
+{
+	static char	out[4096];
+	char		hdr[128];
+
+	(void)snprintf(hdr, sizeof(hdr), "{\"alg\":\"EdDSA\",\"kid\":\"%s\"}",
+	    kid);
+	(void)snprintf(out, sizeof(out), "Bearer %s", tk_token(&key, hdr,
+	    CLAIMS));
+	return out;
+}
+
+static void
+test_header(struct auth *a)
+{
+	char	buf[4200];
+
+	check("header absent", a, NULL, T0, USERCGI_AUTH_MISSING, JWT_FAIL_NONE);
+	check("header empty", a, "", T0, USERCGI_AUTH_MISSING, JWT_FAIL_NONE);
+	check("Basic scheme", a, "Basic dXNlcjpwYXNz", T0, USERCGI_AUTH_TYPE,
+	    JWT_FAIL_NONE);
+	check("lower-case bearer", a, "bearer x.y.z", T0, USERCGI_AUTH_TYPE,
+	    JWT_FAIL_NONE);
+	check("BEARER", a, "BEARER x.y.z", T0, USERCGI_AUTH_TYPE, JWT_FAIL_NONE);
+	check("leading space", a, " Bearer x.y.z", T0, USERCGI_AUTH_TYPE,
+	    JWT_FAIL_NONE);
+	check("\"Bearer\" alone", a, "Bearer", T0, USERCGI_UNAUTH,
+	    JWT_FAIL_JWS_INVALID);
+	check("\"Bearer \" with no token", a, "Bearer ", T0, USERCGI_UNAUTH,
+	    JWT_FAIL_JWS_INVALID);
+	check("\"Bearerx\"", a, "Bearerx.y.z", T0, USERCGI_UNAUTH,
+	    JWT_FAIL_JWS_INVALID);
+	check("tab after Bearer", a, "Bearer\tx.y.z", T0, USERCGI_UNAUTH,
+	    JWT_FAIL_JWS_INVALID);
+	(void)snprintf(buf, sizeof(buf), "Bearer  %s", bearer("a") + 7);
+	check("two spaces before the token", a, buf, T0, USERCGI_UNAUTH,
+	    JWT_FAIL_JWS_INVALID);
+	(void)snprintf(buf, sizeof(buf), "%s ", bearer("a"));
+	check("space after the token", a, buf, T0, USERCGI_UNAUTH,
+	    JWT_FAIL_JWS_INVALID);
+	check("valid token", a, bearer("a"), T0, USERCGI_OK, JWT_FAIL_NONE);
+	{
+		enum jwt_fail	f = JWT_FAIL_NONE;
+
+		tap_int(auth_check(a, "Bearer x", T0, &f), USERCGI_UNAUTH,
+		    "bad token: USERCGI_UNAUTH");
+		tap_str(jwt_fail_code(f), "ERR_JWS_INVALID",
+		    "bad token: jose code for the response data");
+	}
+}
+
+int
+main(void)
+{
+	struct jwt_policy	 pol = { NULL, NULL, NULL, 1, 0 };
+	struct auth		*a = NULL;
+	struct stat		 st;
+	char			 iss[] = ISS, aud[] = AUD, scope[] = "all";
+	int			 fd;
+
+	log_setup(LOG_LVL_ERR, "test_auth");
+	(void)snprintf(path, sizeof(path), "/tmp/test_auth.XXXXXX");
+	if ((fd = mkstemp(path)) == -1 || tk_key_new(&key) != 0) {
+		printf("Bail out! setup\n");
+		return 1;
+	}
+	(void)close(fd);
+	if (stat(path, &st) == 0)
+		fixed_mtime = st.st_mtim;
+	write_jwks("a", 1);
+
+	/* The policy strings are copied: scribble over ours afterwards. */
+	pol.issuer = iss;
+	pol.audience = aud;
+	pol.scope = scope;
+	tap_ok(auth_new(path, &pol, &a) == USERCGI_OK && a != NULL,
+	    "auth_new loads the JWKS");
+	memset(iss, 'x', sizeof(iss) - 1);
+	memset(aud, 'x', sizeof(aud) - 1);
+	memset(scope, 'x', sizeof(scope) - 1);
+	if (a == NULL)
+		return tap_done();
+	test_header(a);
+
+	/* Same inode, size and mtime: only an unknown kid finds kid b. */
+	write_jwks("b", 1);
+	check("kid a still valid from memory", a, bearer("a"), T0 + 1,
+	    USERCGI_OK, JWT_FAIL_NONE);
+	write_jwks("b", 1);
+	check("unknown kid b: one re-read finds it", a, bearer("b"), T0 + 1,
+	    USERCGI_OK, JWT_FAIL_NONE);
+	check("kid a gone after the re-read", a, bearer("a"), T0 + 1,
+	    USERCGI_UNAUTH, JWT_FAIL_NO_KEY);
+	write_jwks("c", 1);
+	check("unknown kid c within 5 s: no second re-read", a, bearer("c"),
+	    T0 + 5, USERCGI_UNAUTH, JWT_FAIL_NO_KEY);
+	check("unknown kid c after 5 s: re-read", a, bearer("c"), T0 + 6,
+	    USERCGI_OK, JWT_FAIL_NONE);
+
+	/* A visible change is picked up by stat(), at most once a second. */
+	write_jwks("d", 0);
+	check("kid d in the same second: neither stat nor re-read", a,
+	    bearer("d"), T0 + 6, USERCGI_UNAUTH, JWT_FAIL_NO_KEY);
+	check("kid d a second later: stat sees the change", a, bearer("d"),
+	    T0 + 7, USERCGI_OK, JWT_FAIL_NONE);
+	write_jwks("e", 0);
+	check("kid d still valid within the second", a, bearer("d"), T0 + 7,
+	    USERCGI_OK, JWT_FAIL_NONE);
+	check("kid d gone after the next stat", a, bearer("d"), T0 + 8,
+	    USERCGI_UNAUTH, JWT_FAIL_NO_KEY);
+	check("kid e valid", a, bearer("e"), T0 + 8, USERCGI_OK, JWT_FAIL_NONE);
+
+	/* Missing file: fail closed; back again: keys return. */
+	(void)unlink(path);
+	check("file removed: refused", a, bearer("e"), T0 + 9, USERCGI_UNAUTH,
+	    JWT_FAIL_NO_KEY);
+	check("file removed: header checks still apply", a, NULL, T0 + 9,
+	    USERCGI_AUTH_MISSING, JWT_FAIL_NONE);
+	write_jwks("e", 0);
+	check("file back: accepted", a, bearer("e"), T0 + 10, USERCGI_OK,
+	    JWT_FAIL_NONE);
+	/* Broken file: fail closed. */
+	if ((fd = open(path, O_WRONLY | O_TRUNC)) != -1) {
+		(void)!write(fd, "{\"keys\":", 8);
+		(void)close(fd);
+	}
+	check("file broken: refused", a, bearer("e"), T0 + 11, USERCGI_UNAUTH,
+	    JWT_FAIL_NO_KEY);
+	write_jwks("e", 0);
+	check("file fixed: accepted", a, bearer("e"), T0 + 12, USERCGI_OK,
+	    JWT_FAIL_NONE);
+	/* The clock going backwards does not stop stat(). */
+	write_jwks("f", 0);
+	check("clock went back: stat again", a, bearer("f"), T0 - 100,
+	    USERCGI_OK, JWT_FAIL_NONE);
+	auth_free(a);
+	a = NULL;
+
+	/* Created with no file: every token refused, not a crash. */
+	(void)unlink(path);
+	pol.issuer = ISS;
+	pol.audience = AUD;
+	pol.scope = "all";
+	tap_ok(auth_new(path, &pol, &a) == USERCGI_OK,
+	    "auth_new with a missing file succeeds");
+	check("missing file: token refused", a, bearer("f"), T0,
+	    USERCGI_UNAUTH, JWT_FAIL_NO_KEY);
+	write_jwks("f", 0);
+	check("file appears: next stat loads it", a, bearer("f"), T0 + 1,
+	    USERCGI_OK, JWT_FAIL_NONE);
+	auth_free(a);
+	tap_ok(auth_new(NULL, &pol, &a) == USERCGI_OK, "auth_new with no path");
+	check("no path: token refused", a, bearer("f"), T0, USERCGI_UNAUTH,
+	    JWT_FAIL_NO_KEY);
+	auth_free(a);
+	auth_free(NULL);
+	(void)unlink(path);
+	EVP_PKEY_free(key.pk);
+	return tap_done();
+}
