@@ -57,6 +57,29 @@ cgi_write(void *ctx, const char *p, size_t len)
 	return 0;
 }
 
+/*
+ * Reads and discards what is left of a CGI request body (at most cap
+ * bytes), so a server that is still writing it (Apache's mod_cgid) does
+ * not see the connection reset before it has read the response.
+ */
+static void
+cgi_drain(size_t cap)
+{
+	char	buf[16384];
+	ssize_t	n;
+
+	if (isatty(STDIN_FILENO))
+		return;
+	while (cap > 0) {
+		n = read(STDIN_FILENO, buf, cap < sizeof(buf) ? cap : sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		cap -= (size_t)n;
+	}
+}
+
 static ssize_t
 fcgi_read(void *ctx, char *p, size_t len)
 {
@@ -93,6 +116,7 @@ req_from_env(struct http_req *rq, char **envp)
 	rq->query_string = FCGX_GetParam("QUERY_STRING", envp);
 	rq->content_type = FCGX_GetParam("CONTENT_TYPE", envp);
 	rq->content_length = FCGX_GetParam("CONTENT_LENGTH", envp);
+	rq->transfer_encoding = FCGX_GetParam("HTTP_TRANSFER_ENCODING", envp);
 	rq->authorization = FCGX_GetParam("HTTP_AUTHORIZATION", envp);
 	rq->document_root = FCGX_GetParam("DOCUMENT_ROOT", envp);
 }
@@ -172,6 +196,7 @@ main(void)
 		rq.read = cgi_read;
 		rq.write = cgi_write;
 		(void)app_handle(&a, &rq);
+		cgi_drain(4 * a.cfg.max_body_bytes);
 		rc = 0;
 	} else
 		rc = serve_fastcgi(&a);

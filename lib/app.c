@@ -227,21 +227,41 @@ app_body(struct app *a, struct http_req *rq, struct http_resp *r,
 	size_t			 n;
 	const char		*s;
 	char			 msg[256];
-	int			 form;
+	int			 form, known;
 	enum usercgi_err	 rc;
 	enum json_type		 t;
 
 	*out = NULL;
 	buf_init(&b, a->cfg.max_body_bytes);
-	if (http_content_length(rq->content_length, &n) == -1) {
-		rc = USERCGI_BADREQ;
-		app_error(r, rc, NULL, NULL, "Invalid Content-Length.");
-		goto out;
-	}
-	if (n > a->cfg.max_body_bytes) {
-		rc = USERCGI_TOO_LARGE;
-		app_error(r, rc, NULL, NULL, NULL);
-		goto out;
+	form = http_media_type_is(rq->content_type,
+	    "application/x-www-form-urlencoded");
+	known = form || http_media_type_is(rq->content_type, "application/json");
+	if ((rq->content_length == NULL || *rq->content_length == '\0') &&
+	    rq->transfer_encoding != NULL && *rq->transfer_encoding != '\0') {
+		/* A chunked body without a length: read it to its end. */
+		if ((rc = http_read_to_eof(rq, &b)) != USERCGI_OK) {
+			app_error(r, rc, NULL, NULL, NULL);
+			goto out;
+		}
+		n = b.len;
+	} else {
+		if (http_content_length(rq->content_length, &n) == -1) {
+			rc = USERCGI_BADREQ;
+			app_error(r, rc, NULL, NULL, "Invalid Content-Length.");
+			goto out;
+		}
+		if (n > a->cfg.max_body_bytes) {
+			rc = USERCGI_TOO_LARGE;
+			app_error(r, rc, NULL, NULL, NULL);
+			goto out;
+		}
+		if (n > 0 && known && (rc = http_read_body(rq, n, &b)) !=
+		    USERCGI_OK) {
+			app_error(r, rc, NULL, NULL, rc == USERCGI_BADREQ ?
+			    "The request body is shorter than its "
+			    "Content-Length." : NULL);
+			goto out;
+		}
 	}
 	if (n == 0) {
 		rc = (*out = json_object_new_object()) == NULL ?
@@ -250,16 +270,9 @@ app_body(struct app *a, struct http_req *rq, struct http_resp *r,
 			app_error(r, rc, NULL, NULL, NULL);
 		goto out;
 	}
-	form = http_media_type_is(rq->content_type,
-	    "application/x-www-form-urlencoded");
-	if (!form && !http_media_type_is(rq->content_type, "application/json")) {
+	if (!known) {
 		rc = USERCGI_MEDIA_TYPE;
 		app_error(r, rc, NULL, NULL, NULL);
-		goto out;
-	}
-	if ((rc = http_read_body(rq, n, &b)) != USERCGI_OK) {
-		app_error(r, rc, NULL, NULL, rc == USERCGI_BADREQ ?
-		    "The request body is shorter than its Content-Length." : NULL);
 		goto out;
 	}
 	if (form) {

@@ -72,6 +72,26 @@ http_read_body(struct http_req *rq, size_t n, struct buf *b)
 	return USERCGI_OK;
 }
 
+enum usercgi_err
+http_read_to_eof(struct http_req *rq, struct buf *b)
+{
+	char			 chunk[16384];
+	ssize_t			 got;
+	enum usercgi_err	 rc;
+
+	for (;;) {
+		got = rq->read(rq->ctx, chunk, sizeof(chunk));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return USERCGI_BADREQ;
+		if (got == 0)
+			return USERCGI_OK;
+		if ((rc = buf_add(b, chunk, (size_t)got)) != USERCGI_OK)
+			return rc;
+	}
+}
+
 int
 http_media_type_is(const char *ct, const char *type)
 {

@@ -23,6 +23,7 @@ struct http_req {
 	const char	*query_string;	/* QUERY_STRING */
 	const char	*content_type;	/* CONTENT_TYPE */
 	const char	*content_length;	/* CONTENT_LENGTH */
+	const char	*transfer_encoding;	/* HTTP_TRANSFER_ENCODING */
 	const char	*authorization;	/* HTTP_AUTHORIZATION */
 	const char	*document_root;	/* DOCUMENT_ROOT */
 	/* Reads up to len body bytes: returns >0, 0 at the end, -1 on error. */
@@ -58,6 +59,15 @@ int	http_content_length(const char *v, size_t *n);
  * USERCGI_NOMEM.
  */
 enum usercgi_err http_read_body(struct http_req *rq, size_t n, struct buf *b);
+
+/*
+ * Reads the body until its end when no CONTENT_LENGTH was given (a
+ * chunked request passed on as it came, RFC 3875 §4.2, as Apache's
+ * mod_cgid and mod_proxy_fcgi do).  Returns USERCGI_OK,
+ * USERCGI_TOO_LARGE (more than b->max bytes), USERCGI_BADREQ (read error)
+ * or USERCGI_NOMEM.
+ */
+enum usercgi_err http_read_to_eof(struct http_req *rq, struct buf *b);
 
 /*
  * Media type of CONTENT_TYPE without parameters, compared

@@ -28,6 +28,23 @@ out=$(printf '{}' | env -i REQUEST_METHOD=POST SCRIPT_NAME=/api PATH_INFO=/users
     USERCGI_AUDIENCE="$AUDIENCE" "$UCGI" 2>/dev/null)
 case $out in "Status: 200 OK"*) ok "mounted at /api" ;; *) not_ok "mounted at /api"; echo "# $out" ;; esac
 
+# A chunked body passed on without CONTENT_LENGTH (Apache mod_cgid,
+# mod_proxy_fcgi) is read to its end, not taken for an empty body.
+chunked() {
+	printf '%s' "$1" | env -i REQUEST_METHOD=POST SCRIPT_NAME=/api PATH_INFO=/users \
+	    CONTENT_TYPE=application/json HTTP_TRANSFER_ENCODING=chunked \
+	    HTTP_AUTHORIZATION="Bearer $TOKEN" USERCGI_CONFIG="$T/usercgi.conf" \
+	    USERCGI_DATABASE="$T/users.db" USERCGI_JWKS_FILE="$T/jwks.json" \
+	    USERCGI_ISSUER="$ISSUER" USERCGI_AUDIENCE="$AUDIENCE" \
+	    USERCGI_MAX_BODY_BYTES=64 ${UCGI_WRAPPER:-} "$UCGI" 2>/dev/null
+}
+out=$(chunked '{"username":"chunky"}')
+case $out in "Status: 200 OK"*'"username":"chunky"'*) ok "chunked body without CONTENT_LENGTH is read" ;;
+	*) not_ok "chunked body without CONTENT_LENGTH is read"; echo "# $out" ;; esac
+out=$(chunked "{\"name\":\"$(head -c 100 /dev/zero | tr '\0' a)\"}")
+case $out in "Status: 413 "*'{"message":"Request body is too large."}') ok "chunked body over the limit is 413" ;;
+	*) not_ok "chunked body over the limit is 413"; echo "# $out" ;; esac
+
 # Configuration errors: a clear log line and a JSON 500, never a crash.
 CGI_EXTRA_ENV="USERCGI_DATABSE=/x" cgi POST /api/users "{}"
 expect "config typo is a 500 JSON" 500 '{"message":"Internal server error."}'
