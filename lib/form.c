@@ -58,18 +58,6 @@ form_msg(char *msg, size_t msglen, const char *text)
 		snprintf(msg, msglen, "%s", text);
 }
 
-static int
-form_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Decodes n bytes at s ("+" is a space, %XX a byte) into out, which the
  * caller initialised and frees.  Returns USERCGI_OK (out holds valid
@@ -90,8 +78,8 @@ form_decode(const char *s, size_t n, struct buf *out, char *msg,
 		if (c == '+')
 			c = ' ';
 		else if (c == '%') {
-			if (n - i < 3 || (hi = form_hex(s[i + 1])) < 0 ||
-			    (lo = form_hex(s[i + 2])) < 0) {
+			if (n - i < 3 || (hi = hex_value(s[i + 1])) < 0 ||
+			    (lo = hex_value(s[i + 2])) < 0) {
 				form_msg(msg, msglen, "Malformed percent-encoding "
 				    "in the form body: \"%\" must be followed by "
 				    "two hex digits.");

@@ -195,21 +195,13 @@ out:
 static int
 jp_hex4(const char *s, uint32_t *v)
 {
-	int	i;
+	int	i, h;
 
 	*v = 0;
 	for (i = 0; i < 4; i++) {
-		char	c = s[i];
-
-		*v <<= 4;
-		if (c >= '0' && c <= '9')
-			*v |= (uint32_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			*v |= (uint32_t)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			*v |= (uint32_t)(c - 'A' + 10);
-		else
+		if ((h = hex_value((unsigned char)s[i])) < 0)
 			return 0;
+		*v = *v << 4 | (uint32_t)h;
 	}
 	return 1;
 }
@@ -219,28 +211,8 @@ static enum usercgi_err
 jp_put_utf8(struct buf *b, uint32_t cp)
 {
 	char	u[4];
-	size_t	n;
 
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	return buf_add(b, u, n);
+	return buf_add(b, u, utf8_encode(cp, u));
 }
 
 /*

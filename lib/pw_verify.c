@@ -32,6 +32,7 @@
 #include "log.h"
 #include "pw.h"
 #include "pw_verify.h"
+#include "utf8.h"
 
 #define PWV_DIGEST_MAX		4096	/* bytes; longer stored digests never verify */
 #define PWV_BCRYPT_PW_MAX	72	/* bcrypt reads at most 72 bytes */
@@ -113,18 +114,6 @@ pwv_eq(const void *a, size_t an, const void *b, size_t bn)
 	return CRYPTO_memcmp(a, b, an) == 0;
 }
 
-static int
-pwv_hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Writes the lowercase hex of in (n bytes) to out (2n + 1 bytes). */
 static void
 pwv_hex(const unsigned char *in, size_t n, char *out)
@@ -195,32 +184,6 @@ pwv_js_parseint(const char *p, size_t n, long long *v)
 	return 0;
 }
 
-/* Writes code point c as UTF-8 to o; returns the byte count. */
-static size_t
-pwv_utf8_put(char *o, uint32_t c)
-{
-	if (c < 0x80) {
-		o[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		o[0] = (char)(0xc0 | (c >> 6));
-		o[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		o[0] = (char)(0xe0 | (c >> 12));
-		o[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		o[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | (c >> 18));
-	o[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-	o[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-	o[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
-}
-
 /* Reads four hex digits at s (before end) into *v; returns 0 or -1. */
 static int
 pwv_u4(const char *s, const char *end, uint32_t *v)
@@ -231,7 +194,7 @@ pwv_u4(const char *s, const char *end, uint32_t *v)
 		return -1;
 	*v = 0;
 	for (i = 0; i < 4; i++) {
-		if ((h = pwv_hexval((unsigned char)s[i])) < 0)
+		if ((h = hex_value((unsigned char)s[i])) < 0)
 			return -1;
 		*v = (*v << 4) | (uint32_t)h;
 	}
@@ -296,7 +259,7 @@ pwv_jstr(const char **sp, const char *end, char **op, struct pwv_str *out)
 				s += 6;
 			} else if (c >= 0xd800 && c <= 0xdfff)
 				c = 0xfffd;
-			o += pwv_utf8_put(o, c);
+			o += utf8_encode(c, o);
 			break;
 		default:
 			return -1;
@@ -470,15 +433,15 @@ pwv_hexsalt(const char *s, size_t n, unsigned char **out, int *nomem)
 	if (n == 0 || n % 2 != 0)
 		return -1;
 	for (i = 0; i < n; i++)
-		if (pwv_hexval((unsigned char)s[i]) < 0)
+		if (hex_value((unsigned char)s[i]) < 0)
 			return -1;
 	if ((*out = xmalloc(n / 2)) == NULL) {
 		*nomem = 1;
 		return -1;
 	}
 	for (i = 0; i < n / 2; i++)
-		(*out)[i] = (unsigned char)(pwv_hexval((unsigned char)s[2 * i]) << 4 |
-		    pwv_hexval((unsigned char)s[2 * i + 1]));
+		(*out)[i] = (unsigned char)(hex_value((unsigned char)s[2 * i]) << 4 |
+		    hex_value((unsigned char)s[2 * i + 1]));
 	return 0;
 }
 
@@ -528,7 +491,7 @@ pwv_import_hex(char *digest, size_t want, char *why, size_t whylen)
 	size_t	i, n = strlen(digest);
 
 	for (i = 0; i < n; i++)
-		if (pwv_hexval((unsigned char)digest[i]) < 0)
+		if (hex_value((unsigned char)digest[i]) < 0)
 			break;
 	if (n != 2 * want || i != n) {
 		(void)snprintf(msg, sizeof(msg),

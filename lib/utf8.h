@@ -19,4 +19,13 @@ size_t	utf8_utf16_units(const char *s, size_t len);
  */
 size_t	utf8_decode(const char *s, size_t len, uint32_t *cp);
 
+/*
+ * Encodes code point cp (a Unicode scalar value: not a surrogate, at most
+ * U+10FFFF) as UTF-8 (RFC 3629 §3) into out; returns the byte count, 1..4.
+ */
+size_t	utf8_encode(uint32_t cp, char out[4]);
+
+/* Value of the hexadecimal digit c (either case), or -1. */
+int	hex_value(int c);
+
 #endif
