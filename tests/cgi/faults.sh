@@ -1,0 +1,358 @@
+#!/bin/bash
+# faults.sh: the responder when its surroundings fail (issue 7, item 4):
+# a read-only database file or file system, a full disk, a missing or
+# malformed JWKS, a database locked beyond busy_timeout, a configuration
+# typo, a database placed under the document root.  Each gives a clear log line and a JSON 503 (with Retry-After,
+# where retrying helps) or 401/500, never a crash, and the service
+# recovers by itself once the fault is gone.  The JWKS cases run both as
+# CGI and in one long-lived FastCGI worker behind lighttpd (no restart).
+#
+# The file-system faults need tmpfs mounts (root); without them they are
+# skipped.  As root, a file's mode does not stop writes, so the read-only
+# file case runs the responder as "nobody".
+. "$(dirname "$0")/lib.sh"
+for c in sqlite3 python3 mkfifo; do
+	command -v "$c" >/dev/null || { echo "1..0 # SKIP $c is not installed"; exit 0; }
+done
+setup
+mounts=
+trap 'for m in $mounts; do umount "$m" 2>/dev/null; done; rm -rf "$T"' EXIT
+
+BUSY='{"message":"The service is busy. Please retry."}'
+UNAVAIL='{"message":"The service is temporarily unavailable. Please retry."}'
+# An unusable JWKS holds no key, so every token fails as jose says then.
+NOKEY='{"code":"auth.unauthorized","data":{"code":"ERR_JWKS_NO_MATCHING_KEY","name":"JWKSNoMatchingKey"},"message":"Unauthorized. Please check credentials and its scope."}'
+INTERNAL='{"message":"Internal server error."}'
+base_env=${CGI_EXTRA_ENV:-}
+k=0
+
+# create: one create with a fresh username; extra environment in $1.
+create() {
+	k=$((k + 1))
+	CGI_EXTRA_ENV="$base_env ${1:-}" cgi POST /api/users "{\"username\":\"f_$k\"}"
+}
+# retry_after NAME: the last response carries "Retry-After: 1".
+retry_after() {
+	if printf '%s\n' "$HEADERS" | tr -d '\r' | grep -qx 'Retry-After: 1'; then
+		ok "$1: Retry-After"
+	else
+		not_ok "$1: Retry-After"; printf '%s\n' "$HEADERS" | sed 's/^/#   /'
+	fi
+}
+# logged NAME PATTERN: the last run's stderr has a line matching PATTERN.
+logged() {
+	if grep -q -E "$2" "$T/stderr"; then ok "$1: logged"; else
+		not_ok "$1: logged (want /$2/)"; sed 's/^/#   /' "$T/stderr" | head -n 5; fi
+}
+# body_is NAME BODY: the last response body, exactly.
+body_is() {
+	if [ "$BODY" = "$2" ]; then ok "$1: body"; else
+		not_ok "$1: body"; printf '#   got:  %s\n#   want: %s\n' "$BODY" "$2"; fi
+}
+# no_user NAME: the last create left no row.
+no_user() {
+	local n
+	n=$(sqlite3 "$1" "SELECT count(*) FROM users WHERE username = 'f_$k'")
+	[ "$n" = 0 ] && ok "$2: nothing stored" || not_ok "$2: $n rows stored"
+}
+
+create
+expect_status "baseline create" 200
+
+# --- a database locked beyond busy_timeout --------------------------------
+printf 'busy_timeout_ms = 200\n' >"$T/usercgi.conf"
+mkfifo "$T/lockfifo"
+sqlite3 "$T/users.db" <"$T/lockfifo" >/dev/null 2>&1 &
+spid=$!
+exec 7>"$T/lockfifo"
+echo 'BEGIN IMMEDIATE;' >&7
+for i in $(seq 1 50); do
+	sqlite3 -cmd '.timeout 0' "$T/users.db" 'BEGIN IMMEDIATE; ROLLBACK;' >/dev/null 2>&1 || break
+	sleep 0.1
+done
+t0=$(date +%s%N)
+create
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+expect "locked database: 503" 503 "$BUSY"
+retry_after "locked database"
+logged "locked database" 'sqlite: .*(locked|busy)'
+limit=3000
+[ -n "${UCGI_WRAPPER:-}" ] && limit=60000	# valgrind starts slowly
+[ "$ms" -ge 150 ] && [ "$ms" -lt "$limit" ] && ok "locked database: waited busy_timeout (${ms} ms)" ||
+	not_ok "locked database: answered after $ms ms, busy_timeout is 200"
+echo 'ROLLBACK;' >&7
+exec 7>&-
+wait "$spid"
+create
+expect_status "lock released: 200" 200
+: >"$T/usercgi.conf"
+
+# --- a configuration typo -------------------------------------------------
+printf 'databse = %s\n' "$T/users.db" >"$T/usercgi.conf"
+create
+expect "config typo: 500" 500 "$INTERNAL"
+logged "config typo" "unknown key \"databse\""
+case $HEADERS in *Retry-After*) not_ok "config typo: no Retry-After (retrying does not help)" ;;
+	*) ok "config typo: no Retry-After (retrying does not help)" ;; esac
+printf 'busy_timeout_ms = 5s\n' >"$T/usercgi.conf"
+create
+expect "config bad number: 500" 500 "$INTERNAL"
+logged "config bad number" 'busy_timeout_ms'
+: >"$T/usercgi.conf"
+create
+expect_status "config fixed: 200" 200
+
+# --- the database under the web server's document root --------------------
+create "DOCUMENT_ROOT=$T"
+expect "database under DOCUMENT_ROOT: 500" 500 "$INTERNAL"
+logged "database under DOCUMENT_ROOT" 'lies under DOCUMENT_ROOT'
+no_user "$T/users.db" "database under DOCUMENT_ROOT"
+mkdir -p "$T/htdocs"
+create "DOCUMENT_ROOT=$T/htdocs"
+expect_status "database beside DOCUMENT_ROOT: 200" 200
+
+# --- missing and malformed JWKS (CGI) -------------------------------------
+cp "$T/jwks.json" "$T/jwks.good"
+rm "$T/jwks.json"
+create
+expect "missing JWKS: 401" 401 "$NOKEY"
+logged "missing JWKS" 'jwks: .*jwks.json: No such file'
+cp "$T/jwks.good" "$T/jwks.json"
+create
+expect_status "JWKS back: 200" 200
+for bad in '{"keys":[' '' '[]' '{"keys":{}}' "$(head -c 300000 /dev/zero | tr '\0' ' ')"; do
+	printf '%s' "$bad" >"$T/jwks.json"
+	create
+	expect "malformed JWKS (${#bad} bytes, ${bad:0:12}): 401" 401 "$NOKEY"
+	logged "malformed JWKS (${#bad} bytes)" 'jwks: '
+done
+cp "$T/jwks.good" "$T/jwks.json"
+create
+expect_status "JWKS fixed: 200" 200
+
+# --- file-system faults (tmpfs) -------------------------------------------
+fsdir=$T/fs
+mkdir -p "$fsdir"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=2m,mode=0777 usercgi-test "$fsdir" 2>/dev/null; then
+	mounts="$fsdir"
+	db=$fsdir/users.db
+	create "USERCGI_DATABASE=$db"
+	expect_status "database on tmpfs: 200" 200
+
+	# A read-only file system.
+	mount -o remount,ro "$fsdir"
+	create "USERCGI_DATABASE=$db"
+	expect "read-only file system: 503" 503 "$UNAVAIL"
+	retry_after "read-only file system"
+	logged "read-only file system" 'not writable|[Rr]ead-only'
+	mount -o remount,rw "$fsdir"
+	create "USERCGI_DATABASE=$db"
+	expect_status "file system writable again: 200" 200
+
+	# A full disk: fill the file system, then try.
+	dd if=/dev/zero of="$fsdir/filler" bs=64k 2>/dev/null
+	create "USERCGI_DATABASE=$db"
+	expect "full disk: 503" 503 "$UNAVAIL"
+	retry_after "full disk"
+	logged "full disk" 'sqlite: .*(full|I/O|disk)'
+	rm -f "$fsdir/filler"
+	no_user "$db" "full disk"
+	ic=$(sqlite3 "$db" 'PRAGMA integrity_check' 2>&1)
+	[ "$ic" = ok ] && ok "full disk: integrity_check ok afterwards" ||
+		not_ok "full disk: integrity_check $ic"
+	create "USERCGI_DATABASE=$db"
+	expect_status "disk freed: 200" 200
+else
+	for t in "read-only file system" "full disk"; do
+		ok "$t # SKIP cannot mount a tmpfs (not root?)"
+	done
+fi
+
+# --- a read-only database file --------------------------------------------
+if [ "$(id -u)" != 0 ]; then
+	chmod 0444 "$T/users.db"
+	create
+	expect "read-only database file: 503" 503 "$UNAVAIL"
+	retry_after "read-only database file"
+	logged "read-only database file" 'not writable|readonly|read-only'
+	chmod 0644 "$T/users.db"
+elif command -v setpriv >/dev/null; then
+	# As nobody: the files must be readable, the directory writable.
+	rodir=$T/ro
+	mkdir -p "$rodir"
+	cp "$T/jwks.json" "$rodir/jwks.json"
+	chmod 0755 "$T"
+	chown -R nobody "$rodir"
+	as_nobody="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+	saved=${UCGI_WRAPPER:-}
+	UCGI_WRAPPER="$as_nobody $saved"
+	create "USERCGI_DATABASE=$rodir/users.db USERCGI_JWKS_FILE=$rodir/jwks.json"
+	expect_status "as nobody: 200" 200
+	chmod 0444 "$rodir/users.db"
+	create "USERCGI_DATABASE=$rodir/users.db USERCGI_JWKS_FILE=$rodir/jwks.json"
+	expect "read-only database file: 503" 503 "$UNAVAIL"
+	retry_after "read-only database file"
+	logged "read-only database file" 'not writable|readonly|read-only'
+	chmod 0644 "$rodir/users.db"
+	create "USERCGI_DATABASE=$rodir/users.db USERCGI_JWKS_FILE=$rodir/jwks.json"
+	expect_status "database file writable again: 200" 200
+	chmod 0555 "$rodir"
+	create "USERCGI_DATABASE=$rodir/users.db USERCGI_JWKS_FILE=$rodir/jwks.json"
+	expect "read-only database directory: 503" 503 "$UNAVAIL"
+	retry_after "read-only database directory"
+	logged "read-only database directory" 'not writable|readonly|read-only'
+	chmod 0755 "$rodir"
+	UCGI_WRAPPER=$saved
+	chmod 0700 "$T"
+else
+	ok "read-only database file # SKIP root without setpriv"
+fi
+
+# --- JWKS faults in one FastCGI worker, without a restart ------------------
+if [ -n "${UCGI_WRAPPER:-}" ] || ! command -v lighttpd >/dev/null || ! command -v curl >/dev/null; then
+	ok "JWKS reload in FastCGI # SKIP needs lighttpd and curl, not under valgrind"
+	tap_done; exit $?
+fi
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+fdb=$T/users.db
+[ -n "$mounts" ] && fdb=$fsdir/users.db
+cat >"$T/fcgi.conf" <<CONF
+database = $fdb
+jwks_file = $T/jwks.json
+issuer = $ISSUER
+audience = $AUDIENCE
+CONF
+mkdir -p "$T/htdocs"
+cat >"$T/lighttpd.conf" <<CONF
+server.modules = ( "mod_fastcgi" )
+server.bind = "127.0.0.1"
+server.port = $port
+server.document-root = "$T/htdocs"
+server.errorlog = "$T/lighttpd.log"
+fastcgi.server = ( "/api" => ((
+	"bin-path" => "$top_builddir/cgi-bin/usercgi.fcgi",
+	"socket" => "$T/usercgi.sock",
+	"check-local" => "disable",
+	"max-procs" => 1,
+	"bin-environment" => ( "USERCGI_CONFIG" => "$T/fcgi.conf" ),
+	"bin-copy-environment" => ( "PATH" ),
+)) )
+CONF
+lighttpd -D -f "$T/lighttpd.conf" 2>>"$T/lighttpd.log" &
+lpid=$!
+# stop: lighttpd and its worker, then the mounts (the worker holds the
+# database open), then the files.
+stop() {
+	local w
+	w=$(pgrep -P "$lpid" -f usercgi.fcgi)
+	kill "$lpid" 2>/dev/null; wait "$lpid" 2>/dev/null
+	for i in $(seq 1 20); do
+		kill -0 $w 2>/dev/null || break
+		sleep 0.1
+	done
+	for p in $w; do kill -KILL "$p" 2>/dev/null; done
+	sleep 0.1
+	for m in $mounts; do umount "$m" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap stop EXIT
+url=http://127.0.0.1:$port/api/users
+for i in $(seq 1 50); do
+	curl -s -o /dev/null "$url" && break
+	sleep 0.1
+done
+worker=$(pgrep -P "$lpid" -f usercgi.fcgi)
+# req: one create through lighttpd; sets STATUS and BODY.
+req() {
+	local out
+	k=$((k + 1))
+	out=$(curl -s -m 5 -w '\n%{http_code}' -H "Authorization: Bearer $TOKEN" \
+	    -H 'Content-Type: application/json' -d "{\"username\":\"f_$k\"}" "$url")
+	STATUS=${out##*$'\n'}
+	BODY=${out%$'\n'*}
+}
+# swap CONTENT: replaces the JWKS file (a new inode, as editors and
+# deployment tools do) and waits past the once-a-second stat.
+swap() {
+	printf '%s' "$1" >"$T/jwks.new"
+	mv "$T/jwks.new" "$T/jwks.json"
+	sleep 1.2
+}
+req
+expect_status "FastCGI: baseline 200" 200
+swap '{"keys":['
+req
+expect "FastCGI: malformed JWKS: 401" 401 "$NOKEY"
+swap "$(cat "$T/jwks.good")"
+req
+expect_status "FastCGI: JWKS fixed: 200 without a restart" 200
+rm "$T/jwks.json"
+sleep 1.2
+req
+expect "FastCGI: missing JWKS: 401" 401 "$NOKEY"
+swap "$(cat "$T/jwks.good")"
+req
+expect_status "FastCGI: JWKS back: 200" 200
+# In-place rewrite (same inode), a different key set, then the old again.
+$MINT setup "$T/other" ES256 >/dev/null
+cat "$T/other/jwks.json" >"$T/jwks.json"
+sleep 1.2
+req
+expect "FastCGI: key rotated away (same inode): 401" 401 "$NOKEY"
+cat "$T/jwks.good" >"$T/jwks.json"
+sleep 1.2
+req
+expect_status "FastCGI: key back (same inode): 200" 200
+[ "$(pgrep -P "$lpid" -f usercgi.fcgi)" = "$worker" ] && ok "FastCGI: one worker served it all" ||
+	not_ok "FastCGI: the worker was restarted"
+grep -q -i 'jwks' "$T/lighttpd.log" && ok "FastCGI: JWKS problems logged" ||
+	not_ok "FastCGI: JWKS problems logged"
+
+# A full disk under a warm worker: SQLite may still fit a commit in the
+# WAL it already has, so each create is a 200 that is stored or a 503
+# with Retry-After; once the disk is freed, 200 again, same worker.
+if [ -n "$mounts" ]; then
+	dd if=/dev/zero of="$fsdir/filler" bs=64k 2>/dev/null
+	n200=0 n503=0 other=
+	for i in $(seq 1 20); do
+		out=$(curl -s -m 5 -D "$T/hdr" -w '\n%{http_code}' -H "Authorization: Bearer $TOKEN" \
+		    -H 'Content-Type: application/json' \
+		    -d "{\"username\":\"f_$((k + 1))\",\"customData\":{\"pad\":\"$(head -c 3000 /dev/zero | tr '\0' x)\"}}" "$url")
+		k=$((k + 1))
+		st=${out##*$'\n'}
+		case $st in
+		200) n200=$((n200 + 1)); echo "f_$k" >>"$T/stored" ;;
+		503) grep -qi '^Retry-After: 1' "$T/hdr" && [ "${out%$'\n'*}" = "$UNAVAIL" ] &&
+			n503=$((n503 + 1)) || other="$other 503-without-Retry-After" ;;
+		*) other="$other $st" ;;
+		esac
+	done
+	[ -z "$other" ] && ok "FastCGI: full disk: $n200 stored, $n503 x 503 with Retry-After" ||
+		not_ok "FastCGI: full disk: unexpected answers:$other"
+	[ "$n503" -gt 0 ] && ok "FastCGI: full disk: refused once the disk had no room" ||
+		not_ok "FastCGI: full disk: never refused"
+	rm -f "$fsdir/filler"
+	req
+	expect_status "FastCGI: disk freed: 200" 200
+	missing=0
+	for u in $(cat "$T/stored" 2>/dev/null); do
+		[ "$(sqlite3 "$fdb" "SELECT count(*) FROM users WHERE username = '$u'")" = 1 ] ||
+			missing=$((missing + 1))
+	done
+	[ "$missing" = 0 ] && ok "FastCGI: full disk: every 200 is stored" ||
+		not_ok "FastCGI: full disk: $missing acknowledged users missing"
+	ic=$(sqlite3 "$fdb" 'PRAGMA integrity_check' 2>&1)
+	[ "$ic" = ok ] && ok "FastCGI: full disk: integrity_check ok" ||
+		not_ok "FastCGI: full disk: integrity_check $ic"
+	[ "$(pgrep -P "$lpid" -f usercgi.fcgi)" = "$worker" ] && ok "FastCGI: full disk: no restart" ||
+		not_ok "FastCGI: full disk: the worker was restarted"
+	grep -q -E 'sqlite: .*(full|I/O|disk)' "$T/lighttpd.log" && ok "FastCGI: full disk: logged" ||
+		not_ok "FastCGI: full disk: logged"
+else
+	ok "FastCGI: full disk # SKIP cannot mount a tmpfs"
+fi
+# Under the sanitizer build the workers report to the same log.
+san=$(grep -c -E 'Sanitizer|runtime error:' "$T/lighttpd.log")
+[ "$san" = 0 ] && ok "FastCGI: no sanitizer report from the workers" ||
+	not_ok "FastCGI: $san sanitizer report lines in the workers' log"
+tap_done
