@@ -34,7 +34,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const algs[] = { "Argon2i", "Argon2id", "Argon2d",
-	    "SHA1", "SHA256", "MD5", "Bcrypt", "Legacy" };
+	    "SHA1", "SHA256", "MD5", "Bcrypt", "Legacy", "Crypt" };
 	enum usercgi_err rc;
 	char		*d, *why;
 	size_t		 i, n;
