@@ -124,7 +124,10 @@ jwk_bytes(const struct jwk_ctx *c, struct json_object *o, const char *name,
 
 /*
  * Builds a public EVP_PKEY of type name from params and checks it with
- * EVP_PKEY_public_check.  Returns the key (caller frees) or NULL.
+ * EVP_PKEY_public_check_quick: for EC, the point is on the curve, not at
+ * infinity, coordinates in range.  The full check adds n * Q = O, which
+ * the prime-order NIST curves (cofactor 1) imply, at the cost of a scalar
+ * multiplication per key load.  Returns the key (caller frees) or NULL.
  */
 static EVP_PKEY *
 jwk_fromdata(const char *name, OSSL_PARAM_BLD *bld)
@@ -140,7 +143,7 @@ jwk_fromdata(const char *name, OSSL_PARAM_BLD *bld)
 	    EVP_PKEY_fromdata(ctx, &pk, EVP_PKEY_PUBLIC_KEY, params) != 1)
 		goto out;
 	if ((cctx = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL)) == NULL ||
-	    EVP_PKEY_public_check(cctx) != 1) {
+	    EVP_PKEY_public_check_quick(cctx) != 1) {
 		EVP_PKEY_free(pk);
 		pk = NULL;
 	}
