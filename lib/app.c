@@ -206,9 +206,12 @@ app_store(struct app *a, struct http_resp *r)
 
 	if (a->store != NULL)
 		return USERCGI_OK;
+	memset(&o, 0, sizeof(o));
 	o.busy_timeout_ms = a->cfg.busy_timeout_ms;
 	if ((rc = store_open(a->cfg.database, &o, &a->store)) != USERCGI_OK)
 		app_error(r, rc, NULL, NULL, NULL);
+	else
+		store_set_group(a->store, a->group);
 	return rc;
 }
 
@@ -697,7 +700,10 @@ app_handle(struct app *a, struct http_req *rq)
 	int64_t			 t0 = app_now_ms();
 	int			 status;
 
-	a->nreq++;
+	if (a->nreq_shared != NULL)
+		a->nreq = atomic_fetch_add(a->nreq_shared, 1) + 1;
+	else
+		a->nreq++;
 	http_resp_init(&r);
 	route = app_route(rq, id, sizeof(id));
 	if (app_db_exposed(a, rq->document_root))

@@ -13,6 +13,7 @@
 #ifndef USERCGI_APP_H
 #define USERCGI_APP_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "cfg.h"
@@ -20,12 +21,16 @@
 
 struct auth;
 struct store;
+struct store_group;
 
 struct app {
 	struct cfg	 cfg;		/* owned; read once at start */
 	struct auth	*auth;		/* created on first use */
 	struct store	*store;		/* opened on first use */
-	unsigned long	 nreq;		/* requests handled by this process */
+	unsigned long	 nreq;		/* number of the current request */
+	atomic_ulong	*nreq_shared;	/* not owned: the process's count when
+					   threads share it, or NULL */
+	struct store_group *group;	/* not owned: group commit, or NULL */
 	char		*docroot;	/* last DOCUMENT_ROOT checked */
 	int		 docroot_exposed;	/* database lies under it */
 };

@@ -52,6 +52,7 @@ static const struct cfg_key cfg_keys[] = {
 	K("argon2_p", CFG_U32, argon2_p, 1, 16),
 	K("busy_timeout_ms", CFG_INT, busy_timeout_ms, 0, 600000),
 	K("max_requests", CFG_ULONG, max_requests, 0, LONG_MAX),
+	K("threads", CFG_INT, threads, 1, 64),
 	K("log_level", CFG_STR, log_level, 0, 0),
 };
 
@@ -348,6 +349,7 @@ cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 	c->argon2_m = 8192;
 	c->argon2_p = 1;
 	c->busy_timeout_ms = 5000;
+	c->threads = 4;
 	if ((c->required_scope = xstrdup("all")) == NULL ||
 	    (c->log_level = xstrdup("info")) == NULL) {
 		rc = USERCGI_NOMEM;

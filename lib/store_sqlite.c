@@ -10,16 +10,34 @@
  * Unicode-lowercased address.  A connection must never cross fork(): open
  * the store in the process that uses it.
  *
+ * Busy waits: SQLite's default busy handler sleeps in steps growing to
+ * 100 ms, so under contention between processes a writer can sleep long
+ * after the lock came free.  store_busy sleeps 100-1000 us at random
+ * instead, until busy_timeout_ms is used up.
+ *
+ * Group commit: the threads of one FastCGI process share a struct
+ * store_group.  store_user_insert queues its row; the first thread that
+ * finds no batch running becomes the leader, takes every queued row and
+ * inserts them on its own connection in one BEGIN IMMEDIATE transaction,
+ * each row inside its own SAVEPOINT (a uniqueness hit undoes that row
+ * alone and gives it its own *_TAKEN), then COMMITs once: one fsync for
+ * the batch.  Rows queued meanwhile form the next batch.  Every caller
+ * gets its own row's result only after the COMMIT, so USERCGI_OK still
+ * means "on disk".  Connections are never shared between threads: the
+ * leader uses its own, the others wait on the condition variable.
+ *
  * SQLite's error text goes to the log only; callers get an enum.
  */
 #include "config.h"
 
 #include <locale.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <wctype.h>
 
 #include <sqlite3.h>
@@ -66,6 +84,9 @@ enum store_stmt {
 	ST_BEGIN,
 	ST_COMMIT,
 	ST_ROLLBACK,
+	ST_SAVEPOINT,
+	ST_RELEASE,
+	ST_ROLLBACK_TO,
 	ST_INSERT,
 	ST_GET,
 	ST_BY_USERNAME,
@@ -86,6 +107,9 @@ static const char *const store_sql[ST_MAX] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_SAVEPOINT] = "SAVEPOINT store_row",
+	[ST_RELEASE] = "RELEASE store_row",
+	[ST_ROLLBACK_TO] = "ROLLBACK TO store_row",
 	[ST_INSERT] = "INSERT INTO users (" USER_COLUMNS ", email_key,"
 	    " phone_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
 	    " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
@@ -99,9 +123,39 @@ static const char *const store_sql[ST_MAX] = {
 	    " WHERE id = ?4 AND password_encrypted IS ?5",
 };
 
+/* The busy handler's state (store_busy), one per connection. */
+struct store_busy {
+	int		 timeout_ms;
+	struct timespec	 start;		/* of the current wait */
+	uint64_t	 rnd;		/* xorshift64 state, never 0 */
+};
+
 struct store {
-	sqlite3		*db;
-	sqlite3_stmt	*st[ST_MAX];
+	sqlite3			*db;
+	sqlite3_stmt		*st[ST_MAX];
+	struct store_busy	 busy;
+	struct store_group	*group;		/* not owned; NULL: alone */
+};
+
+/* One queued row of a group commit, on its caller's stack. */
+struct store_job {
+	const struct store_user	*u;
+	const char		*key;	/* email key or NULL */
+	const char		*pkey;	/* phone key or NULL */
+	enum usercgi_err	 rc;	/* set by the leader */
+	int			 done;	/* set under the group mutex */
+	struct store_job	*next;
+};
+
+struct store_group {
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	struct store_job	*head;	/* queued rows, oldest first */
+	struct store_job	**tailp;
+	size_t			 nqueued;
+	int			 leading;	/* a batch is running */
+	unsigned long		 batches;	/* committed or failed */
+	size_t			 max_batch;	/* largest batch so far */
 };
 
 int
@@ -243,16 +297,22 @@ out:
  * Returns the C.UTF-8 locale used for case folding (created once per
  * process, never freed), or (locale_t)0 when it cannot be created.
  */
+static locale_t		store_loc;
+static pthread_once_t	store_loc_once = PTHREAD_ONCE_INIT;
+
+static void
+store_locale_init(void)
+{
+	if ((store_loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0)) ==
+	    (locale_t)0)
+		log_err("newlocale(C.UTF-8) failed");
+}
+
 static locale_t
 store_locale(void)
 {
-	static locale_t	 loc;
-
-	if (loc == (locale_t)0 &&
-	    (loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0)) ==
-	    (locale_t)0)
-		log_err("newlocale(C.UTF-8) failed");
-	return loc;
+	(void)pthread_once(&store_loc_once, store_locale_init);
+	return store_loc;
 }
 
 /* Appends code point cp (a valid scalar value) as UTF-8 (RFC 3629 §3). */
@@ -477,6 +537,57 @@ out:
 	return err;
 }
 
+/* Returns a - b in microseconds. */
+static int64_t
+store_us_since(const struct timespec *a, const struct timespec *b)
+{
+	return ((int64_t)a->tv_sec - (int64_t)b->tv_sec) * 1000000 +
+	    ((int64_t)a->tv_nsec - (int64_t)b->tv_nsec) / 1000;
+}
+
+/*
+ * The busy handler (sqlite3_busy_handler): n is 0 on the first call of
+ * each wait.  Sleeps 100-1000 us, uniformly at random so that waiting
+ * processes do not retry in step, and returns 1 (try again) until the
+ * wait has lasted timeout_ms, then 0 (SQLite returns SQLITE_BUSY).
+ */
+static int
+store_busy(void *arg, int n)
+{
+	struct store_busy	*b = arg;
+	struct timespec		 now, pause;
+	uint64_t		 x;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (n == 0)
+		b->start = now;
+	if (store_us_since(&now, &b->start) >= (int64_t)b->timeout_ms * 1000)
+		return 0;
+	x = b->rnd;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	b->rnd = x;
+	pause.tv_sec = 0;
+	pause.tv_nsec = (long)(100 + x % 901) * 1000;
+	(void)nanosleep(&pause, NULL);
+	return 1;
+}
+
+/* Seeds the busy handler's generator: differs between processes and connections. */
+static void
+store_busy_init(struct store_busy *b, int timeout_ms)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	b->timeout_ms = timeout_ms;
+	b->rnd = ((uint64_t)getpid() << 32) ^ (uint64_t)ts.tv_nsec ^
+	    ((uint64_t)ts.tv_sec << 20) ^ (uint64_t)(uintptr_t)b;
+	if (b->rnd == 0)
+		b->rnd = 0x9e3779b97f4a7c15ULL;
+}
+
 enum usercgi_err
 store_open(const char *path, const struct store_opts *o, struct store **out)
 {
@@ -505,7 +616,8 @@ store_open(const char *path, const struct store_opts *o, struct store **out)
 		goto out;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, o->busy_timeout_ms);
+	store_busy_init(&s->busy, o->busy_timeout_ms);
+	sqlite3_busy_handler(s->db, store_busy, &s->busy);
 	/* SQLite quietly falls back to read-only on a write-protected file. */
 	if (sqlite3_db_readonly(s->db, "main") != 0) {
 		log_err("sqlite: %s is not writable", path);
@@ -655,13 +767,141 @@ out:
 	return err;
 }
 
+/*
+ * Inserts one row inside the open transaction.  Returns USERCGI_OK, the
+ * *_TAKEN / USERCGI_ID_TAKEN of a uniqueness hit (the statement is undone,
+ * the transaction goes on), or the mapped error.
+ */
+static enum usercgi_err
+store_insert_row(struct store *s, const struct store_user *u,
+    const char *key, const char *pkey)
+{
+	sqlite3_stmt		*st = s->st[ST_INSERT];
+	enum usercgi_err	 err = USERCGI_OK;
+	int			 rc;
+
+	if ((rc = store_bind_user(st, u, key, pkey)) != SQLITE_OK) {
+		err = store_err(s->db, rc, "bind");
+		sqlite3_clear_bindings(st);
+		goto out;
+	}
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE ||
+	    rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+		log_debug("sqlite: insert: %s", sqlite3_errmsg(s->db));
+		err = store_which_unique(s, u, key, pkey);
+		goto out;
+	}
+	if (rc != SQLITE_DONE)
+		err = store_err(s->db, rc, "insert");
+out:
+	return err;
+}
+
+/*
+ * Runs one batch of queued rows on the leader's connection s: BEGIN
+ * IMMEDIATE, each row between SAVEPOINT and RELEASE (ROLLBACK TO on its
+ * failure, which affects no other row), one COMMIT.  Sets every job's
+ * rc: its own row's result, or, when the transaction as a whole fails
+ * (BEGIN, a savepoint, SQLite abandoning the transaction, COMMIT), that
+ * error for every row that would otherwise have succeeded.
+ */
+static void
+store_run_batch(struct store *s, struct store_job *batch)
+{
+	struct store_job	*j = batch, *k;
+	enum usercgi_err	 err;
+	int			 reached;
+
+	if ((err = store_run(s, ST_BEGIN)) != USERCGI_OK)
+		goto fail;
+	for (; j != NULL; j = j->next) {
+		if ((err = store_run(s, ST_SAVEPOINT)) != USERCGI_OK)
+			goto fail;
+		j->rc = store_insert_row(s, j->u, j->key, j->pkey);
+		if (j->rc == USERCGI_OK) {
+			if ((err = store_run(s, ST_RELEASE)) != USERCGI_OK)
+				goto fail;
+			continue;
+		}
+		if (sqlite3_get_autocommit(s->db) != 0) {
+			/* SQLite rolled the whole transaction back. */
+			err = j->rc;
+			goto fail;
+		}
+		if ((err = store_run(s, ST_ROLLBACK_TO)) != USERCGI_OK ||
+		    (err = store_run(s, ST_RELEASE)) != USERCGI_OK)
+			goto fail;
+	}
+	if ((err = store_run(s, ST_COMMIT)) == USERCGI_OK)
+		return;
+fail:
+	/* j is the row being run when it failed, NULL after the last. */
+	for (reached = 0, k = batch; k != NULL; k = k->next) {
+		reached |= k == j;
+		if (reached || k->rc == USERCGI_OK)
+			k->rc = err;
+	}
+	store_rollback(s);
+}
+
+/*
+ * Queues the row and waits until a batch holding it has run (leading
+ * that batch when no other thread is).  Returns the row's result.
+ */
+static enum usercgi_err
+store_insert_grouped(struct store *s, const struct store_user *u,
+    const char *key, const char *pkey)
+{
+	struct store_group	*g = s->group;
+	struct store_job	 job, *batch, *j, *next;
+	size_t			 n;
+
+	memset(&job, 0, sizeof(job));
+	job.u = u;
+	job.key = key;
+	job.pkey = pkey;
+	pthread_mutex_lock(&g->mu);
+	*g->tailp = &job;
+	g->tailp = &job.next;
+	g->nqueued++;
+	while (!job.done) {
+		if (g->leading) {
+			pthread_cond_wait(&g->cv, &g->mu);
+			continue;
+		}
+		g->leading = 1;
+		batch = g->head;
+		n = g->nqueued;
+		g->head = NULL;
+		g->tailp = &g->head;
+		g->nqueued = 0;
+		pthread_mutex_unlock(&g->mu);
+		store_run_batch(s, batch);
+		pthread_mutex_lock(&g->mu);
+		/* A waiter may return (and its job vanish) once done is set. */
+		for (j = batch; j != NULL; j = next) {
+			next = j->next;
+			j->done = 1;
+		}
+		g->batches++;
+		if (n > g->max_batch)
+			g->max_batch = n;
+		g->leading = 0;
+		pthread_cond_broadcast(&g->cv);
+	}
+	pthread_mutex_unlock(&g->mu);
+	return job.rc;
+}
+
 enum usercgi_err
 store_user_insert(struct store *s, const struct store_user *u)
 {
-	sqlite3_stmt		*st = s->st[ST_INSERT];
 	char			*key = NULL, pkey[PHONE_BUFSZ];
+	const char		*pk = NULL;
 	enum usercgi_err	 err;
-	int			 rc;
 
 	if (u->id[0] == '\0' ||
 	    memchr(u->id, '\0', sizeof(u->id)) == NULL) {
@@ -674,36 +914,64 @@ store_user_insert(struct store *s, const struct store_user *u)
 		err = USERCGI_NOMEM;
 		goto out;
 	}
-	if (u->primary_phone != NULL &&
-	    (err = store_phone_key(u->primary_phone, pkey)) != USERCGI_OK)
+	if (u->primary_phone != NULL) {
+		if ((err = store_phone_key(u->primary_phone, pkey)) !=
+		    USERCGI_OK)
+			goto out;
+		pk = pkey;
+	}
+	if (s->group != NULL) {
+		err = store_insert_grouped(s, u, key, pk);
 		goto out;
+	}
 	if ((err = store_run(s, ST_BEGIN)) != USERCGI_OK)
 		goto out;
-	if ((rc = store_bind_user(st, u, key,
-	    u->primary_phone != NULL ? pkey : NULL)) != SQLITE_OK) {
-		err = store_err(s->db, rc, "bind");
+	if ((err = store_insert_row(s, u, key, pk)) != USERCGI_OK)
 		goto out;
-	}
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc == SQLITE_CONSTRAINT_UNIQUE ||
-	    rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-		log_debug("sqlite: insert: %s", sqlite3_errmsg(s->db));
-		err = store_which_unique(s, u, key,
-		    u->primary_phone != NULL ? pkey : NULL);
-		goto out;
-	}
-	if (rc != SQLITE_DONE) {
-		err = store_err(s->db, rc, "insert");
-		goto out;
-	}
 	err = store_run(s, ST_COMMIT);
 out:
-	if (err != USERCGI_OK)
+	if (err != USERCGI_OK && s->group == NULL)
 		store_rollback(s);
 	free(key);
 	return err;
+}
+
+enum usercgi_err
+store_group_new(struct store_group **out)
+{
+	struct store_group	*g;
+
+	*out = NULL;
+	if ((g = xcalloc(1, sizeof(*g))) == NULL)
+		return USERCGI_NOMEM;
+	if (pthread_mutex_init(&g->mu, NULL) != 0) {
+		free(g);
+		return USERCGI_INTERNAL;
+	}
+	if (pthread_cond_init(&g->cv, NULL) != 0) {
+		pthread_mutex_destroy(&g->mu);
+		free(g);
+		return USERCGI_INTERNAL;
+	}
+	g->tailp = &g->head;
+	*out = g;
+	return USERCGI_OK;
+}
+
+void
+store_group_free(struct store_group *g)
+{
+	if (g == NULL)
+		return;
+	pthread_cond_destroy(&g->cv);
+	pthread_mutex_destroy(&g->mu);
+	free(g);
+}
+
+void
+store_set_group(struct store *s, struct store_group *g)
+{
+	s->group = g;
 }
 
 /*
