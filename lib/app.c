@@ -23,6 +23,7 @@
 #include "pw.h"
 #include "pw_verify.h"
 #include "store.h"
+#include "tokcache.h"
 #include "user.h"
 
 #define APP_MAX_PATH	4096
@@ -150,6 +151,7 @@ static enum usercgi_err
 app_auth_new(struct app *a)
 {
 	struct jwt_policy	 pol;
+	enum usercgi_err	 rc;
 
 	if (a->auth != NULL)
 		return USERCGI_OK;
@@ -158,7 +160,10 @@ app_auth_new(struct app *a)
 	pol.scope = a->cfg.required_scope;
 	pol.require_exp = a->cfg.require_exp;
 	pol.leeway = a->cfg.leeway;
-	return auth_new(a->cfg.jwks_file, &pol, &a->auth);
+	if ((rc = auth_new(a->cfg.jwks_file, &pol, &a->auth)) == USERCGI_OK &&
+	    a->cache_tokens)
+		rc = auth_enable_cache(a->auth, TOKCACHE_DEFAULT_MAX);
+	return rc;
 }
 
 /*
@@ -802,6 +807,8 @@ app_warm(struct app *a)
 	}
 	if (app_db_exposed(a, getenv("DOCUMENT_ROOT")))
 		return USERCGI_UNAVAILABLE;
+	/* A long-lived process keeps verified tokens (tokcache.h). */
+	a->cache_tokens = 1;
 	/* Failures here are logged and retried by the first request. */
 	(void)app_auth_new(a);
 	http_resp_init(&r);

@@ -31,6 +31,7 @@ struct app {
 	atomic_ulong	*nreq_shared;	/* not owned: the process's count when
 					   threads share it, or NULL */
 	struct store_group *group;	/* not owned: group commit, or NULL */
+	int		 cache_tokens;	/* keep verified tokens (FastCGI) */
 	char		*docroot;	/* last DOCUMENT_ROOT checked */
 	int		 docroot_exposed;	/* database lies under it */
 };

@@ -16,6 +16,7 @@
 #include "jwks.h"
 #include "jwt.h"
 #include "log.h"
+#include "tokcache.h"
 
 #define AUTH_STAT_EVERY		1	/* seconds between stat() calls */
 #define AUTH_KID_RELOAD_EVERY	5	/* seconds between unknown-kid reloads */
@@ -39,6 +40,7 @@ struct auth {
 	int64_t			 last_stat;
 	int64_t			 last_kid_reload;
 	int			 kid_reloaded;	/* last_kid_reload is set */
+	struct tokcache		*cache;		/* verified tokens, or NULL */
 };
 
 /* Returns the identity of path now (ok 0 when stat fails). */
@@ -85,6 +87,8 @@ auth_load(struct auth *a, const struct auth_fileid *id)
 	rc = jwks_load_file(a->path, &k);
 	if (rc == USERCGI_NOMEM)
 		return rc;
+	/* Tokens verified with the old keys must be verified again. */
+	tokcache_flush(a->cache);
 	jwks_free(a->keys);
 	a->keys = NULL;
 	if (rc != USERCGI_OK) {
@@ -153,6 +157,7 @@ auth_free(struct auth *a)
 	if (a == NULL)
 		return;
 	jwks_free(a->keys);
+	tokcache_free(a->cache);
 	free(a->path);
 	free(a->issuer);
 	free(a->audience);
@@ -167,6 +172,15 @@ auth_free(struct auth *a)
  * token is simply an invalid one.
  */
 enum usercgi_err
+auth_enable_cache(struct auth *a, size_t max)
+{
+	if (a->cache != NULL)
+		return USERCGI_OK;
+	return (a->cache = tokcache_new(max)) == NULL ? USERCGI_NOMEM :
+	    USERCGI_OK;
+}
+
+enum usercgi_err
 auth_check(struct auth *a, const char *header, int64_t now,
     enum jwt_fail *fail)
 {
@@ -175,6 +189,7 @@ auth_check(struct auth *a, const char *header, int64_t now,
 	const char		*tok;
 	size_t			 len;
 	enum usercgi_err	 rc;
+	int64_t			 exp = -1;
 	int			 need_reload = 0;
 
 	*fail = JWT_FAIL_NONE;
@@ -193,19 +208,25 @@ auth_check(struct auth *a, const char *header, int64_t now,
 	len = strnlen(tok, JWT_MAX_TOKEN + 1);
 	if ((rc = auth_refresh(a, now)) != USERCGI_OK)
 		return rc;
+	if (tokcache_lookup(a->cache, tok, len, now, NULL, 0))
+		return USERCGI_OK;
 	rc = jwt_verify(a->keys, tok, len, &a->pol, now, NULL, 0, fail,
-	    &need_reload);
-	if (rc != USERCGI_UNAUTH || !need_reload)
-		return rc;
-	/* Rule 8: an unknown kid may be a rotated key; re-read once. */
-	if (a->kid_reloaded && now >= a->last_kid_reload &&
-	    now - a->last_kid_reload < AUTH_KID_RELOAD_EVERY)
-		return rc;
-	a->kid_reloaded = 1;
-	a->last_kid_reload = now;
-	id = auth_fileid(a->path);
-	if ((rc = auth_load(a, &id)) != USERCGI_OK)
-		return rc;
-	return jwt_verify(a->keys, tok, len, &a->pol, now, NULL, 0, fail,
-	    &need_reload);
+	    &need_reload, &exp);
+	if (rc == USERCGI_UNAUTH && need_reload) {
+		/* Rule 8: an unknown kid may be a rotated key; re-read once. */
+		if (a->kid_reloaded && now >= a->last_kid_reload &&
+		    now - a->last_kid_reload < AUTH_KID_RELOAD_EVERY)
+			return rc;
+		a->kid_reloaded = 1;
+		a->last_kid_reload = now;
+		id = auth_fileid(a->path);
+		if ((rc = auth_load(a, &id)) != USERCGI_OK)
+			return rc;
+		rc = jwt_verify(a->keys, tok, len, &a->pol, now, NULL, 0, fail,
+		    &need_reload, &exp);
+	}
+	/* A token without exp is verified every time. */
+	if (rc == USERCGI_OK && exp >= 0)
+		(void)tokcache_store(a->cache, tok, len, exp, now, "");
+	return rc;
 }

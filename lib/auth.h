@@ -25,6 +25,15 @@ enum usercgi_err auth_new(const char *jwks_file, const struct jwt_policy *pol,
 void	auth_free(struct auth *a);
 
 /*
+ * Keeps up to max verified tokens (tokcache.h), keyed by their SHA-256,
+ * until their exp or until the JWKS changes, so a repeated token is not
+ * verified again.  For long-lived processes (FastCGI); a CGI process
+ * serves one request and gains nothing.  Returns USERCGI_OK or
+ * USERCGI_NOMEM.
+ */
+enum usercgi_err auth_enable_cache(struct auth *a, size_t max);
+
+/*
  * Checks the raw Authorization header value (NULL when absent) at time
  * now.  Returns USERCGI_OK, USERCGI_AUTH_MISSING (NULL or ""),
  * USERCGI_AUTH_TYPE (not starting with "Bearer", case-sensitive),

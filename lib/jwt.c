@@ -587,7 +587,7 @@ jwt_claims(struct json_object *c, const struct jwt_policy *pol, int64_t now,
 enum usercgi_err
 jwt_verify(const struct jwks *keys, const char *tok, size_t len,
     const struct jwt_policy *pol, int64_t now, char *sub, size_t sublen,
-    enum jwt_fail *fail, int *need_reload)
+    enum jwt_fail *fail, int *need_reload, int64_t *exp)
 {
 	struct json_object	*c = NULL;
 	unsigned char		*pay = NULL;
@@ -604,6 +604,9 @@ jwt_verify(const struct jwks *keys, const char *tok, size_t len,
 	    fail)) != USERCGI_OK)
 		goto out;
 	rc = jwt_claims(c, pol, now, sub, sublen, fail);
+	if (rc == USERCGI_OK && exp != NULL &&
+	    jwt_numdate(c, "exp", exp) != 1)
+		*exp = -1;
 out:
 	json_object_put(c);
 	free(pay);

@@ -56,11 +56,13 @@ enum usercgi_err jws_verify(const struct jwks *keys, const char *tok,
 /*
  * Verifies a bearer token completely: jws_verify, then the claims against
  * pol at time now (seconds since the epoch).  Returns USERCGI_OK (and the
- * subject copied into sub), USERCGI_UNAUTH with *fail, USERCGI_AUTH_SUB,
- * USERCGI_FORBIDDEN, or USERCGI_NOMEM.
+ * subject copied into sub, and, when exp is not NULL, the token's "exp"
+ * in *exp, or -1 for a token without one), USERCGI_UNAUTH with *fail,
+ * USERCGI_AUTH_SUB, USERCGI_FORBIDDEN, or USERCGI_NOMEM.
  */
 enum usercgi_err jwt_verify(const struct jwks *keys, const char *tok,
 	    size_t len, const struct jwt_policy *pol, int64_t now,
-	    char *sub, size_t sublen, enum jwt_fail *fail, int *need_reload);
+	    char *sub, size_t sublen, enum jwt_fail *fail, int *need_reload,
+	    int64_t *exp);
 
 #endif

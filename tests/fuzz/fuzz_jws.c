@@ -163,7 +163,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fail = JWT_FAIL_NONE;
 	reload = 0;
 	rc = jwt_verify(fuzz_keys, (const char *)data, size, &pol, FUZZ_NOW,
-	    sub, sizeof(sub), &fail, &reload);
+	    sub, sizeof(sub), &fail, &reload, NULL);
 	if (rc == USERCGI_OK) {
 		FUZZ_ASSERT(memchr(sub, '\0', sizeof(sub)) != NULL);
 		FUZZ_ASSERT(sub[0] != '\0');

@@ -228,6 +228,29 @@ main(void)
 	check("file appears: next stat loads it", a, bearer("f"), T0 + 1,
 	    USERCGI_OK, JWT_FAIL_NONE);
 	auth_free(a);
+
+	/*
+	 * The token cache: a repeated token is not verified again (an
+	 * invisible key change does not affect it), but a visible JWKS change
+	 * flushes it, and an entry never outlives the token's exp.
+	 */
+	write_jwks("g", 0);
+	tap_ok(auth_new(path, &pol, &a) == USERCGI_OK &&
+	    auth_enable_cache(a, 4) == USERCGI_OK, "auth with a token cache");
+	check("cache: first use verifies", a, bearer("g"), T0, USERCGI_OK,
+	    JWT_FAIL_NONE);
+	write_jwks("h", 1);
+	check("cache: repeated token is not verified again", a, bearer("g"),
+	    T0, USERCGI_OK, JWT_FAIL_NONE);
+	write_jwks("i", 0);
+	check("cache: a JWKS change flushes it", a, bearer("g"), T0 + 2,
+	    USERCGI_UNAUTH, JWT_FAIL_NO_KEY);
+	write_jwks("g", 0);
+	check("cache: verified again with the key back", a, bearer("g"),
+	    T0 + 4, USERCGI_OK, JWT_FAIL_NONE);
+	check("cache: not past the token's exp", a, bearer("g"),
+	    INT64_C(1800000000), USERCGI_UNAUTH, JWT_FAIL_EXPIRED);
+	auth_free(a);
 	tap_ok(auth_new(NULL, &pol, &a) == USERCGI_OK, "auth_new with no path");
 	check("no path: token refused", a, bearer("f"), T0, USERCGI_UNAUTH,
 	    JWT_FAIL_NO_KEY);

@@ -137,13 +137,13 @@ test_rfc_vectors(void)
 		int			 reload;
 
 		tap_ok(jwt_verify(k, A2_JWS, strlen(A2_JWS), &pol,
-		    INT64_C(1300819379), NULL, 0, &f, &reload) ==
+		    INT64_C(1300819379), NULL, 0, &f, &reload, NULL) ==
 		    USERCGI_UNAUTH && f == JWT_FAIL_CLAIM,
 		    "RFC 7515 A.2 as a JWT at exp - 1: signature ok, no aud");
 		jwks_free(k);
 		k = load(jwks);
 		tap_ok(jwt_verify(k, A3_HP "." A3_SIG, strlen(A3_HP "." A3_SIG),
-		    &pol, INT64_C(1300819379), NULL, 0, &f, &reload) ==
+		    &pol, INT64_C(1300819379), NULL, 0, &f, &reload, NULL) ==
 		    USERCGI_UNAUTH && f == JWT_FAIL_CLAIM,
 		    "RFC 7515 A.3 as a JWT at exp - 1: signature ok, no aud");
 		jwks_free(k);
@@ -643,7 +643,7 @@ check_claims(const char *name, const char *claims, const struct jwt_policy *pol,
 	enum usercgi_err	 rc;
 
 	rc = jwt_verify(ckeys, tok, strlen(tok), pol, now, sub, sizeof(sub),
-	    &f, &reload);
+	    &f, &reload, NULL);
 	ok = rc == want && f == (want == USERCGI_UNAUTH ? want_fail :
 	    JWT_FAIL_NONE) && reload == 0;
 	tap_ok(ok, name);
@@ -769,12 +769,12 @@ test_claims(void)
 		int		 reload;
 
 		tap_ok(jwt_verify(ckeys, tok, strlen(tok), &pol, NOW, sub,
-		    sizeof(sub), &f, &reload) == USERCGI_OK &&
+		    sizeof(sub), &f, &reload, NULL) == USERCGI_OK &&
 		    strcmp(sub, "u1") == 0, "claims: sub copied out, no kid");
 		/* A bad signature is reported before any claim is read. */
 		tok = tk_token(&ck, "{\"alg\":\"EdDSA\",\"kid\":\"other\"}", "[]");
 		tap_ok(jwt_verify(ckeys, tok, strlen(tok), &pol, NOW, sub,
-		    sizeof(sub), &f, &reload) == USERCGI_UNAUTH &&
+		    sizeof(sub), &f, &reload, NULL) == USERCGI_UNAUTH &&
 		    f == JWT_FAIL_NO_KEY && reload == 1 && sub[0] == '\0',
 		    "claims: unknown kid asks for a reload, claims not read");
 	}
@@ -797,12 +797,12 @@ test_claims(void)
 		tok = tk_token(&ck, "{\"alg\":\"EdDSA\",\"kid\":\"c\"}",
 		    "{" BASE ",\"exp\":1700000100}");
 		tap_ok(jwt_verify(two, tok, strlen(tok), &pol, NOW, NULL, 0,
-		    &f, &reload) == USERCGI_UNAUTH &&
+		    &f, &reload, NULL) == USERCGI_UNAUTH &&
 		    f == JWT_FAIL_MULTIPLE_KEYS, "kid shared by two keys refused");
 		tok = tk_token(&k2, "{\"alg\":\"EdDSA\"}",
 		    "{" BASE ",\"exp\":1700000100}");
 		tap_ok(jwt_verify(two, tok, strlen(tok), &pol, NOW, NULL, 0,
-		    &f, &reload) == USERCGI_OK,
+		    &f, &reload, NULL) == USERCGI_OK,
 		    "no kid: the second candidate verifies");
 		jwks_free(two);
 		EVP_PKEY_free(k2.pk);
