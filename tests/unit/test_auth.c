@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "auth.h"
+#include "../../lib/auth.c"
 #include "jwt.h"
 #include "log.h"
 #include "tap.h"
@@ -239,12 +239,25 @@ main(void)
 	    auth_enable_cache(a, 4) == USERCGI_OK, "auth with a token cache");
 	check("cache: first use verifies", a, bearer("g"), T0, USERCGI_OK,
 	    JWT_FAIL_NONE);
-	write_jwks("h", 1);
-	check("cache: repeated token is not verified again", a, bearer("g"),
-	    T0, USERCGI_OK, JWT_FAIL_NONE);
+	tap_int((long long)tokcache_count(a->cache), 1, "cache: one entry");
+	{
+		/*
+		 * Without keys (and no re-read allowed), only the cache can
+		 * accept the token.
+		 */
+		struct jwks	*keys = a->keys;
+
+		a->keys = NULL;
+		a->kid_reloaded = 1;
+		a->last_kid_reload = T0;
+		check("cache: repeated token is not verified again", a,
+		    bearer("g"), T0, USERCGI_OK, JWT_FAIL_NONE);
+		a->keys = keys;
+	}
 	write_jwks("i", 0);
 	check("cache: a JWKS change flushes it", a, bearer("g"), T0 + 2,
 	    USERCGI_UNAUTH, JWT_FAIL_NO_KEY);
+	tap_int((long long)tokcache_count(a->cache), 0, "cache: emptied");
 	write_jwks("g", 0);
 	check("cache: verified again with the key back", a, bearer("g"),
 	    T0 + 4, USERCGI_OK, JWT_FAIL_NONE);
