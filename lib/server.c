@@ -1,0 +1,434 @@
+/*
+ * server.c: the two ways requests reach the application (server.h): one
+ * CGI request from the environment and stdin (RFC 3875), or FastCGI
+ * requests on fd 0 served by a pool of threads.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "app.h"
+#include "buf.h"
+#include "http.h"
+#include "log.h"
+#include "pw.h"
+#include "server.h"
+#include "store.h"
+
+extern char **environ;
+
+static volatile sig_atomic_t	stop_requested;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+void
+server_init_signals(void)
+{
+	struct sigaction	sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGTERM, &sa, NULL);
+	(void)sigaction(SIGUSR1, &sa, NULL);
+	(void)sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	(void)sigaction(SIGPIPE, &sa, NULL);
+}
+
+static ssize_t
+cgi_read(void *ctx, char *p, size_t len)
+{
+	(void)ctx;
+	return read(STDIN_FILENO, p, len);
+}
+
+static int
+cgi_write(void *ctx, const char *p, size_t len)
+{
+	ssize_t	n;
+
+	(void)ctx;
+	while (len > 0) {
+		if ((n = write(STDOUT_FILENO, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Reads and discards what is left of a CGI request body (at most cap
+ * bytes), so a server that is still writing it (Apache's mod_cgid) does
+ * not see the connection reset before it has read the response.
+ */
+static void
+cgi_drain(size_t cap)
+{
+	char	buf[16384];
+	ssize_t	n;
+
+	if (isatty(STDIN_FILENO))
+		return;
+	while (cap > 0) {
+		n = read(STDIN_FILENO, buf, cap < sizeof(buf) ? cap : sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		cap -= (size_t)n;
+	}
+}
+
+static ssize_t
+fcgi_read(void *ctx, char *p, size_t len)
+{
+	FCGX_Request	*fr = ctx;
+
+	if (len > 65536)
+		len = 65536;
+	return FCGX_GetStr(p, (int)len, fr->in);
+}
+
+static int
+fcgi_write(void *ctx, const char *p, size_t len)
+{
+	FCGX_Request	*fr = ctx;
+	int		 n;
+
+	while (len > 0) {
+		n = len > 65536 ? 65536 : (int)len;
+		if (FCGX_PutStr(p, n, fr->out) != n)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Fills rq from an environment (the process's for CGI, FastCGI params). */
+static void
+req_from_env(struct http_req *rq, char **envp)
+{
+	rq->method = FCGX_GetParam("REQUEST_METHOD", envp);
+	rq->script_name = FCGX_GetParam("SCRIPT_NAME", envp);
+	rq->path_info = FCGX_GetParam("PATH_INFO", envp);
+	rq->query_string = FCGX_GetParam("QUERY_STRING", envp);
+	rq->content_type = FCGX_GetParam("CONTENT_TYPE", envp);
+	rq->content_length = FCGX_GetParam("CONTENT_LENGTH", envp);
+	rq->transfer_encoding = FCGX_GetParam("HTTP_TRANSFER_ENCODING", envp);
+	rq->authorization = FCGX_GetParam("HTTP_AUTHORIZATION", envp);
+	rq->document_root = FCGX_GetParam("DOCUMENT_ROOT", envp);
+}
+
+/*
+ * The FastCGI side: cfg.threads threads per process, each with its own
+ * struct app (configuration copy, token verifier, SQLite connection) and
+ * its own FCGX_Request; accept(2) on fd 0 is serialised by accept_mu as
+ * in libfcgi's threaded example.  The threads' stores share one group
+ * commit (store.h), so concurrent creates in this process share one
+ * transaction and one fsync.
+ *
+ * Stopping: the main thread keeps SIGTERM, SIGUSR1 and SIGINT blocked in
+ * every thread and takes them with sigtimedwait.  It then sets stopping
+ * and sends WAKE_SIGNAL (a no-op handler installed without SA_RESTART)
+ * to the thread blocked in accept, so FCGX_Accept_r fails with EINTR
+ * (FCGI_FAIL_ACCEPT_ON_INTR); the kick is repeated until that thread has
+ * left accept, which closes the window between its check of stopping
+ * and its accept(2).  Threads busy with a request finish it, then see
+ * stopping.  max_requests counts requests accepted by the whole process.
+ */
+#define WAKE_SIGNAL	SIGRTMIN
+#define STOP_POLL_MS	20
+
+struct server {
+	pthread_mutex_t		 accept_mu;	/* held around FCGX_Accept_r */
+	pthread_mutex_t		 state_mu;	/* guards the fields below */
+	pthread_cond_t		 state_cv;	/* a thread ended */
+	pthread_t		 acceptor;	/* valid while accepting */
+	int			 accepting;
+	int			 running;	/* threads not yet ended */
+	unsigned long		 accepted;	/* requests, whole process */
+	unsigned long		 max_requests;
+	atomic_ulong		 nreq;		/* request numbers for the log */
+};
+
+struct worker {
+	struct app		 app;
+	struct server		*srv;
+	pthread_t		 th;
+};
+
+static atomic_int	stopping;
+
+static void
+on_wake(int sig)
+{
+	(void)sig;
+}
+
+/* Marks the calling thread as (not) the one blocked in accept. */
+static void
+set_accepting(struct server *srv, int on)
+{
+	pthread_mutex_lock(&srv->state_mu);
+	srv->accepting = on;
+	if (on)
+		srv->acceptor = pthread_self();
+	pthread_mutex_unlock(&srv->state_mu);
+}
+
+/*
+ * Accepts the next request into fr under accept_mu.  Returns 0 with a
+ * request, -1 when the thread should end (stopping, max_requests
+ * reached, or accept failed for good, which stops the whole process).
+ */
+static int
+accept_one(struct server *srv, FCGX_Request *fr)
+{
+	int	rc;
+
+	pthread_mutex_lock(&srv->accept_mu);
+	for (;;) {
+		if (atomic_load(&stopping)) {
+			rc = -1;
+			break;
+		}
+		if (srv->max_requests != 0 &&
+		    srv->accepted >= srv->max_requests) {
+			atomic_store(&stopping, 1);
+			rc = -1;
+			break;
+		}
+		set_accepting(srv, 1);
+		rc = FCGX_Accept_r(fr);
+		set_accepting(srv, 0);
+		if (rc >= 0) {
+			srv->accepted++;
+			rc = 0;
+			break;
+		}
+		if (rc == -EINTR)
+			continue;
+		log_err("FastCGI accept failed (%d): stopping", rc);
+		atomic_store(&stopping, 1);
+		rc = -1;
+		break;
+	}
+	pthread_mutex_unlock(&srv->accept_mu);
+	return rc;
+}
+
+/* A FastCGI thread: serves requests until accept_one says to end. */
+static void *
+worker_main(void *arg)
+{
+	struct worker	*w = arg;
+	struct server	*srv = w->srv;
+	FCGX_Request	 fr;
+	struct http_req	 rq;
+	sigset_t	 wake;
+
+	sigemptyset(&wake);
+	sigaddset(&wake, WAKE_SIGNAL);
+	(void)pthread_sigmask(SIG_UNBLOCK, &wake, NULL);
+	if (FCGX_InitRequest(&fr, 0, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+		log_err("FCGX_InitRequest failed");
+		atomic_store(&stopping, 1);
+		goto out;
+	}
+	while (accept_one(srv, &fr) == 0) {
+		memset(&rq, 0, sizeof(rq));
+		req_from_env(&rq, fr.envp);
+		rq.read = fcgi_read;
+		rq.write = fcgi_write;
+		rq.ctx = &fr;
+		(void)app_handle(&w->app, &rq);
+		FCGX_Finish_r(&fr);
+	}
+	FCGX_Free(&fr, 1);
+out:
+	pthread_mutex_lock(&srv->state_mu);
+	srv->running--;
+	pthread_cond_signal(&srv->state_cv);
+	pthread_mutex_unlock(&srv->state_mu);
+	return NULL;
+}
+
+/*
+ * Waits for a stop signal or for every thread to end on its own, then
+ * wakes the thread blocked in accept until all have ended.
+ */
+static void
+supervise(struct server *srv, const sigset_t *stopset)
+{
+	struct timespec	 poll = { 0, STOP_POLL_MS * 1000000L }, until;
+	int		 running, sig;
+
+	for (;;) {
+		pthread_mutex_lock(&srv->state_mu);
+		running = srv->running;
+		pthread_mutex_unlock(&srv->state_mu);
+		if (running == 0)
+			return;
+		if (atomic_load(&stopping))
+			break;
+		if ((sig = sigtimedwait(stopset, NULL, &poll)) > 0) {
+			log_info("signal %d: finishing the requests in progress",
+			    sig);
+			atomic_store(&stopping, 1);
+		}
+	}
+	pthread_mutex_lock(&srv->state_mu);
+	while (srv->running > 0) {
+		if (srv->accepting)
+			(void)pthread_kill(srv->acceptor, WAKE_SIGNAL);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += STOP_POLL_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		(void)pthread_cond_timedwait(&srv->state_cv, &srv->state_mu,
+		    &until);
+	}
+	pthread_mutex_unlock(&srv->state_mu);
+}
+
+/*
+ * Serves FastCGI requests on fd 0 with cfg.threads threads until asked
+ * to stop.  a (already configured) becomes the first thread's state;
+ * the others load their own configuration from environ.  Returns the
+ * process exit status.
+ */
+int
+server_fastcgi(struct app *a)
+{
+	struct server		 srv;
+	struct worker		*w = NULL;
+	struct store_group	*group = NULL;
+	struct sigaction	 sa;
+	sigset_t		 stopset, blocked;
+	char			 err[512];
+	int			 i, n = a->cfg.threads, inited = 0, started = 0;
+	int			 rc = 1;
+
+	memset(&srv, 0, sizeof(srv));
+	pthread_mutex_init(&srv.accept_mu, NULL);
+	pthread_mutex_init(&srv.state_mu, NULL);
+	pthread_cond_init(&srv.state_cv, NULL);
+	atomic_init(&srv.nreq, 0);
+	srv.max_requests = a->cfg.max_requests;
+	if (n < 1)
+		n = 1;
+	if ((w = xcalloc((size_t)n, sizeof(*w))) == NULL ||
+	    store_group_new(&group) != USERCGI_OK) {
+		log_err("not starting: out of memory");
+		goto out;
+	}
+	/* One argon2 memory area (argon2_m KiB) at a time per process. */
+	pw_set_max_concurrent(1);
+	w[0].app = *a;
+	memset(a, 0, sizeof(*a));
+	for (i = 0; i < n; i++, inited++) {
+		if (i > 0 && app_init(&w[i].app, environ, err, sizeof(err)) !=
+		    USERCGI_OK) {
+			log_err("configuration: %s", err);
+			goto out;
+		}
+		w[i].srv = &srv;
+		w[i].app.nreq_shared = &srv.nreq;
+		w[i].app.group = group;
+		if (app_warm(&w[i].app) == USERCGI_UNAVAILABLE) {
+			log_err("not starting: fix the database placement "
+			    "above");
+			inited++;
+			goto out;
+		}
+	}
+
+	sigemptyset(&stopset);
+	sigaddset(&stopset, SIGTERM);
+	sigaddset(&stopset, SIGUSR1);
+	sigaddset(&stopset, SIGINT);
+	blocked = stopset;
+	sigaddset(&blocked, WAKE_SIGNAL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_wake;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(WAKE_SIGNAL, &sa, NULL);
+	(void)pthread_sigmask(SIG_BLOCK, &blocked, NULL);
+	/* A stop signal that came before the mask counts too. */
+	if (stop_requested)
+		atomic_store(&stopping, 1);
+
+	srv.running = n;
+	for (i = 0; i < n; i++, started++)
+		if (pthread_create(&w[i].th, NULL, worker_main, &w[i]) != 0) {
+			log_err("pthread_create failed");
+			pthread_mutex_lock(&srv.state_mu);
+			srv.running -= n - i;
+			pthread_mutex_unlock(&srv.state_mu);
+			atomic_store(&stopping, 1);
+			break;
+		}
+	supervise(&srv, &stopset);
+	for (i = 0; i < started; i++)
+		pthread_join(w[i].th, NULL);
+	rc = 0;
+out:
+	for (i = 0; i < inited; i++)
+		app_free(&w[i].app);
+	free(w);
+	store_group_free(group);
+	pthread_cond_destroy(&srv.state_cv);
+	pthread_mutex_destroy(&srv.state_mu);
+	pthread_mutex_destroy(&srv.accept_mu);
+	return rc;
+}
+
+int
+server_cgi(struct app *a)
+{
+	struct http_req	rq;
+
+	memset(&rq, 0, sizeof(rq));
+	req_from_env(&rq, environ);
+	rq.read = cgi_read;
+	rq.write = cgi_write;
+	(void)app_handle(a, &rq);
+	cgi_drain(4 * a->cfg.max_body_bytes);
+	return 0;
+}
+
+void
+server_cgi_error(void)
+{
+	static const char resp[] =
+	    "Status: 500 Internal Server Error\r\n"
+	    "Content-Type: application/json; charset=utf-8\r\n"
+	    "Cache-Control: no-store\r\n\r\n"
+	    "{\"message\":\"Internal server error.\"}";
+
+	(void)cgi_write(NULL, resp, sizeof(resp) - 1);
+	cgi_drain(1024 * 1024);
+}
