@@ -45,7 +45,7 @@ check _build FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 
 echo "== build (ASan + UBSan)"
 if build _build-asan --enable-werror --enable-sanitizers; then
-	check _build-asan FUZZ_SECONDS=0 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	check _build-asan FUZZ_SECONDS=0 CRASH_MAX_GAP_MS=2000 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 else
 	echo "sanitizer build failed"; status=1
@@ -69,7 +69,18 @@ for t in tests/cgi/*.sh; do
 	fi
 done
 
+echo "== make distcheck"
+# The tarball builds, passes its own check and installs (seeds-only fuzzing
+# and a short crash run keep it quick; the full runs were above).
+if (cd _build && FUZZ_SECONDS=0 CRASH_SECONDS=5 make -s distcheck >distcheck.log 2>&1); then
+	distcheck=PASS
+else
+	distcheck=FAIL; status=1
+	echo "--- make distcheck failed:"; tail -n 40 _build/distcheck.log
+fi
+
 pass=0; fail=0
+[ "$distcheck" = PASS ] && pass=1 || fail=1
 for trs in $(find _build _build-asan -name '*.trs' 2>/dev/null); do
 	p=$(grep -c ':test-result: \(PASS\|XFAIL\)' "$trs")
 	f=$(grep -c ':test-result: \(FAIL\|XPASS\|ERROR\)' "$trs")

@@ -14,6 +14,8 @@ for c in lighttpd curl sqlite3 python3; do
 done
 setup
 secs=${CRASH_SECONDS:-20}
+# The sanitizer build is several times slower: run-all.sh allows it more.
+gap=${CRASH_MAX_GAP_MS:-1000}
 clients=8
 maxreq=5000		# per client, a bound on top of the time
 
@@ -141,11 +143,11 @@ else
 	sed 's/^/#   /' "$T/gaps"
 fi
 echo "# ms from each kill to an answer: $(cut -d' ' -f2 "$T/gaps" | tr '\n' ' ')"
-slow=$(awk '$2 >= 1000 || $3 !~ /^[24]/' "$T/gaps")
+slow=$(awk -v gap="$gap" '$2 >= gap || $3 !~ /^[24]/' "$T/gaps")
 if [ -z "$slow" ]; then
-	ok "service answered within 1s of each kill (max $(sort -k2 -n "$T/gaps" | tail -n 1 | cut -d' ' -f2) ms)"
+	ok "service answered within ${gap} ms of each kill (max $(sort -k2 -n "$T/gaps" | tail -n 1 | cut -d' ' -f2) ms)"
 else
-	not_ok "service answered within 1s of each kill"
+	not_ok "service answered within ${gap} ms of each kill"
 	printf '%s\n' "$slow" | sed 's/^/#   pid, ms, status: /'
 fi
 

@@ -184,6 +184,10 @@ elif command -v setpriv >/dev/null; then
 	chmod 0755 "$T"
 	chown -R nobody "$rodir"
 	as_nobody="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+	# nobody may not reach the build tree (a clone under /root): use a copy.
+	saved_ucgi=$UCGI
+	cp "$UCGI" "$T/usercgi.fcgi"
+	UCGI=$T/usercgi.fcgi
 	saved=${UCGI_WRAPPER:-}
 	UCGI_WRAPPER="$as_nobody $saved"
 	create "USERCGI_DATABASE=$rodir/users.db USERCGI_JWKS_FILE=$rodir/jwks.json"
@@ -203,6 +207,7 @@ elif command -v setpriv >/dev/null; then
 	logged "read-only database directory" 'not writable|readonly|read-only'
 	chmod 0755 "$rodir"
 	UCGI_WRAPPER=$saved
+	UCGI=$saved_ucgi
 	chmod 0700 "$T"
 else
 	ok "read-only database file # SKIP root without setpriv"
