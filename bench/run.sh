@@ -20,8 +20,10 @@
 #
 # Environment: BENCH_SECONDS (per wrk run, default 10), BENCH_REPEAT (wrk
 # runs per figure, median reported, default 3), BENCH_CONNS (default 16),
-# BENCH_PW_CONNS (default 2 x cores), BENCH_PROCS (FastCGI workers,
-# default cores), BENCH_CGI_RUNS (default 50), BENCH_ARGON2_RUNS (default
+# BENCH_PW_CONNS (default 2 x cores), BENCH_PROCS (usercgi FastCGI
+# workers, default 1), BENCH_THREADS (threads per worker, default 8),
+# BENCH_TRIVIAL_PROCS (trivial responders, default cores),
+# BENCH_CGI_RUNS (default 50), BENCH_ARGON2_RUNS (default
 # 15), BENCH_KEEP=1 keeps the temporary directory.
 # --profile instead runs one create without a password in CGI mode under
 # valgrind --tool=callgrind (after one unprofiled create on the same fresh
@@ -39,11 +41,15 @@ if [ "${1:-}" = --profile ]; then profile=1; shift; fi
 build=$(cd "${1:-$top}" && pwd)
 ucgi=$build/cgi-bin/usercgi.fcgi
 secs=${BENCH_SECONDS:-10}
+threads=${BENCH_THREADS:-8}
 repeat=${BENCH_REPEAT:-3}
 cores=$(nproc)
 conns=${BENCH_CONNS:-16}
 pw_conns=${BENCH_PW_CONNS:-$((2 * cores))}
-procs=${BENCH_PROCS:-$cores}
+# usercgi: one worker process whose threads share one group commit; the
+# trivial responder (one request at a time per process): one per core.
+procs=${BENCH_PROCS:-1}
+trivial_procs=${BENCH_TRIVIAL_PROCS:-$cores}
 cgi_runs=${BENCH_CGI_RUNS:-50}
 a2_runs=${BENCH_ARGON2_RUNS:-15}
 a2_t=8 a2_m=8192 a2_p=1
@@ -156,6 +162,7 @@ fastcgi.server = (
 			"USERCGI_JWKS_FILE" => "$T/jwks.json",
 			"USERCGI_ISSUER" => "$issuer",
 			"USERCGI_AUDIENCE" => "$audience",
+			"USERCGI_THREADS" => "$threads",
 		),
 		"bin-copy-environment" => ( "PATH" ),
 	))
@@ -296,13 +303,15 @@ fi
 
 echo "usercgi bench: $(uname -m), $cores cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)),"
 echo "  $(awk '/^MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), $(lighttpd -v 2>&1 | head -n 1 | cut -d' ' -f1)"
-echo "  database on $(df -T "$T" | awk 'NR == 2 { print $2 }') ($T); wrk ${secs}s x $repeat, $procs FastCGI workers"
+echo "  database on $(df -T "$T" | awk 'NR == 2 { print $2 }') ($T); wrk ${secs}s x $repeat, $procs FastCGI worker(s) x $threads threads"
 echo "  load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure)"
 echo
 
 # ---- baseline: trivial FastCGI responder --------------------------------
-echo "trivial FastCGI responder, $conns connections:"
+echo "trivial FastCGI responder, $conns connections, $trivial_procs processes:"
+usercgi_procs=$procs procs=$trivial_procs
 start_server trivial "$T/trivial-fcgi"
+procs=$usercgi_procs
 series triv t "$conns"
 triv_hwm=$(worker_mem)
 stop_server

@@ -31,7 +31,7 @@ struct cfg {
 	uint32_t	 argon2_p;	/* default 1 */
 	int		 busy_timeout_ms;	/* default 5000 */
 	unsigned long	 max_requests;	/* per process, 0 = unlimited */
-	int		 threads;	/* FastCGI threads per process, default 4 */
+	int		 threads;	/* FastCGI threads per process, default 8 */
 	char		*log_level;	/* err|warn|info|debug, default info */
 	char		*source;	/* the file that was read, or NULL */
 };

@@ -329,6 +329,7 @@ server_fastcgi(struct app *a)
 	struct sigaction	 sa;
 	sigset_t		 stopset, blocked;
 	char			 err[512];
+	long			 ncpu;
 	int			 i, n = a->cfg.threads, inited = 0, started = 0;
 	int			 rc = 1;
 
@@ -345,8 +346,13 @@ server_fastcgi(struct app *a)
 		log_err("not starting: out of memory");
 		goto out;
 	}
-	/* One argon2 memory area (argon2_m KiB) at a time per process. */
-	pw_set_max_concurrent(1);
+	/*
+	 * At most one argon2 hash (and its argon2_m KiB) per core at a time:
+	 * more would only share the cores and multiply the memory.
+	 */
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	pw_set_max_concurrent(ncpu > 0 && ncpu < n ? (unsigned)ncpu :
+	    (unsigned)n);
 	w[0].app = *a;
 	memset(a, 0, sizeof(*a));
 	for (i = 0; i < n; i++, inited++) {

@@ -89,9 +89,7 @@ enum store_stmt {
 	ST_ROLLBACK_TO,
 	ST_INSERT,
 	ST_GET,
-	ST_BY_USERNAME,
-	ST_BY_EMAIL,
-	ST_BY_PHONE,
+	ST_CONFLICT,
 	ST_BY_ID,
 	ST_REHASH,
 	ST_MAX
@@ -114,9 +112,11 @@ static const char *const store_sql[ST_MAX] = {
 	    " phone_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
 	    " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
 	[ST_GET] = "SELECT " USER_COLUMNS " FROM users WHERE id = ?1",
-	[ST_BY_USERNAME] = "SELECT 1 FROM users WHERE username = ?1",
-	[ST_BY_EMAIL] = "SELECT 1 FROM users WHERE email_key = ?1",
-	[ST_BY_PHONE] = "SELECT 1 FROM users WHERE phone_key = ?1",
+	/* One statement, one read transaction, for checks 6-8. */
+	[ST_CONFLICT] = "SELECT"
+	    " EXISTS (SELECT 1 FROM users WHERE username = ?1),"
+	    " EXISTS (SELECT 1 FROM users WHERE email_key = ?2),"
+	    " EXISTS (SELECT 1 FROM users WHERE phone_key = ?3)",
 	[ST_BY_ID] = "SELECT 1 FROM users WHERE id = ?1",
 	[ST_REHASH] = "UPDATE users SET password_encrypted = ?1,"
 	    " password_encryption_method = ?2, updated_at = ?3"
@@ -265,31 +265,32 @@ static enum usercgi_err
 store_conflict_keyed(struct store *s, const char *username,
     const char *email_key, const char *phone)
 {
-	static const struct {
-		enum store_stmt		st;
-		enum usercgi_err	taken;
-	} order[] = {
-		{ ST_BY_USERNAME, USERCGI_USERNAME_TAKEN },
-		{ ST_BY_EMAIL, USERCGI_EMAIL_TAKEN },
-		{ ST_BY_PHONE, USERCGI_PHONE_TAKEN },
-	};
-	const char		*vals[3] = { username, email_key, phone };
-	enum usercgi_err	 err = USERCGI_OK;
-	size_t			 i;
-	int			 found;
+	static const enum usercgi_err	 taken[3] = { USERCGI_USERNAME_TAKEN,
+	    USERCGI_EMAIL_TAKEN, USERCGI_PHONE_TAKEN };
+	sqlite3_stmt			*st = s->st[ST_CONFLICT];
+	const char			*vals[3] = { username, email_key, phone };
+	enum usercgi_err		 err = USERCGI_OK;
+	int				 i, rc;
 
-	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		if (vals[i] == NULL)
-			continue;
-		if ((err = store_exists(s, order[i].st, vals[i], &found)) !=
-		    USERCGI_OK)
-			goto out;
-		if (found) {
-			err = order[i].taken;
+	if (username == NULL && email_key == NULL && phone == NULL)
+		return USERCGI_OK;
+	for (i = 0; i < 3; i++)
+		if ((rc = store_bind_text(st, i + 1, vals[i])) != SQLITE_OK) {
+			err = store_err(s->db, rc, "bind");
 			goto out;
 		}
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		err = store_err(s->db, rc, store_sql[ST_CONFLICT]);
+		goto out;
 	}
+	for (i = 0; i < 3; i++)
+		if (sqlite3_column_int(st, i) != 0) {
+			err = taken[i];
+			break;
+		}
 out:
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	return err;
 }
 
