@@ -23,7 +23,6 @@
 #include "pw.h"
 #include "pw_verify.h"
 #include "store.h"
-#include "tokcache.h"
 #include "user.h"
 
 #define APP_MAX_PATH	4096
@@ -160,9 +159,8 @@ app_auth_new(struct app *a)
 	pol.scope = a->cfg.required_scope;
 	pol.require_exp = a->cfg.require_exp;
 	pol.leeway = a->cfg.leeway;
-	if ((rc = auth_new(a->cfg.jwks_file, &pol, &a->auth)) == USERCGI_OK &&
-	    a->cache_tokens)
-		rc = auth_enable_cache(a->auth, TOKCACHE_DEFAULT_MAX);
+	if ((rc = auth_new(a->cfg.jwks_file, &pol, &a->auth)) == USERCGI_OK)
+		auth_use_cache(a->auth, a->tokens);
 	return rc;
 }
 
@@ -400,6 +398,82 @@ app_too_long(struct http_resp *r, int limit)
 }
 
 /*
+ * Checks 9-11 of create-user.md §2: the imported digest, the phone number
+ * (normalised in place: in->primary_phone then holds the stored form),
+ * the column lengths.  Returns USERCGI_OK, or the first failure already
+ * rendered into r.
+ */
+static enum usercgi_err
+app_late_checks(struct user_input *in, struct http_resp *r)
+{
+	char			 why[128], msg[256], phone[PHONE_BUFSZ];
+	int			 limit;
+	enum usercgi_err	 rc;
+
+	if (in->password_algorithm != NULL) {
+		why[0] = '\0';
+		rc = pw_check_import(in->password_algorithm, in->password_digest,
+		    why, sizeof(why));
+		if (rc == USERCGI_PW_LEGACY_HASH) {
+			(void)snprintf(msg, sizeof(msg),
+			    "Unsupported legacy hash algorithm: %s.", why);
+			app_error(r, rc, NULL, NULL, msg);
+			return rc;
+		} else if (rc == USERCGI_PW_DIGEST_INVALID && why[0] != '\0') {
+			(void)snprintf(msg, sizeof(msg),
+			    "The password digest is not valid for %s: %s.",
+			    in->password_algorithm, why);
+			app_error(r, rc, NULL, NULL, msg);
+			return rc;
+		} else if (rc != USERCGI_OK) {
+			app_error(r, rc, NULL, NULL, NULL);
+			return rc;
+		}
+	}
+	if (in->primary_phone != NULL) {
+		rc = phone_normalize(in->primary_phone, strlen(in->primary_phone),
+		    phone, sizeof(phone));
+		if (rc == USERCGI_INVALID_PHONE) {
+			app_error(r, rc, "{\"name\":\"ParseError\"}", NULL,
+			    NULL);
+			return rc;
+		} else if (rc == USERCGI_VALUE_TOO_LONG) {
+			app_too_long(r, PHONE_MAXLEN);
+			return rc;
+		} else if (rc != USERCGI_OK) {
+			app_error(r, rc, NULL, NULL, NULL);
+			return rc;
+		}
+		free(in->primary_phone);
+		if ((in->primary_phone = xstrdup(phone)) == NULL) {
+			app_error(r, USERCGI_NOMEM, NULL, NULL, NULL);
+			return USERCGI_NOMEM;
+		}
+	}
+	if ((rc = user_check_lengths(in, &limit)) != USERCGI_OK) {
+		app_too_long(r, limit);
+		return rc;
+	}
+	return USERCGI_OK;
+}
+
+/*
+ * Checks 6-8 of create-user.md §2 (username, email, phone taken).
+ * Returns USERCGI_OK, or the error already rendered into r.
+ */
+static enum usercgi_err
+app_conflict(struct app *a, const struct user_input *in, struct http_resp *r)
+{
+	enum usercgi_err	rc;
+
+	rc = store_find_conflict(a->store, in->username, in->primary_email,
+	    in->primary_phone);
+	if (rc != USERCGI_OK)
+		app_error(r, rc, NULL, NULL, NULL);
+	return rc;
+}
+
+/*
  * POST /api/users (create-user.md).  Renders the outcome into r.
  */
 static void
@@ -410,9 +484,8 @@ app_create(struct app *a, struct http_req *rq, struct http_resp *r)
 	struct store_user	 u;
 	struct buf		 data, details;
 	struct pw_params	 pp;
-	char			 hash[PW_ENCODED_MAX], why[128], msg[256];
-	char			 phone[PHONE_BUFSZ];
-	int			 limit, tries;
+	char			 hash[PW_ENCODED_MAX];
+	int			 prechecked, tries;
 	enum usercgi_err	 rc;
 
 	memset(&in, 0, sizeof(in));
@@ -435,54 +508,18 @@ app_create(struct app *a, struct http_req *rq, struct http_resp *r)
 	}
 	if ((rc = app_store(a, r)) != USERCGI_OK)
 		goto out;
-	rc = store_find_conflict(a->store, in.username, in.primary_email,
-	    in.primary_phone);
-	if (rc != USERCGI_OK) {
-		app_error(r, rc, NULL, NULL, NULL);
+	/*
+	 * Checks 6-8 read the database.  The UNIQUE constraints give the same
+	 * answers at insert time, so the read is made only where it changes
+	 * the outcome: before an argon2 hash (none is spent on a taken name),
+	 * and when a later check fails (an earlier check's error wins).
+	 */
+	prechecked = in.password != NULL;
+	if (prechecked && (rc = app_conflict(a, &in, r)) != USERCGI_OK)
 		goto out;
-	}
-	if (in.password_algorithm != NULL) {
-		why[0] = '\0';
-		rc = pw_check_import(in.password_algorithm, in.password_digest,
-		    why, sizeof(why));
-		if (rc == USERCGI_PW_LEGACY_HASH) {
-			(void)snprintf(msg, sizeof(msg),
-			    "Unsupported legacy hash algorithm: %s.", why);
-			app_error(r, rc, NULL, NULL, msg);
-			goto out;
-		} else if (rc == USERCGI_PW_DIGEST_INVALID && why[0] != '\0') {
-			(void)snprintf(msg, sizeof(msg),
-			    "The password digest is not valid for %s: %s.",
-			    in.password_algorithm, why);
-			app_error(r, rc, NULL, NULL, msg);
-			goto out;
-		} else if (rc != USERCGI_OK) {
-			app_error(r, rc, NULL, NULL, NULL);
-			goto out;
-		}
-	}
-	if (in.primary_phone != NULL) {
-		rc = phone_normalize(in.primary_phone, strlen(in.primary_phone),
-		    phone, sizeof(phone));
-		if (rc == USERCGI_INVALID_PHONE) {
-			app_error(r, rc, "{\"name\":\"ParseError\"}", NULL,
-			    NULL);
-			goto out;
-		} else if (rc == USERCGI_VALUE_TOO_LONG) {
-			app_too_long(r, PHONE_MAXLEN);
-			goto out;
-		} else if (rc != USERCGI_OK) {
-			app_error(r, rc, NULL, NULL, NULL);
-			goto out;
-		}
-		free(in.primary_phone);
-		if ((in.primary_phone = xstrdup(phone)) == NULL) {
-			app_error(r, USERCGI_NOMEM, NULL, NULL, NULL);
-			goto out;
-		}
-	}
-	if ((rc = user_check_lengths(&in, &limit)) != USERCGI_OK) {
-		app_too_long(r, limit);
+	if ((rc = app_late_checks(&in, r)) != USERCGI_OK) {
+		if (!prechecked)
+			(void)app_conflict(a, &in, r);
 		goto out;
 	}
 	if (in.password != NULL) {
@@ -807,8 +844,6 @@ app_warm(struct app *a)
 	}
 	if (app_db_exposed(a, getenv("DOCUMENT_ROOT")))
 		return USERCGI_UNAVAILABLE;
-	/* A long-lived process keeps verified tokens (tokcache.h). */
-	a->cache_tokens = 1;
 	/* Failures here are logged and retried by the first request. */
 	(void)app_auth_new(a);
 	http_resp_init(&r);

@@ -21,6 +21,7 @@
 
 struct auth;
 struct store;
+struct tokcache;
 struct store_group;
 
 struct app {
@@ -31,7 +32,7 @@ struct app {
 	atomic_ulong	*nreq_shared;	/* not owned: the process's count when
 					   threads share it, or NULL */
 	struct store_group *group;	/* not owned: group commit, or NULL */
-	int		 cache_tokens;	/* keep verified tokens (FastCGI) */
+	struct tokcache	*tokens;	/* the process's verified tokens (not owned), or NULL */
 	char		*docroot;	/* last DOCUMENT_ROOT checked */
 	int		 docroot_exposed;	/* database lies under it */
 };

@@ -40,7 +40,7 @@ struct auth {
 	int64_t			 last_stat;
 	int64_t			 last_kid_reload;
 	int			 kid_reloaded;	/* last_kid_reload is set */
-	struct tokcache		*cache;		/* verified tokens, or NULL */
+	struct tokcache		*cache;		/* verified tokens (not owned), or NULL */
 };
 
 /* Returns the identity of path now (ok 0 when stat fails). */
@@ -157,7 +157,6 @@ auth_free(struct auth *a)
 	if (a == NULL)
 		return;
 	jwks_free(a->keys);
-	tokcache_free(a->cache);
 	free(a->path);
 	free(a->issuer);
 	free(a->audience);
@@ -171,13 +170,10 @@ auth_free(struct auth *a)
  * wrong type; anything else is a token to verify, so "Bearer" with no
  * token is simply an invalid one.
  */
-enum usercgi_err
-auth_enable_cache(struct auth *a, size_t max)
+void
+auth_use_cache(struct auth *a, struct tokcache *c)
 {
-	if (a->cache != NULL)
-		return USERCGI_OK;
-	return (a->cache = tokcache_new(max)) == NULL ? USERCGI_NOMEM :
-	    USERCGI_OK;
+	a->cache = c;
 }
 
 enum usercgi_err

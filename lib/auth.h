@@ -25,13 +25,14 @@ enum usercgi_err auth_new(const char *jwks_file, const struct jwt_policy *pol,
 void	auth_free(struct auth *a);
 
 /*
- * Keeps up to max verified tokens (tokcache.h), keyed by their SHA-256,
- * until their exp or until the JWKS changes, so a repeated token is not
- * verified again.  For long-lived processes (FastCGI); a CGI process
- * serves one request and gains nothing.  Returns USERCGI_OK or
- * USERCGI_NOMEM.
+ * Keeps verified tokens in c (tokcache.h: keyed by their SHA-256, until
+ * their exp or until the JWKS changes), so a repeated token is not
+ * verified again.  c may be shared by the verifiers of one process and
+ * stays the caller's.  For long-lived processes (FastCGI); a CGI process
+ * serves one request and gains nothing.
  */
-enum usercgi_err auth_enable_cache(struct auth *a, size_t max);
+struct tokcache;
+void	auth_use_cache(struct auth *a, struct tokcache *c);
 
 /*
  * Checks the raw Authorization header value (NULL when absent) at time

@@ -24,6 +24,7 @@
 #include "pw.h"
 #include "server.h"
 #include "store.h"
+#include "tokcache.h"
 
 extern char **environ;
 
@@ -146,7 +147,7 @@ req_from_env(struct http_req *rq, char **envp)
  * its own FCGX_Request; accept(2) on fd 0 is serialised by accept_mu as
  * in libfcgi's threaded example.  The threads' stores share one group
  * commit (store.h), so concurrent creates in this process share one
- * transaction and one fsync.
+ * transaction and one fsync, and one cache of verified tokens.
  *
  * Stopping: the main thread keeps SIGTERM, SIGUSR1 and SIGINT blocked in
  * every thread and takes them with sigtimedwait.  It then sets stopping
@@ -326,6 +327,7 @@ server_fastcgi(struct app *a)
 	struct server		 srv;
 	struct worker		*w = NULL;
 	struct store_group	*group = NULL;
+	struct tokcache		*tokens = NULL;
 	struct sigaction	 sa;
 	sigset_t		 stopset, blocked;
 	char			 err[512];
@@ -342,7 +344,8 @@ server_fastcgi(struct app *a)
 	if (n < 1)
 		n = 1;
 	if ((w = xcalloc((size_t)n, sizeof(*w))) == NULL ||
-	    store_group_new(&group) != USERCGI_OK) {
+	    store_group_new(&group) != USERCGI_OK ||
+	    (tokens = tokcache_new(TOKCACHE_DEFAULT_MAX)) == NULL) {
 		log_err("not starting: out of memory");
 		goto out;
 	}
@@ -364,6 +367,7 @@ server_fastcgi(struct app *a)
 		w[i].srv = &srv;
 		w[i].app.nreq_shared = &srv.nreq;
 		w[i].app.group = group;
+		w[i].app.tokens = tokens;
 		if (app_warm(&w[i].app) == USERCGI_UNAVAILABLE) {
 			log_err("not starting: fix the database placement "
 			    "above");
@@ -406,6 +410,7 @@ out:
 		app_free(&w[i].app);
 	free(w);
 	store_group_free(group);
+	tokcache_free(tokens);
 	pthread_cond_destroy(&srv.state_cv);
 	pthread_mutex_destroy(&srv.state_mu);
 	pthread_mutex_destroy(&srv.accept_mu);

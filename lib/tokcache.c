@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,8 @@ struct tokcache {
 	struct tokcache_entry	*e;	/* max entries, allocated on first store */
 	size_t			 max;
 	size_t			 next;	/* slot the next store takes */
-	EVP_MD			*md;	/* SHA-256, fetched on first use */
+	EVP_MD			*md;	/* SHA-256 */
+	pthread_mutex_t		 mu;	/* guards e and next: threads share c */
 };
 
 struct tokcache *
@@ -44,7 +46,13 @@ tokcache_new(size_t max)
 		return NULL;
 	if ((c = xcalloc(1, sizeof(*c))) == NULL)
 		return NULL;
+	if ((c->md = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL) {
+		log_err("tokcache: SHA-256 unavailable");
+		free(c);
+		return NULL;
+	}
 	c->max = max;
+	pthread_mutex_init(&c->mu, NULL);
 	return c;
 }
 
@@ -61,11 +69,14 @@ tokcache_flush(struct tokcache *c)
 {
 	size_t	i;
 
-	if (c == NULL || c->e == NULL)
+	if (c == NULL)
 		return;
-	for (i = 0; i < c->max; i++)
-		tokcache_clear(&c->e[i]);
+	pthread_mutex_lock(&c->mu);
+	if (c->e != NULL)
+		for (i = 0; i < c->max; i++)
+			tokcache_clear(&c->e[i]);
 	c->next = 0;
+	pthread_mutex_unlock(&c->mu);
 }
 
 void
@@ -76,18 +87,22 @@ tokcache_free(struct tokcache *c)
 	tokcache_flush(c);
 	free(c->e);
 	EVP_MD_free(c->md);
+	pthread_mutex_destroy(&c->mu);
 	free(c);
 }
 
 size_t
-tokcache_count(const struct tokcache *c)
+tokcache_count(struct tokcache *c)
 {
 	size_t	i, n = 0;
 
-	if (c == NULL || c->e == NULL)
+	if (c == NULL)
 		return 0;
-	for (i = 0; i < c->max; i++)
-		n += c->e[i].used != 0;
+	pthread_mutex_lock(&c->mu);
+	if (c->e != NULL)
+		for (i = 0; i < c->max; i++)
+			n += c->e[i].used != 0;
+	pthread_mutex_unlock(&c->mu);
 	return n;
 }
 
@@ -101,11 +116,6 @@ tokcache_digest(struct tokcache *c, const char *tok, size_t len,
 {
 	unsigned int	n = 0;
 
-	if (c->md == NULL &&
-	    (c->md = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL) {
-		log_err("tokcache: SHA-256 unavailable");
-		return -1;
-	}
 	if (EVP_Digest(tok, len, d, &n, c->md, NULL) != 1 ||
 	    n != TOKCACHE_DIGEST) {
 		log_err("tokcache: SHA-256 failed");
@@ -143,10 +153,9 @@ tokcache_lookup(struct tokcache *c, const char *tok, size_t len, int64_t now,
 
 	if (sub != NULL && sublen > 0)
 		sub[0] = '\0';
-	if (c == NULL || c->e == NULL || tok == NULL)
-		goto out;
-	if (tokcache_digest(c, tok, len, d) == -1)
-		goto out;
+	if (c == NULL || tok == NULL || tokcache_digest(c, tok, len, d) == -1)
+		return 0;
+	pthread_mutex_lock(&c->mu);
 	if ((e = tokcache_find(c, d)) == NULL)
 		goto out;
 	if (now >= e->exp) {
@@ -163,6 +172,7 @@ tokcache_lookup(struct tokcache *c, const char *tok, size_t len, int64_t now,
 	}
 	hit = 1;
 out:
+	pthread_mutex_unlock(&c->mu);
 	return hit;
 }
 
@@ -177,16 +187,14 @@ tokcache_store(struct tokcache *c, const char *tok, size_t len, int64_t exp,
 
 	if (c == NULL || tok == NULL || exp <= now ||
 	    (sub != NULL && strnlen(sub, TOKCACHE_MAX_SUB) >= TOKCACHE_MAX_SUB))
-		goto out;
+		return USERCGI_OK;
+	if (tokcache_digest(c, tok, len, d) == -1)
+		return USERCGI_INTERNAL;
+	if (sub != NULL && (dup = xstrdup(sub)) == NULL)
+		return USERCGI_NOMEM;
+	pthread_mutex_lock(&c->mu);
 	if (c->e == NULL && (c->e = xcalloc(c->max, sizeof(*c->e))) == NULL) {
-		rc = USERCGI_NOMEM;
-		goto out;
-	}
-	if (tokcache_digest(c, tok, len, d) == -1) {
-		rc = USERCGI_INTERNAL;
-		goto out;
-	}
-	if (sub != NULL && (dup = xstrdup(sub)) == NULL) {
+		free(dup);
 		rc = USERCGI_NOMEM;
 		goto out;
 	}
@@ -200,5 +208,6 @@ tokcache_store(struct tokcache *c, const char *tok, size_t len, int64_t exp,
 	e->sub = dup;
 	e->used = 1;
 out:
+	pthread_mutex_unlock(&c->mu);
 	return rc;
 }

@@ -2,7 +2,8 @@
  * tokcache.h: a bounded cache of bearer tokens that verified, so a
  * repeated token does not pay a full signature verification per request.
  *
- * One cache per struct auth (per thread: never shared between threads).
+ * One cache per process, shared by its threads' verifiers (a mutex
+ * guards it; the SHA-256 is computed outside the lock).
  * Keyed by the SHA-256 of the token's bytes (the token itself is not
  * kept); an entry holds the token's subject and lives until the token's
  * exp and never beyond.  At most max entries: a new one evicts the
@@ -56,6 +57,6 @@ enum usercgi_err tokcache_store(struct tokcache *c, const char *tok,
 void	tokcache_flush(struct tokcache *c);
 
 /* Number of live entries (tests). */
-size_t	tokcache_count(const struct tokcache *c);
+size_t	tokcache_count(struct tokcache *c);
 
 #endif

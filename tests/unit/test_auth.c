@@ -133,6 +133,7 @@ main(void)
 {
 	struct jwt_policy	 pol = { NULL, NULL, NULL, 1, 0 };
 	struct auth		*a = NULL;
+	struct tokcache		*tokens;
 	struct stat		 st;
 	char			 iss[] = ISS, aud[] = AUD, scope[] = "all";
 	int			 fd;
@@ -235,8 +236,10 @@ main(void)
 	 * flushes it, and an entry never outlives the token's exp.
 	 */
 	write_jwks("g", 0);
-	tap_ok(auth_new(path, &pol, &a) == USERCGI_OK &&
-	    auth_enable_cache(a, 4) == USERCGI_OK, "auth with a token cache");
+	tokens = tokcache_new(4);
+	tap_ok(tokens != NULL && auth_new(path, &pol, &a) == USERCGI_OK,
+	    "auth with a token cache");
+	auth_use_cache(a, tokens);
 	check("cache: first use verifies", a, bearer("g"), T0, USERCGI_OK,
 	    JWT_FAIL_NONE);
 	tap_int((long long)tokcache_count(a->cache), 1, "cache: one entry");
@@ -264,6 +267,7 @@ main(void)
 	check("cache: not past the token's exp", a, bearer("g"),
 	    INT64_C(1800000000), USERCGI_UNAUTH, JWT_FAIL_EXPIRED);
 	auth_free(a);
+	tokcache_free(tokens);
 	tap_ok(auth_new(NULL, &pol, &a) == USERCGI_OK, "auth_new with no path");
 	check("no path: token refused", a, bearer("f"), T0, USERCGI_UNAUTH,
 	    JWT_FAIL_NO_KEY);

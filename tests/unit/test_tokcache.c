@@ -5,11 +5,32 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "tap.h"
 #include "tokcache.h"
+
+/* One thread of the sharing test: stores and finds its own tokens. */
+static void *
+hammer(void *arg)
+{
+	struct tokcache	*c = arg;
+	char		 tok[64];
+	size_t		 i;
+	long		 misses = 0;
+
+	for (i = 0; i < 2000; i++) {
+		(void)snprintf(tok, sizeof(tok), "t-%p-%zu", (void *)&tok, i % 8);
+		(void)tokcache_store(c, tok, strlen(tok), 100, 1, "s");
+		if (!tokcache_lookup(c, tok, strlen(tok), 1, NULL, 0))
+			misses++;
+		if (i % 500 == 0)
+			tokcache_flush(c);
+	}
+	return (void *)misses;
+}
 
 static const char	tokA[] = "eyJhbGciOiJFUzM4NCJ9.eyJzdWIiOiJhIn0.sigA";
 static const char	tokB[] = "eyJhbGciOiJFUzM4NCJ9.eyJzdWIiOiJiIn0.sigB";
@@ -139,6 +160,27 @@ main(void)
 	(void)snprintf(name, sizeof(name), "token-1 kept");
 	tap_int(tokcache_lookup(c, "token-1", 7, 1, NULL, 0), 1, name);
 	tokcache_free(c);
+
+	/* One cache shared by the threads of a process. */
+	{
+		pthread_t	th[4];
+		void		*miss;
+		long		 total = 0;
+		int		 k, started = 0;
+
+		c = tokcache_new(64);
+		for (k = 0; k < 4; k++)
+			if (pthread_create(&th[k], NULL, hammer, c) == 0)
+				started++;
+		for (k = 0; k < started; k++) {
+			(void)pthread_join(th[k], &miss);
+			total += (long)miss;
+		}
+		tap_int(started, 4, "4 threads share one cache");
+		tap_ok(tokcache_count(c) <= 64, "never more than max entries");
+		tap_ok(total < 4 * 2000, "threads find what they stored");
+		tokcache_free(c);
+	}
 
 	/* NULL tolerance. */
 	tokcache_free(NULL);
