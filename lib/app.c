@@ -477,7 +477,8 @@ app_conflict(struct app *a, const struct user_input *in, struct http_resp *r)
  * POST /api/users (create-user.md).  Renders the outcome into r.
  */
 static void
-app_create(struct app *a, struct http_req *rq, struct http_resp *r)
+app_create(struct app *a, struct http_req *rq, struct http_resp *r,
+    const char *id)
 {
 	struct json_object	*body = NULL;
 	struct user_input	 in;
@@ -732,11 +733,37 @@ out:
 	buf_free(&details);
 }
 
+/* The one method each route answers, and its handler. */
+struct app_handler {
+	enum app_route	 route;
+	const char	*method;
+	void		(*fn)(struct app *, struct http_req *,
+			    struct http_resp *, const char *);
+};
+
+static const struct app_handler app_handlers[] = {
+	{ ROUTE_USERS, "POST", app_create },
+	{ ROUTE_USER, "GET", app_get },
+	{ ROUTE_USER_VERIFY, "POST", app_verify },
+};
+
+static const struct app_handler *
+app_handler(enum app_route route)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(app_handlers) / sizeof(app_handlers[0]); i++)
+		if (app_handlers[i].route == route)
+			return &app_handlers[i];
+	return NULL;
+}
+
 int
 app_handle(struct app *a, struct http_req *rq)
 {
 	struct http_resp	 r;
 	enum app_route		 route;
+	const struct app_handler	*h;
 	const char		*method = rq->method ? rq->method : "";
 	char			 id[STORE_ID_LEN * 8];
 	int64_t			 t0 = app_now_ms();
@@ -750,38 +777,15 @@ app_handle(struct app *a, struct http_req *rq)
 	route = app_route(rq, id, sizeof(id));
 	if (app_db_exposed(a, rq->document_root))
 		route = ROUTE_EXPOSED;
-	switch (route) {
-	case ROUTE_EXPOSED:
+	if (route == ROUTE_EXPOSED)
 		app_error(&r, USERCGI_INTERNAL, NULL, NULL, NULL);
-		break;
-	case ROUTE_USERS:
-		if (strcmp(method, "POST") == 0)
-			app_create(a, rq, &r);
-		else {
-			r.allow = "POST";
-			app_error(&r, USERCGI_METHOD, NULL, NULL, NULL);
-		}
-		break;
-	case ROUTE_USER:
-		if (strcmp(method, "GET") == 0)
-			app_get(a, rq, &r, id);
-		else {
-			r.allow = "GET";
-			app_error(&r, USERCGI_METHOD, NULL, NULL, NULL);
-		}
-		break;
-	case ROUTE_USER_VERIFY:
-		if (strcmp(method, "POST") == 0)
-			app_verify(a, rq, &r, id);
-		else {
-			r.allow = "POST";
-			app_error(&r, USERCGI_METHOD, NULL, NULL, NULL);
-		}
-		break;
-	default:
+	else if ((h = app_handler(route)) == NULL)
 		app_error(&r, USERCGI_NOT_FOUND, NULL, NULL, NULL);
-		break;
-	}
+	else if (strcmp(method, h->method) != 0) {
+		r.allow = h->method;
+		app_error(&r, USERCGI_METHOD, NULL, NULL, NULL);
+	} else
+		h->fn(a, rq, &r, id);
 	status = r.status;
 	if (http_send(rq, &r) == -1)
 		log_info("client went away before the response was sent");

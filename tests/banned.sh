@@ -10,7 +10,7 @@ for f in strcpy strcat sprintf vsprintf strtok atoi atol atoll gets; do
 		echo "not ok $n - $f used:"; echo "$hits" | sed 's/^/# /'; fi
 done
 n=$((n + 1))
-hits=$(grep -nE '\b(TODO|FIXME|XXX)\b' "$top"/lib/*.[ch] "$top"/cgi-bin/*.c "$top"/tools/*.c 2>/dev/null)
+hits=$(grep -nE '\b(TO''DO|FIX''ME|XX''X)\b' "$top"/lib/*.[ch] "$top"/cgi-bin/*.c "$top"/tools/*.c 2>/dev/null)
 if [ -z "$hits" ]; then echo "ok $n - no unfinished-work markers"; else
 	echo "not ok $n - unfinished-work markers"; echo "$hits" | sed 's/^/# /'; fi
 echo "1..$n"
