@@ -29,6 +29,41 @@ for i in $(seq 1 50); do
 	sleep 0.1
 done
 
+# A FastCGI worker refuses to start (exit 1, a clear log line) when the
+# database directory is not writable or the database lies under
+# DOCUMENT_ROOT.  fd 0 is a listening Unix socket, as a server gives it.
+# start_worker DB [ENV...]: sets RC and LOG.
+start_worker() {
+	local db=$1; shift
+	LOG=$(python3 - "$UCGI" "$T/w.sock" "$db" "$T/jwks.json" "$ISSUER" "$AUDIENCE" "$@" <<'PY' 2>&1
+import os, socket, subprocess, sys
+ucgi, sock, db, jwks, iss, aud = sys.argv[1:7]
+s = socket.socket(socket.AF_UNIX)
+if os.path.exists(sock):
+    os.unlink(sock)
+s.bind(sock)
+s.listen(4)
+env = {"USERCGI_CONFIG": "/dev/null", "USERCGI_DATABASE": db,
+       "USERCGI_JWKS_FILE": jwks, "USERCGI_ISSUER": iss,
+       "USERCGI_AUDIENCE": aud}
+for kv in sys.argv[7:]:
+    k, v = kv.split("=", 1)
+    env[k] = v
+try:
+    p = subprocess.run([ucgi], stdin=s.fileno(), env=env, timeout=10)
+    print("exit", p.returncode)
+except subprocess.TimeoutExpired:
+    print("exit timeout")
+PY
+)
+}
+start_worker /proc/usercgi/users.db
+case $LOG in *"database directory /proc/usercgi is not writable"*"exit 1") ok "worker refuses an unwritable database directory" ;;
+	*) not_ok "worker refuses an unwritable database directory"; printf '%s\n' "$LOG" | sed 's/^/# /' ;; esac
+start_worker "$T/users.db" DOCUMENT_ROOT="$T"
+case $LOG in *"lies under DOCUMENT_ROOT"*"exit 1") ok "worker refuses a database under DOCUMENT_ROOT" ;;
+	*) not_ok "worker refuses a database under DOCUMENT_ROOT"; printf '%s\n' "$LOG" | sed 's/^/# /' ;; esac
+
 url=http://127.0.0.1:$port/api/users
 # req [CURL-ARGS...]: sets STATUS and BODY.
 req() {
