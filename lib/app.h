@@ -2,13 +2,18 @@
  * app.h: the application — routes a request to its handler and renders
  * every response, success or error.  The request flow, in order:
  *
- *   main.c (CGI or FastCGI loop) -> app_handle -> app_route
+ *   main.c -> server.c (CGI, or FastCGI threads) -> app_handle
+ *     -> app_route (SCRIPT_NAME + PATH_INFO) -> the route's handler;
+ *   for POST /api/users (app_create):
  *     -> auth_check (bearer token, before any body byte is read)
- *     -> body intake (size, media type, strict JSON)
+ *     -> body intake (size, media type, strict JSON or form.c)
  *     -> user_parse_create (validation, create-user.md §2 checks 3-5)
- *     -> store_find_conflict (checks 6-8) -> pw_check_import (9)
- *     -> phone_normalize (10) -> user_check_lengths (11)
- *     -> pw_hash -> store_user_insert (12) -> user_render
+ *     -> [store_find_conflict (checks 6-8) before hashing a password]
+ *     -> pw_check_import (9) -> phone_normalize (10)
+ *        -> user_check_lengths (11); a failure here still lets checks
+ *        6-8 speak first
+ *     -> pw_hash -> store_user_insert (UNIQUE constraints: 6-8, 12)
+ *     -> user_render
  */
 #ifndef USERCGI_APP_H
 #define USERCGI_APP_H
