@@ -45,6 +45,11 @@ out=$(chunked "{\"name\":\"$(head -c 100 /dev/zero | tr '\0' a)\"}")
 case $out in "Status: 413 "*'{"message":"Request body is too large."}') ok "chunked body over the limit is 413" ;;
 	*) not_ok "chunked body over the limit is 413"; echo "# $out" ;; esac
 
+# Logto's development bypass (a development-user-id header) does not exist.
+CGI_EXTRA_ENV="HTTP_DEVELOPMENT_USER_ID=admin" cgi POST /api/users '{"username":"bypass"}' -
+expect "development-user-id header does not skip the token check" 401 \
+    '{"code":"auth.authorization_header_missing","message":"Authorization header is missing."}'
+
 # Configuration errors: a clear log line and a JSON 500, never a crash.
 CGI_EXTRA_ENV="USERCGI_DATABSE=/x" cgi POST /api/users "{}"
 expect "config typo is a 500 JSON" 500 '{"message":"Internal server error."}'
