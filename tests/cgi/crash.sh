@@ -230,9 +230,15 @@ rows=$(wc -l <"$T/rows")
 [ "$rows" -ge "$n200" ] && ok "rows on disk ($rows) >= users acknowledged ($n200)" ||
 	not_ok "rows on disk ($rows) < users acknowledged ($n200)"
 
-# The workers lighttpd restarted are serving: four again, each answers.
-sleep 1.5
-n=$(workers | wc -l)
+# The workers lighttpd restarted are serving: four again.  lighttpd
+# restarts a dead worker when it next needs one, so keep asking (up to
+# 10 s: the sanitizer build starts slowly).
+for i in $(seq 1 20); do
+	n=$(workers | wc -l)
+	[ "$n" = 4 ] && break
+	curl -s -o /dev/null -m 2 "$url"
+	sleep 0.5
+done
 [ "$n" = 4 ] && ok "4 workers again after the kills" || not_ok "workers after the kills: $n"
 st=$(post after_all 14155980000 | cut -f1)
 [ "$st" = 200 ] && ok "a create after the storm" || not_ok "a create after the storm: $st"
