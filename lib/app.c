@@ -397,6 +397,15 @@ app_too_long(struct http_resp *r, int limit)
 	app_error(r, USERCGI_VALUE_TOO_LONG, data, NULL, NULL);
 }
 
+/* The configured argon2i parameters for new hashes. */
+static void
+app_pw_params(const struct app *a, struct pw_params *pp)
+{
+	pp->t_cost = a->cfg.argon2_t;
+	pp->m_cost = a->cfg.argon2_m;
+	pp->parallelism = a->cfg.argon2_p;
+}
+
 /*
  * Checks 9-11 of create-user.md §2: the imported digest, the phone number
  * (normalised in place: in->primary_phone then holds the stored form),
@@ -524,9 +533,7 @@ app_create(struct app *a, struct http_req *rq, struct http_resp *r,
 		goto out;
 	}
 	if (in.password != NULL) {
-		pp.t_cost = a->cfg.argon2_t;
-		pp.m_cost = a->cfg.argon2_m;
-		pp.parallelism = a->cfg.argon2_p;
+		app_pw_params(a, &pp);
 		rc = pw_hash(&pp, in.password, in.password_len, hash,
 		    sizeof(hash));
 		if (rc != USERCGI_OK) {
@@ -596,6 +603,23 @@ app_no_user(struct http_resp *r, const char *id)
 }
 
 /*
+ * Reads user id into *u (caller frees with store_user_free).  Returns
+ * USERCGI_OK, or the error (404 for an unknown id) rendered into r.
+ */
+static enum usercgi_err
+app_user(struct app *a, struct http_resp *r, const char *id,
+    struct store_user *u)
+{
+	enum usercgi_err	rc;
+
+	if ((rc = store_user_get(a->store, id, u)) == USERCGI_USER_NOT_FOUND)
+		app_no_user(r, id);
+	else if (rc != USERCGI_OK)
+		app_error(r, rc, NULL, NULL, NULL);
+	return rc;
+}
+
+/*
  * Returns 1 when the query string (RFC 3875 §4.1.7) has the parameter
  * name with the value "true", as Logto's includePasswordHash.
  */
@@ -626,13 +650,8 @@ app_get(struct app *a, struct http_req *rq, struct http_resp *r,
 	memset(&u, 0, sizeof(u));
 	if (app_auth(a, rq, r) != USERCGI_OK || app_store(a, r) != USERCGI_OK)
 		goto out;
-	if ((rc = store_user_get(a->store, id, &u)) == USERCGI_USER_NOT_FOUND) {
-		app_no_user(r, id);
+	if (app_user(a, r, id, &u) != USERCGI_OK)
 		goto out;
-	} else if (rc != USERCGI_OK) {
-		app_error(r, rc, NULL, NULL, NULL);
-		goto out;
-	}
 	buf_reset(&r->body);
 	rc = user_render(&r->body, &u,
 	    app_query_true(rq->query_string, "includePasswordHash"));
@@ -680,16 +699,9 @@ app_verify(struct app *a, struct http_req *rq, struct http_resp *r,
 	}
 	if (app_store(a, r) != USERCGI_OK)
 		goto out;
-	if ((rc = store_user_get(a->store, id, &u)) == USERCGI_USER_NOT_FOUND) {
-		app_no_user(r, id);
+	if (app_user(a, r, id, &u) != USERCGI_OK)
 		goto out;
-	} else if (rc != USERCGI_OK) {
-		app_error(r, rc, NULL, NULL, NULL);
-		goto out;
-	}
-	pp.t_cost = a->cfg.argon2_t;
-	pp.m_cost = a->cfg.argon2_m;
-	pp.parallelism = a->cfg.argon2_p;
+	app_pw_params(a, &pp);
 	rc = pw_check_password(&pp, u.password_encryption_method,
 	    u.password_encrypted, pw, pwlen, &match);
 	if (rc != USERCGI_OK) {
