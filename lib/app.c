@@ -578,7 +578,7 @@ app_create(struct app *a, struct http_req *rq, struct http_resp *r,
 		goto out;
 	}
 	r->status = 200;
-	log_info("created user %s", u.id);
+	memcpy(a->logid, u.id, sizeof(a->logid));
 out:
 	secure_zero(hash, sizeof(hash));
 	user_input_free(&in);
@@ -785,6 +785,7 @@ app_handle(struct app *a, struct http_req *rq)
 		a->nreq = atomic_fetch_add(a->nreq_shared, 1) + 1;
 	else
 		a->nreq++;
+	a->logid[0] = '\0';
 	http_resp_init(&r);
 	route = app_route(rq, id, sizeof(id));
 	if (app_db_exposed(a, rq->document_root))
@@ -801,11 +802,12 @@ app_handle(struct app *a, struct http_req *rq)
 	status = r.status;
 	if (http_send(rq, &r) == -1)
 		log_info("client went away before the response was sent");
-	log_info("request %ld-%lu %.16s %.200s%.200s %d %lldms",
+	log_info("request %ld-%lu %.16s %.200s%.200s %d %lldms%s%s",
 	    (long)getpid(), a->nreq, method,
 	    rq->script_name ? rq->script_name : "",
 	    rq->path_info ? rq->path_info : "", status,
-	    (long long)(app_now_ms() - t0));
+	    (long long)(app_now_ms() - t0),
+	    a->logid[0] != '\0' ? " created " : "", a->logid);
 	http_resp_free(&r);
 	return status;
 }

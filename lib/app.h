@@ -23,11 +23,10 @@
 
 #include "cfg.h"
 #include "http.h"
+#include "store.h"
 
 struct auth;
-struct store;
 struct tokcache;
-struct store_group;
 
 struct app {
 	struct cfg	 cfg;		/* owned; read once at start */
@@ -39,6 +38,8 @@ struct app {
 	struct store_group *group;	/* not owned: group commit, or NULL */
 	struct tokcache	*tokens;	/* the process's verified tokens (not owned), or NULL */
 	char		*docroot;	/* last DOCUMENT_ROOT checked */
+	char		 logid[STORE_ID_LEN + 1];	/* user the request
+					   created, for its log line, or "" */
 	int		 docroot_exposed;	/* database lies under it */
 };
 
