@@ -21,7 +21,7 @@
 # Environment: BENCH_SECONDS (per wrk run, default 10), BENCH_REPEAT (wrk
 # runs per figure, median reported, default 3), BENCH_CONNS (default 16),
 # BENCH_PW_CONNS (default 2 x cores), BENCH_PROCS (usercgi FastCGI
-# workers, default 1), BENCH_THREADS (threads per worker, default 8),
+# workers, default 1), BENCH_THREADS (threads per worker, default 16),
 # BENCH_TRIVIAL_PROCS (trivial responders, default cores),
 # BENCH_CGI_RUNS (default 50), BENCH_ARGON2_RUNS (default
 # 15), BENCH_KEEP=1 keeps the temporary directory.
@@ -41,7 +41,7 @@ if [ "${1:-}" = --profile ]; then profile=1; shift; fi
 build=$(cd "${1:-$top}" && pwd)
 ucgi=$build/cgi-bin/usercgi.fcgi
 secs=${BENCH_SECONDS:-10}
-threads=${BENCH_THREADS:-8}
+threads=${BENCH_THREADS:-16}
 repeat=${BENCH_REPEAT:-3}
 cores=$(nproc)
 conns=${BENCH_CONNS:-16}

@@ -349,7 +349,7 @@ cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 	c->argon2_m = 8192;
 	c->argon2_p = 1;
 	c->busy_timeout_ms = 5000;
-	c->threads = 8;
+	c->threads = 16;
 	if ((c->required_scope = xstrdup("all")) == NULL ||
 	    (c->log_level = xstrdup("info")) == NULL) {
 		rc = USERCGI_NOMEM;

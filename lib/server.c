@@ -6,6 +6,9 @@
 #include "config.h"
 
 #include <errno.h>
+#ifdef HAVE_MALLOC_H
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -349,11 +352,18 @@ server_fastcgi(struct app *a)
 		log_err("not starting: out of memory");
 		goto out;
 	}
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+#if defined(HAVE_MALLOC_H) && defined(M_ARENA_MAX)
+	/*
+	 * glibc gives each thread its own malloc arena (up to 8 per core),
+	 * each keeping a couple of hundred KiB; two per core serve as fast.
+	 */
+	(void)mallopt(M_ARENA_MAX, ncpu > 0 && ncpu < 32 ? 2 * (int)ncpu : 64);
+#endif
 	/*
 	 * At most one argon2 hash (and its argon2_m KiB) per core at a time:
 	 * more would only share the cores and multiply the memory.
 	 */
-	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	pw_set_max_concurrent(ncpu > 0 && ncpu < n ? (unsigned)ncpu :
 	    (unsigned)n);
 	w[0].app = *a;
