@@ -18,13 +18,14 @@
  * Group commit: the threads of one FastCGI process share a struct
  * store_group.  store_user_insert queues its row; the first thread that
  * finds no batch running becomes the leader, takes every queued row and
- * inserts them on its own connection in one BEGIN IMMEDIATE transaction,
- * each row inside its own SAVEPOINT (a uniqueness hit undoes that row
- * alone and gives it its own *_TAKEN), then COMMITs once: one fsync for
- * the batch.  Rows queued meanwhile form the next batch.  Every caller
- * gets its own row's result only after the COMMIT, so USERCGI_OK still
- * means "on disk".  Connections are never shared between threads: the
- * leader uses its own, the others wait on the condition variable.
+ * inserts them on the group's own writer connection in one BEGIN
+ * IMMEDIATE transaction, each row inside its own SAVEPOINT (a uniqueness
+ * hit undoes that row alone and gives it its own *_TAKEN), then COMMITs
+ * once: one fsync for the batch.  Rows queued meanwhile form the next
+ * batch.  Every caller gets its own row's result only after the COMMIT,
+ * so USERCGI_OK still means "on disk".  A connection is used by one
+ * thread at a time: each thread reads on its own, the writer serves one
+ * leader at a time, the others wait on the condition variable.
  *
  * SQLite's error text goes to the log only; callers get an enum.
  */
@@ -135,6 +136,8 @@ struct store {
 	sqlite3_stmt		*st[ST_MAX];
 	struct store_busy	 busy;
 	struct store_group	*group;		/* not owned; NULL: alone */
+	char			*path;		/* owned: for the group's writer */
+	struct store_opts	 opts;
 };
 
 /* One queued row of a group commit, on its caller's stack. */
@@ -144,16 +147,17 @@ struct store_job {
 	const char		*pkey;	/* phone key or NULL */
 	enum usercgi_err	 rc;	/* set by the leader */
 	int			 done;	/* set under the group mutex */
+	pthread_cond_t		 cv;	/* done, or lead the next batch */
 	struct store_job	*next;
 };
 
 struct store_group {
 	pthread_mutex_t		 mu;
-	pthread_cond_t		 cv;
 	struct store_job	*head;	/* queued rows, oldest first */
 	struct store_job	**tailp;
 	size_t			 nqueued;
 	int			 leading;	/* a batch is running */
+	struct store		*writer;	/* owned: runs every batch */
 	unsigned long		 batches;	/* committed or failed */
 	size_t			 max_batch;	/* largest batch so far */
 };
@@ -602,10 +606,12 @@ store_open(const char *path, const struct store_opts *o, struct store **out)
 		log_err("store_open: no database configured");
 		goto out;
 	}
-	if ((s = xcalloc(1, sizeof(*s))) == NULL) {
+	if ((s = xcalloc(1, sizeof(*s))) == NULL ||
+	    (s->path = xstrdup(path)) == NULL) {
 		err = USERCGI_NOMEM;
 		goto out;
 	}
+	s->opts = *o;
 	rc = sqlite3_open_v2(path, &s->db,
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (s->db == NULL) {
@@ -657,6 +663,7 @@ store_close(struct store *s)
 		sqlite3_finalize(s->st[i]);
 	if (sqlite3_close(s->db) != SQLITE_OK)
 		log_err("sqlite: close: %s", sqlite3_errmsg(s->db));
+	free(s->path);
 	free(s);
 }
 
@@ -849,8 +856,30 @@ fail:
 }
 
 /*
+ * Returns the connection the leader runs a batch on: the group's own
+ * writer, opened on first use with s's path and options, so that every
+ * batch finds the pages the last one used still in its cache (SQLite
+ * drops a connection's cache whenever another connection has written).
+ * Falls back to s when the writer cannot be opened.  Called by the
+ * leader only, so g->writer needs no lock.
+ */
+static struct store *
+store_group_writer(struct store_group *g, struct store *s)
+{
+	if (g->writer == NULL &&
+	    store_open(s->path, &s->opts, &g->writer) != USERCGI_OK)
+		return s;
+	return g->writer;
+}
+
+/*
  * Queues the row and waits until a batch holding it has run (leading
  * that batch when no other thread is).  Returns the row's result.
+ *
+ * Each waiter sleeps on its own job's condition variable: the leader
+ * wakes exactly the threads whose rows it ran, and then the thread at
+ * the head of the queue to lead the next batch, so a batch costs one
+ * wake-up per row rather than one per waiting thread.
  */
 static enum usercgi_err
 store_insert_grouped(struct store *s, const struct store_user *u,
@@ -864,13 +893,14 @@ store_insert_grouped(struct store *s, const struct store_user *u,
 	job.u = u;
 	job.key = key;
 	job.pkey = pkey;
+	(void)pthread_cond_init(&job.cv, NULL);
 	pthread_mutex_lock(&g->mu);
 	*g->tailp = &job;
 	g->tailp = &job.next;
 	g->nqueued++;
 	while (!job.done) {
 		if (g->leading) {
-			pthread_cond_wait(&g->cv, &g->mu);
+			pthread_cond_wait(&job.cv, &g->mu);
 			continue;
 		}
 		g->leading = 1;
@@ -880,20 +910,27 @@ store_insert_grouped(struct store *s, const struct store_user *u,
 		g->tailp = &g->head;
 		g->nqueued = 0;
 		pthread_mutex_unlock(&g->mu);
-		store_run_batch(s, batch);
+		store_run_batch(store_group_writer(g, s), batch);
 		pthread_mutex_lock(&g->mu);
-		/* A waiter may return (and its job vanish) once done is set. */
+		/*
+		 * A waiter may return (and its job vanish) once done is set
+		 * and the mutex is released: read next first.
+		 */
 		for (j = batch; j != NULL; j = next) {
 			next = j->next;
 			j->done = 1;
+			if (j != &job)
+				pthread_cond_signal(&j->cv);
 		}
 		g->batches++;
 		if (n > g->max_batch)
 			g->max_batch = n;
 		g->leading = 0;
-		pthread_cond_broadcast(&g->cv);
+		if (g->head != NULL)
+			pthread_cond_signal(&g->head->cv);
 	}
 	pthread_mutex_unlock(&g->mu);
+	pthread_cond_destroy(&job.cv);
 	return job.rc;
 }
 
@@ -949,11 +986,6 @@ store_group_new(struct store_group **out)
 		free(g);
 		return USERCGI_INTERNAL;
 	}
-	if (pthread_cond_init(&g->cv, NULL) != 0) {
-		pthread_mutex_destroy(&g->mu);
-		free(g);
-		return USERCGI_INTERNAL;
-	}
 	g->tailp = &g->head;
 	*out = g;
 	return USERCGI_OK;
@@ -964,7 +996,9 @@ store_group_free(struct store_group *g)
 {
 	if (g == NULL)
 		return;
-	pthread_cond_destroy(&g->cv);
+	log_debug("group commit: %lu batches, the largest of %zu rows",
+	    g->batches, g->max_batch);
+	store_close(g->writer);
 	pthread_mutex_destroy(&g->mu);
 	free(g);
 }
