@@ -147,31 +147,36 @@ req_from_env(struct http_req *rq, char **envp)
 /*
  * The FastCGI side: cfg.threads threads per process, each with its own
  * struct app (configuration copy, token verifier, SQLite connection) and
- * its own FCGX_Request; accept(2) on fd 0 is serialised by accept_mu as
- * in libfcgi's threaded example.  The threads' stores share one group
- * commit (store.h), so concurrent creates in this process share one
+ * its own FCGX_Request.  Every idle thread blocks in accept(2) on fd 0
+ * (Linux wakes one of them per connection), so a thread that takes a
+ * connection hands nothing to the next.  The threads' stores share one
+ * group commit (store.h), so concurrent creates in this process share one
  * transaction and one fsync, and one cache of verified tokens.
  *
  * Stopping: the main thread keeps SIGTERM, SIGUSR1 and SIGINT blocked in
  * every thread and takes them with sigtimedwait.  It then sets stopping
  * and sends WAKE_SIGNAL (a no-op handler installed without SA_RESTART)
- * to the thread blocked in accept, so FCGX_Accept_r fails with EINTR
- * (FCGI_FAIL_ACCEPT_ON_INTR); the kick is repeated until that thread has
- * left accept, which closes the window between its check of stopping
- * and its accept(2).  Threads busy with a request finish it, then see
- * stopping.  max_requests counts requests accepted by the whole process.
+ * to every thread blocked in accept, so FCGX_Accept_r fails with EINTR
+ * (FCGI_FAIL_ACCEPT_ON_INTR); the kick is repeated until those threads
+ * have left accept, which closes the window between a thread's check of
+ * stopping and its accept(2).  Threads busy with a request finish it,
+ * then see stopping.  max_requests counts requests accepted by the whole
+ * process: a thread takes a ticket before accept and ends when none are
+ * left; the process exits when its last thread has.
  */
 #define WAKE_SIGNAL	SIGRTMIN
 #define STOP_POLL_MS	20
 
+struct worker;
+
 struct server {
-	pthread_mutex_t		 accept_mu;	/* held around FCGX_Accept_r */
-	pthread_mutex_t		 state_mu;	/* guards the fields below */
+	pthread_mutex_t		 state_mu;	/* guards the fields below and
+						   each worker's accepting */
 	pthread_cond_t		 state_cv;	/* a thread ended */
-	pthread_t		 acceptor;	/* valid while accepting */
-	int			 accepting;
+	struct worker		*w;		/* the threads */
+	int			 nworkers;
 	int			 running;	/* threads not yet ended */
-	unsigned long		 accepted;	/* requests, whole process */
+	unsigned long		 tickets;	/* accepts begun or done */
 	unsigned long		 max_requests;
 	atomic_ulong		 nreq;		/* request numbers for the log */
 };
@@ -180,6 +185,7 @@ struct worker {
 	struct app		 app;
 	struct server		*srv;
 	pthread_t		 th;
+	int			 accepting;	/* blocked in accept */
 };
 
 static atomic_int	stopping;
@@ -190,44 +196,35 @@ on_wake(int sig)
 	(void)sig;
 }
 
-/* Marks the calling thread as (not) the one blocked in accept. */
-static void
-set_accepting(struct server *srv, int on)
-{
-	pthread_mutex_lock(&srv->state_mu);
-	srv->accepting = on;
-	if (on)
-		srv->acceptor = pthread_self();
-	pthread_mutex_unlock(&srv->state_mu);
-}
-
 /*
- * Accepts the next request into fr under accept_mu.  Returns 0 with a
- * request, -1 when the thread should end (stopping, max_requests
- * reached, or accept failed for good, which stops the whole process).
+ * Accepts the next request into fr.  Returns 0 with a request, -1 when
+ * the thread should end (stopping, max_requests tickets all taken, or
+ * accept failed for good, which stops the whole process).
  */
 static int
-accept_one(struct server *srv, FCGX_Request *fr)
+accept_one(struct worker *w, FCGX_Request *fr)
 {
-	int	rc;
+	struct server	*srv = w->srv;
+	int		 rc;
 
-	pthread_mutex_lock(&srv->accept_mu);
 	for (;;) {
-		if (atomic_load(&stopping)) {
+		pthread_mutex_lock(&srv->state_mu);
+		if (atomic_load(&stopping) || (srv->max_requests != 0 &&
+		    srv->tickets >= srv->max_requests)) {
+			pthread_mutex_unlock(&srv->state_mu);
 			rc = -1;
 			break;
 		}
-		if (srv->max_requests != 0 &&
-		    srv->accepted >= srv->max_requests) {
-			atomic_store(&stopping, 1);
-			rc = -1;
-			break;
-		}
-		set_accepting(srv, 1);
+		srv->tickets++;
+		w->accepting = 1;
+		pthread_mutex_unlock(&srv->state_mu);
 		rc = FCGX_Accept_r(fr);
-		set_accepting(srv, 0);
+		pthread_mutex_lock(&srv->state_mu);
+		w->accepting = 0;
+		if (rc < 0)
+			srv->tickets--;
+		pthread_mutex_unlock(&srv->state_mu);
 		if (rc >= 0) {
-			srv->accepted++;
 			rc = 0;
 			break;
 		}
@@ -238,7 +235,6 @@ accept_one(struct server *srv, FCGX_Request *fr)
 		rc = -1;
 		break;
 	}
-	pthread_mutex_unlock(&srv->accept_mu);
 	return rc;
 }
 
@@ -260,7 +256,7 @@ worker_main(void *arg)
 		atomic_store(&stopping, 1);
 		goto out;
 	}
-	while (accept_one(srv, &fr) == 0) {
+	while (accept_one(w, &fr) == 0) {
 		memset(&rq, 0, sizeof(rq));
 		req_from_env(&rq, fr.envp);
 		rq.read = fcgi_read;
@@ -280,13 +276,13 @@ out:
 
 /*
  * Waits for a stop signal or for every thread to end on its own, then
- * wakes the thread blocked in accept until all have ended.
+ * wakes the threads blocked in accept until all have ended.
  */
 static void
 supervise(struct server *srv, const sigset_t *stopset)
 {
 	struct timespec	 poll = { 0, STOP_POLL_MS * 1000000L }, until;
-	int		 running, sig;
+	int		 i, running, sig;
 
 	for (;;) {
 		pthread_mutex_lock(&srv->state_mu);
@@ -304,8 +300,9 @@ supervise(struct server *srv, const sigset_t *stopset)
 	}
 	pthread_mutex_lock(&srv->state_mu);
 	while (srv->running > 0) {
-		if (srv->accepting)
-			(void)pthread_kill(srv->acceptor, WAKE_SIGNAL);
+		for (i = 0; i < srv->nworkers; i++)
+			if (srv->w[i].accepting)
+				(void)pthread_kill(srv->w[i].th, WAKE_SIGNAL);
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_nsec += STOP_POLL_MS * 1000000L;
 		if (until.tv_nsec >= 1000000000L) {
@@ -339,7 +336,6 @@ server_fastcgi(struct app *a)
 	int			 rc = 1;
 
 	memset(&srv, 0, sizeof(srv));
-	pthread_mutex_init(&srv.accept_mu, NULL);
 	pthread_mutex_init(&srv.state_mu, NULL);
 	pthread_cond_init(&srv.state_cv, NULL);
 	atomic_init(&srv.nreq, 0);
@@ -401,6 +397,8 @@ server_fastcgi(struct app *a)
 	if (stop_requested)
 		atomic_store(&stopping, 1);
 
+	srv.w = w;
+	srv.nworkers = n;
 	srv.running = n;
 	for (i = 0; i < n; i++, started++)
 		if (pthread_create(&w[i].th, NULL, worker_main, &w[i]) != 0) {
@@ -423,7 +421,6 @@ out:
 	tokcache_free(tokens);
 	pthread_cond_destroy(&srv.state_cv);
 	pthread_mutex_destroy(&srv.state_mu);
-	pthread_mutex_destroy(&srv.accept_mu);
 	return rc;
 }
 

@@ -113,4 +113,60 @@ for i in $(seq 1 20); do
 	sleep 0.1
 done
 [ -z "$alive" ] && ok "workers exit on SIGTERM" || not_ok "workers still running:$alive"
+# max_requests: a worker with 4 threads and max_requests = 3 answers
+# three requests (one per connection, FastCGI spoken by the client below)
+# and then exits 0 by itself, threads waiting in accept included.
+LOG=$(python3 - "$UCGI" "$T/m.sock" "$T/users.db" "$T/jwks.json" "$ISSUER" "$AUDIENCE" <<'PY' 2>&1
+import os, socket, struct, subprocess, sys, time
+ucgi, sock, db, jwks, iss, aud = sys.argv[1:7]
+s = socket.socket(socket.AF_UNIX)
+s.bind(sock)
+s.listen(8)
+env = {"USERCGI_CONFIG": "/dev/null", "USERCGI_DATABASE": db,
+       "USERCGI_JWKS_FILE": jwks, "USERCGI_ISSUER": iss,
+       "USERCGI_AUDIENCE": aud, "USERCGI_THREADS": "4",
+       "USERCGI_MAX_REQUESTS": "3", "USERCGI_LOG_LEVEL": "err"}
+p = subprocess.Popen([ucgi], stdin=s.fileno(), env=env)
+
+def rec(t, content):
+    return struct.pack(">BBHHBx", 1, t, 1, len(content), 0) + content
+
+def nv(k, v):
+    return bytes([len(k), len(v)]) + k + v
+
+def status():
+    c = socket.socket(socket.AF_UNIX)
+    c.settimeout(5)
+    c.connect(sock)
+    params = b"".join(nv(k, v) for k, v in (
+        (b"REQUEST_METHOD", b"GET"), (b"SCRIPT_NAME", b"/api"),
+        (b"PATH_INFO", b"/nothing")))
+    c.sendall(rec(1, struct.pack(">HB5x", 1, 0)) + rec(4, params) +
+              rec(4, b"") + rec(5, b""))
+    data = b""
+    while True:
+        chunk = c.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    c.close()
+    out, i = b"", 0
+    while i + 8 <= len(data):
+        _, t, _, n, pad = struct.unpack(">BBHHB", data[i:i + 7])
+        if t == 6:
+            out += data[i + 8:i + 8 + n]
+        i += 8 + n + pad
+    return out.split(b"\r\n", 1)[0].decode()
+
+print(" ".join(status() for _ in range(3)))
+try:
+    print("exit", p.wait(timeout=5))
+except subprocess.TimeoutExpired:
+    p.kill()
+    print("exit timeout")
+PY
+)
+case $LOG in "Status: 404 Not Found Status: 404 Not Found Status: 404 Not Found"$'\n'"exit 0")
+	ok "max_requests = 3: three answers, then the worker exits 0" ;;
+	*) not_ok "max_requests = 3"; printf '%s\n' "$LOG" | sed 's/^/# /' ;; esac
 tap_done
