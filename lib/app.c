@@ -803,7 +803,7 @@ app_handle(struct app *a, struct http_req *rq)
 	if (http_send(rq, &r) == -1)
 		log_info("client went away before the response was sent");
 	log_info("request %ld-%lu %.16s %.200s%.200s %d %lldms%s%s",
-	    (long)getpid(), a->nreq, method,
+	    log_pid(), a->nreq, method,
 	    rq->script_name ? rq->script_name : "",
 	    rq->path_info ? rq->path_info : "", status,
 	    (long long)(app_now_ms() - t0),

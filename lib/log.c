@@ -14,6 +14,7 @@
 
 static enum log_level	 log_min = LOG_LVL_INFO;
 static const char	*log_prefix = "usercgi";
+static long		 log_id;	/* process id; 0 before log_setup */
 
 void
 log_setup(enum log_level min, const char *prefix)
@@ -21,6 +22,13 @@ log_setup(enum log_level min, const char *prefix)
 	log_min = min;
 	if (prefix != NULL)
 		log_prefix = prefix;
+	log_id = (long)getpid();
+}
+
+long
+log_pid(void)
+{
+	return log_id != 0 ? log_id : (long)getpid();
 }
 
 void
@@ -35,7 +43,7 @@ log_msg(enum log_level lvl, const char *fmt, ...)
 	if (lvl > log_min)
 		return;
 	n = snprintf(line, sizeof(line), "%s[%ld]: %s: ", log_prefix,
-	    (long)getpid(), names[lvl]);
+	    log_pid(), names[lvl]);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return;
 	va_start(ap, fmt);

@@ -8,8 +8,14 @@
 
 enum log_level { LOG_LVL_ERR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
 
-/* Sets the lowest level written (default LOG_LVL_INFO) and the prefix. */
+/*
+ * Sets the lowest level written (default LOG_LVL_INFO) and the prefix,
+ * and records the process id the lines carry: a process that forks and
+ * goes on logging without exec calls it again in the child.
+ */
 void	log_setup(enum log_level min, const char *prefix);
+/* The process id recorded by log_setup (getpid() before any). */
+long	log_pid(void);
 void	log_msg(enum log_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
