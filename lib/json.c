@@ -321,11 +321,33 @@ jp_enter(struct jp *p)
 	return USERCGI_OK;
 }
 
+/*
+ * After an array element or an object member: skips white space and
+ * expects close or ','.  Returns USERCGI_OK with *closed = 1 at close
+ * (left unconsumed), or *closed = 0 past the ',' and the white space
+ * after it; or the parse error, msg naming what was expected.
+ */
+static enum usercgi_err
+jp_after_item(struct jp *p, char close, const char *msg, int *closed)
+{
+	jp_ws(p);
+	if (p->pos >= p->len)
+		return jp_fail_end(p);
+	if ((*closed = p->s[p->pos] == close))
+		return USERCGI_OK;
+	if (p->s[p->pos] != ',')
+		return jp_fail(p, msg, p->pos);
+	p->pos++;
+	jp_ws(p);
+	return USERCGI_OK;
+}
+
 static enum usercgi_err
 jp_array(struct jp *p, struct json_object **out)
 {
 	struct json_object	*arr, *v = NULL;
 	enum usercgi_err	 rc;
+	int			 closed;
 
 	if ((rc = jp_enter(p)) != USERCGI_OK)
 		return rc;
@@ -341,20 +363,12 @@ jp_array(struct jp *p, struct json_object **out)
 			rc = USERCGI_NOMEM;
 			goto out;
 		}
-		jp_ws(p);
-		if (p->pos >= p->len) {
-			rc = jp_fail_end(p);
+		if ((rc = jp_after_item(p, ']',
+		    "Expected ',' or ']' after array element", &closed)) !=
+		    USERCGI_OK)
 			goto out;
-		}
-		if (p->s[p->pos] == ']')
+		if (closed)
 			break;
-		if (p->s[p->pos] != ',') {
-			rc = jp_fail(p, "Expected ',' or ']' after array element",
-			    p->pos);
-			goto out;
-		}
-		p->pos++;
-		jp_ws(p);
 	}
 done:
 	p->pos++;
@@ -372,6 +386,7 @@ jp_object(struct jp *p, struct json_object **out)
 	struct json_object	*obj, *v = NULL;
 	enum usercgi_err	 rc;
 	char			*key = NULL;
+	int			 closed;
 
 	if ((rc = jp_enter(p)) != USERCGI_OK)
 		return rc;
@@ -423,20 +438,12 @@ jp_object(struct jp *p, struct json_object **out)
 		}
 		free(key);
 		key = NULL;
-		jp_ws(p);
-		if (p->pos >= p->len) {
-			rc = jp_fail_end(p);
+		if ((rc = jp_after_item(p, '}',
+		    "Expected ',' or '}' after property value", &closed)) !=
+		    USERCGI_OK)
 			goto out;
-		}
-		if (p->s[p->pos] == '}')
+		if (closed)
 			break;
-		if (p->s[p->pos] != ',') {
-			rc = jp_fail(p, "Expected ',' or '}' after property value",
-			    p->pos);
-			goto out;
-		}
-		p->pos++;
-		jp_ws(p);
 	}
 done:
 	p->pos++;
