@@ -481,6 +481,17 @@ out:
 	return err;
 }
 
+/* Returns 1 when this build can use schema version v, else logs and 0. */
+static int
+store_version_known(int v)
+{
+	if (v >= 0 && v <= STORE_SCHEMA_VERSION)
+		return 1;
+	log_err("sqlite: database schema version %d, this build knows %d", v,
+	    STORE_SCHEMA_VERSION);
+	return 0;
+}
+
 /*
  * Brings the schema to STORE_SCHEMA_VERSION.  The version is read once
  * without a lock (the common case: nothing to do) and again inside BEGIN
@@ -498,9 +509,7 @@ store_migrate(sqlite3 *db)
 		goto out;
 	if (v == STORE_SCHEMA_VERSION)
 		goto out;
-	if (v < 0 || v > STORE_SCHEMA_VERSION) {
-		log_err("sqlite: database schema version %d, this build knows"
-		    " %d", v, STORE_SCHEMA_VERSION);
+	if (!store_version_known(v)) {
 		err = USERCGI_INTERNAL;
 		goto out;
 	}
@@ -510,9 +519,7 @@ store_migrate(sqlite3 *db)
 	intx = 1;
 	if ((err = store_user_version(db, &v)) != USERCGI_OK)
 		goto out;
-	if (v < 0 || v > STORE_SCHEMA_VERSION) {
-		log_err("sqlite: database schema version %d, this build knows"
-		    " %d", v, STORE_SCHEMA_VERSION);
+	if (!store_version_known(v)) {
 		err = USERCGI_INTERNAL;
 		goto out;
 	}
