@@ -33,6 +33,7 @@
 
 #include <locale.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,8 +147,8 @@ struct store_job {
 	const char		*key;	/* email key or NULL */
 	const char		*pkey;	/* phone key or NULL */
 	enum usercgi_err	 rc;	/* set by the leader */
-	int			 done;	/* set under the group mutex */
-	pthread_cond_t		 cv;	/* done, or lead the next batch */
+	int			 done;	/* set by the leader before the post */
+	sem_t			 wake;	/* posted once: done, or lead */
 	struct store_job	*next;
 };
 
@@ -883,61 +884,71 @@ store_group_writer(struct store_group *g, struct store *s)
  * Queues the row and waits until a batch holding it has run (leading
  * that batch when no other thread is).  Returns the row's result.
  *
- * Each waiter sleeps on its own job's condition variable: the leader
- * wakes exactly the threads whose rows it ran, and then the thread at
- * the head of the queue to lead the next batch, so a batch costs one
- * wake-up per row rather than one per waiting thread.
+ * Each waiting thread is woken exactly once, by its own semaphore: by the
+ * leader that ran its row (done), or by the leader before it, which hands
+ * the lead to the thread at the head of the queue.  Nobody waits for the
+ * group mutex while a leader finishes, and a batch costs one wake-up per
+ * row.  Posting after the mutex is released is safe: a job is in one list
+ * at a time, and the leader reads a job's next before its post (after
+ * which the job may vanish).
  */
 static enum usercgi_err
 store_insert_grouped(struct store *s, const struct store_user *u,
     const char *key, const char *pkey)
 {
 	struct store_group	*g = s->group;
-	struct store_job	 job, *batch, *j, *next;
+	struct store_job	 job, *batch, *j, *next, *heir;
 	size_t			 n;
+	int			 lead;
 
 	memset(&job, 0, sizeof(job));
 	job.u = u;
 	job.key = key;
 	job.pkey = pkey;
-	(void)pthread_cond_init(&job.cv, NULL);
+	if (sem_init(&job.wake, 0, 0) != 0) {
+		log_err("store: sem_init failed");
+		return USERCGI_INTERNAL;
+	}
 	pthread_mutex_lock(&g->mu);
 	*g->tailp = &job;
 	g->tailp = &job.next;
 	g->nqueued++;
-	while (!job.done) {
-		if (g->leading) {
-			pthread_cond_wait(&job.cv, &g->mu);
-			continue;
-		}
-		g->leading = 1;
-		batch = g->head;
-		n = g->nqueued;
-		g->head = NULL;
-		g->tailp = &g->head;
-		g->nqueued = 0;
-		pthread_mutex_unlock(&g->mu);
-		store_run_batch(store_group_writer(g, s), batch);
-		pthread_mutex_lock(&g->mu);
-		/*
-		 * A waiter may return (and its job vanish) once done is set
-		 * and the mutex is released: read next first.
-		 */
-		for (j = batch; j != NULL; j = next) {
-			next = j->next;
-			j->done = 1;
-			if (j != &job)
-				pthread_cond_signal(&j->cv);
-		}
-		g->batches++;
-		if (n > g->max_batch)
-			g->max_batch = n;
-		g->leading = 0;
-		if (g->head != NULL)
-			pthread_cond_signal(&g->head->cv);
-	}
+	lead = !g->leading;
+	g->leading = 1;
 	pthread_mutex_unlock(&g->mu);
-	pthread_cond_destroy(&job.cv);
+	if (!lead) {
+		while (sem_wait(&job.wake) != 0)
+			continue;	/* EINTR */
+		if (job.done)
+			goto out;
+	}
+	/* Leading: the queue starts with this job. */
+	pthread_mutex_lock(&g->mu);
+	batch = g->head;
+	n = g->nqueued;
+	g->head = NULL;
+	g->tailp = &g->head;
+	g->nqueued = 0;
+	pthread_mutex_unlock(&g->mu);
+	store_run_batch(store_group_writer(g, s), batch);
+	pthread_mutex_lock(&g->mu);
+	g->batches++;
+	if (n > g->max_batch)
+		g->max_batch = n;
+	heir = g->head;
+	g->leading = heir != NULL;
+	pthread_mutex_unlock(&g->mu);
+	for (j = batch; j != NULL; j = next) {
+		next = j->next;
+		if (j == &job)
+			continue;
+		j->done = 1;
+		sem_post(&j->wake);
+	}
+	if (heir != NULL)
+		sem_post(&heir->wake);
+out:
+	sem_destroy(&job.wake);
 	return job.rc;
 }
 
