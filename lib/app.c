@@ -828,6 +828,12 @@ app_init(struct app *a, char *const *env, char *errbuf, size_t errlen)
 	else if (strcmp(a->cfg.log_level, "debug") == 0)
 		lvl = LOG_LVL_DEBUG;
 	log_setup(lvl, NULL);
+	if (phone_module_set(a->cfg.phone_module) != USERCGI_OK) {
+		(void)snprintf(errbuf, errlen, "phone_module: longer than "
+		    "PATH_MAX");
+		cfg_free(&a->cfg);
+		return USERCGI_INTERNAL;
+	}
 	return USERCGI_OK;
 }
 

@@ -22,6 +22,7 @@
 
 #include "buf.h"
 #include "cfg.h"
+#include "phone.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -54,6 +55,7 @@ static const struct cfg_key cfg_keys[] = {
 	K("max_requests", CFG_ULONG, max_requests, 0, LONG_MAX),
 	K("threads", CFG_INT, threads, 1, 64),
 	K("log_level", CFG_STR, log_level, 0, 0),
+	K("phone_module", CFG_STR, phone_module, 0, 0),
 };
 
 #define NKEYS	(sizeof(cfg_keys) / sizeof(cfg_keys[0]))
@@ -351,7 +353,8 @@ cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 	c->busy_timeout_ms = 5000;
 	c->threads = 16;
 	if ((c->required_scope = xstrdup("all")) == NULL ||
-	    (c->log_level = xstrdup("info")) == NULL) {
+	    (c->log_level = xstrdup("info")) == NULL ||
+	    (c->phone_module = xstrdup(PHONE_MODULE_DEFAULT)) == NULL) {
 		rc = USERCGI_NOMEM;
 		goto out;
 	}
@@ -396,6 +399,7 @@ cfg_free(struct cfg *c)
 	free(c->audience);
 	free(c->required_scope);
 	free(c->log_level);
+	free(c->phone_module);
 	free(c->source);
 	memset(c, 0, sizeof(*c));
 }

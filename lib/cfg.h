@@ -33,6 +33,7 @@ struct cfg {
 	unsigned long	 max_requests;	/* per process, 0 = unlimited */
 	int		 threads;	/* FastCGI threads per process, default 8 */
 	char		*log_level;	/* err|warn|info|debug, default info */
+	char		*phone_module;	/* default PHONE_MODULE_DEFAULT (phone.h) */
 	char		*source;	/* the file that was read, or NULL */
 };
 

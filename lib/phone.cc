@@ -1,5 +1,9 @@
 /*
- * phone.cc: the C shim around libphonenumber (phone.h).
+ * phone.cc: the C shim around libphonenumber (phone.h), built as the
+ * module usercgi-phone.so (phone_module.h): lib/phone_load.c loads it
+ * with dlopen() on the first phone number.  Compiled with
+ * -fvisibility=hidden, so the four phonemod_* functions are all it
+ * exports; it logs through the host's function given to phonemod_init.
  *
  * Logto (packages/shared/src/utils/phone.ts) calls libphonenumber-js's
  * parsePhoneNumberWithError("+" + digits) and stores countryCallingCode +
@@ -21,11 +25,20 @@
 #include <phonenumbers/phonenumberutil.h>
 
 #include "phone.h"
-extern "C" {
-#include "log.h"
-}
+#include "phone_module.h"
+
+#define PHONEMOD_EXPORT	__attribute__((visibility("default")))
 
 namespace {
+
+/* The log function before phonemod_init: nothing is written. */
+void
+log_none(enum log_level, const char *, ...)
+{
+}
+
+/* The host's log function; set once by phonemod_init, before any call. */
+phonemod_log_fn	*host_log = log_none;
 
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
@@ -70,7 +83,8 @@ format(const char *digits, size_t len, enum phone_form form, char *out,
 	input.append(digits, len);
 	perr = util->Parse(input, "ZZ", &number);
 	if (perr != PhoneNumberUtil::NO_PARSING_ERROR) {
-		log_debug("phone: not parseable (libphonenumber error %d)",
+		host_log(LOG_LVL_DEBUG,
+		    "phone: not parseable (libphonenumber error %d)",
 		    static_cast<int>(perr));
 		return USERCGI_INVALID_PHONE;
 	}
@@ -108,12 +122,13 @@ format_guarded(const char *digits, size_t len, enum phone_form form,
 	try {
 		return format(digits, len, form, out, outlen);
 	} catch (const std::bad_alloc &) {
-		log_err("phone: out of memory in libphonenumber");
+		host_log(LOG_LVL_ERR, "phone: out of memory in libphonenumber");
 		return USERCGI_NOMEM;
 	} catch (const std::exception &e) {
-		log_err("phone: libphonenumber failed: %s", e.what());
+		host_log(LOG_LVL_ERR, "phone: libphonenumber failed: %s",
+		    e.what());
 	} catch (...) {
-		log_err("phone: libphonenumber failed");
+		host_log(LOG_LVL_ERR, "phone: libphonenumber failed");
 	}
 	out[0] = '\0';
 	return USERCGI_INTERNAL;
@@ -121,26 +136,30 @@ format_guarded(const char *digits, size_t len, enum phone_form form,
 
 }	/* namespace */
 
-extern "C" enum usercgi_err
-phone_normalize(const char *digits, size_t len, char *out, size_t outlen)
+extern "C" PHONEMOD_EXPORT int
+phonemod_init(unsigned int abi, phonemod_log_fn *log)
+{
+	if (abi != PHONEMOD_ABI)
+		return -1;
+	if (log != NULL)
+		host_log = log;
+	return 0;
+}
+
+extern "C" PHONEMOD_EXPORT enum usercgi_err
+phonemod_normalize(const char *digits, size_t len, char *out, size_t outlen)
 {
 	return format_guarded(digits, len, FORM_STORED, out, outlen);
 }
 
-extern "C" enum usercgi_err
-phone_alternate(const char *digits, size_t len, char *out, size_t outlen)
+extern "C" PHONEMOD_EXPORT enum usercgi_err
+phonemod_alternate(const char *digits, size_t len, char *out, size_t outlen)
 {
 	return format_guarded(digits, len, FORM_LEADING_ZERO, out, outlen);
 }
 
-extern "C" enum usercgi_err
-phone_key(const char *digits, size_t len, char *out, size_t outlen)
+extern "C" PHONEMOD_EXPORT enum usercgi_err
+phonemod_key(const char *digits, size_t len, char *out, size_t outlen)
 {
 	return format_guarded(digits, len, FORM_KEY, out, outlen);
-}
-
-extern "C" int
-phone_normalises(void)
-{
-	return 1;
 }

@@ -6,9 +6,11 @@
  * libphonenumber and stores country calling code + national significant
  * number, so "610412345678" and "61412345678" are one number.  The
  * default build does the same through libphonenumber (lib/phone.cc, a C++
- * shim: no exception leaves it); a build configured
- * --without-libphonenumber (lib/phone_verbatim.c) keeps the digits as
- * given and phone_normalises() says so.
+ * shim: no exception leaves it), built as a module of its own that
+ * lib/phone_load.c loads on the first call, so that a process which meets
+ * no phone number never maps libphonenumber and its C++ libraries; a
+ * build configured --without-libphonenumber (lib/phone_verbatim.c) keeps
+ * the digits as given and phone_normalises() says so.
  *
  * Every function writes a NUL-terminated string of ASCII digits to out
  * (outlen bytes, PHONE_BUFSZ is always enough) and returns:
@@ -20,7 +22,8 @@
  *   USERCGI_VALUE_TOO_LONG  the result does not fit out (only the verbatim
  *                           build, for more than PHONE_MAXLEN digits: the
  *                           column limit of check 11)
- *   USERCGI_NOMEM, USERCGI_INTERNAL
+ *   USERCGI_NOMEM, USERCGI_INTERNAL (also: the module cannot be loaded;
+ *                           the first call logs why)
  * out is "" on any error.
  */
 #ifndef USERCGI_PHONE_H
@@ -36,6 +39,12 @@ extern "C" {
 
 #define PHONE_MAXLEN	128			/* the column limit, in digits */
 #define PHONE_BUFSZ	(PHONE_MAXLEN + 1)	/* any result, with its NUL */
+
+#ifndef PKGLIBDIR
+#define PKGLIBDIR	"/usr/local/lib/usercgi"
+#endif
+/* The module's installed path: the default of the phone_module key. */
+#define PHONE_MODULE_DEFAULT	PKGLIBDIR "/usercgi-phone.so"
 
 /*
  * The stored form: country calling code + national significant number
@@ -66,6 +75,24 @@ enum usercgi_err phone_key(const char *digits, size_t len, char *out,
 
 /* Returns 1 when numbers are normalised (libphonenumber), 0 when kept verbatim. */
 int	phone_normalises(void);
+
+/*
+ * Sets the path of the module that the first phone_* call loads (the
+ * phone_module key; PHONE_MODULE_DEFAULT until then); path is copied.
+ * Call it before any thread uses a phone_* function; once the module is
+ * loaded (or failed to load) a new path has no effect.  Returns
+ * USERCGI_OK, or USERCGI_INTERNAL when path is empty or longer than
+ * PATH_MAX.  The verbatim build ignores path and returns USERCGI_OK.
+ */
+enum usercgi_err phone_module_set(const char *path);
+
+/*
+ * Loads the module now if no call has yet.  Returns USERCGI_OK, or
+ * USERCGI_INTERNAL with the reason, which names the path (dlerror()), in
+ * errbuf (errlen bytes, NUL-terminated when errlen > 0).  The verbatim
+ * build loads nothing and returns USERCGI_OK.
+ */
+enum usercgi_err phone_module_load(char *errbuf, size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -3,7 +3,8 @@
  * --without-libphonenumber.  Numbers are kept exactly as given (ASCII
  * digits), so "610412345678" and "61412345678" are two numbers here and
  * nothing is refused as unparseable; `usercgi-admin check` reports it
- * through phone_normalises().
+ * through phone_normalises().  There is no module: phone_module_set and
+ * phone_module_load do nothing.
  */
 #include "config.h"
 
@@ -58,4 +59,18 @@ int
 phone_normalises(void)
 {
 	return 0;
+}
+
+enum usercgi_err
+phone_module_set(const char *path)
+{
+	return USERCGI_OK;
+}
+
+enum usercgi_err
+phone_module_load(char *errbuf, size_t errlen)
+{
+	if (errlen > 0)
+		errbuf[0] = '\0';
+	return USERCGI_OK;
 }

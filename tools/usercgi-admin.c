@@ -105,6 +105,12 @@ load_cfg(struct cfg *c)
 		    err[0] != '\0' ? err : "cannot be loaded");
 		return -1;
 	}
+	if (phone_module_set(c->phone_module) != USERCGI_OK) {
+		fprintf(stderr, "%s: configuration: phone_module: longer than "
+		    "PATH_MAX\n", progname);
+		cfg_free(c);
+		return -1;
+	}
 	return 0;
 }
 
@@ -144,6 +150,7 @@ cmd_check(void)
 	struct store_opts	 o;
 	struct jwks		*k = NULL;
 	struct stat		 sb;
+	char			 why[PATH_MAX + 256];
 	enum usercgi_err	 rc;
 	int			 ex = EX_FAIL, good = 1;
 
@@ -165,9 +172,17 @@ cmd_check(void)
 	printf("busy_timeout_ms = %d\n", c.busy_timeout_ms);
 	printf("max_requests    = %lu\n", c.max_requests);
 	printf("log_level       = %s\n", c.log_level);
-	printf("phone numbers   = %s\n", phone_normalises() ?
-	    "normalised (libphonenumber)" :
-	    "kept verbatim (built --without-libphonenumber)");
+	if (!phone_normalises())
+		printf("phone numbers   = kept verbatim (built "
+		    "--without-libphonenumber)\n");
+	else if (phone_module_load(why, sizeof(why)) == USERCGI_OK)
+		printf("phone numbers   = normalised (libphonenumber, %s)\n",
+		    c.phone_module);
+	else {
+		printf("phone numbers   = cannot load the libphonenumber "
+		    "module: %s\n", why);
+		good = 0;
+	}
 
 	/* Opening creates a missing file; check only looks. */
 	if (stat(c.database, &sb) == -1) {

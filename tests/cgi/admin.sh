@@ -13,6 +13,7 @@ database = $T/users.db
 jwks_file = $T/jwks.json
 issuer = $ISSUER
 audience = $AUDIENCE
+phone_module = $PHONE_MODULE
 EOF
 
 # admin ARGS...: runs the tool with only this test's configuration;
@@ -129,7 +130,9 @@ admin check; check_rc "check with a good configuration" 0
 for line in "database        = $T/users.db" "issuer          = $ISSUER" "audience        = $AUDIENCE" \
     "required_scope  = all" "argon2_m        = 8192" "database: ok, schema version 1" \
     "jwks: ok, 1 usable key" "ok" \
-    "phone numbers   = $( [ -f "$top_builddir/lib/phone.o" ] && echo 'normalised (libphonenumber)' || echo 'kept verbatim (built --without-libphonenumber)')"; do
+    "phone numbers   = $(if grep -q '^#define HAVE_LIBPHONENUMBER 1' "$top_builddir/config.h"; then
+	echo "normalised (libphonenumber, $PHONE_MODULE)"; else
+	echo 'kept verbatim (built --without-libphonenumber)'; fi)"; do
 	case $'\n'$OUT$'\n' in *$'\n'"$line"$'\n'*) ok "check prints: $line" ;;
 		*) not_ok "check prints: $line"; printf '%s\n' "$OUT" | sed 's/^/# /' ;; esac
 done
@@ -144,6 +147,15 @@ CONF="$T/typo.conf" admin token "$T/private.pem"; check_rc "token with an unknow
 sed "s|^jwks_file = .*|jwks_file = $T/none.json|" "$T/usercgi.conf" >"$T/nojwks.conf"
 CONF="$T/nojwks.conf" admin check; check_rc "check with a missing JWKS fails" 1
 case $OUT in *"jwks: cannot load"*) ok "and says so" ;; *) not_ok "and says so: $OUT" ;; esac
+if grep -q '^#define HAVE_LIBPHONENUMBER 1' "$top_builddir/config.h"; then
+	sed "s|^phone_module = .*|phone_module = $T/none.so|" "$T/usercgi.conf" >"$T/nophone.conf"
+	CONF="$T/nophone.conf" admin check; check_rc "check with a missing phone module fails" 1
+	case $OUT in *"phone numbers   = cannot load the libphonenumber module: $T/none.so: "*)
+		ok "and names the module" ;; *) not_ok "and names the module: $OUT" ;; esac
+else
+	ok "# SKIP built --without-libphonenumber: no phone module"
+	ok "# SKIP built --without-libphonenumber: no phone module"
+fi
 sed "s|^database = .*|database = $T/no/such/dir/users.db|" "$T/usercgi.conf" >"$T/nodb.conf"
 CONF="$T/nodb.conf" admin init; check_rc "init into a missing directory fails" 1
 

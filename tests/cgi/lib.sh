@@ -11,6 +11,9 @@ set -u
 : "${top_builddir:=$top_srcdir}"
 : "${NODE:=node}"
 UCGI="$top_builddir/cgi-bin/usercgi.fcgi"
+# The build tree's phone module (the installed one may not exist).
+: "${USERCGI_PHONE_MODULE:=$top_builddir/lib/usercgi-phone.so}"
+PHONE_MODULE=$USERCGI_PHONE_MODULE
 MINT="$NODE $top_srcdir/tests/jose/mint.mjs"
 ISSUER="http://127.0.0.1:3001/oidc"
 AUDIENCE="https://default.logto.app/api"
@@ -44,7 +47,7 @@ cgi() {
 	    GATEWAY_INTERFACE=CGI/1.1 REMOTE_ADDR=127.0.0.1
 	    USERCGI_CONFIG="$T/usercgi.conf" USERCGI_DATABASE="$T/users.db"
 	    USERCGI_JWKS_FILE="$T/jwks.json" USERCGI_ISSUER="$ISSUER"
-	    USERCGI_AUDIENCE="$AUDIENCE")
+	    USERCGI_AUDIENCE="$AUDIENCE" USERCGI_PHONE_MODULE="$PHONE_MODULE")
 	# ${#body} counts characters; the server needs bytes.
 	envs+=(CONTENT_LENGTH="$(printf '%s' "$body" | wc -c)")
 	[ -n "$ctype" ] && envs+=(CONTENT_TYPE="$ctype")

@@ -77,6 +77,29 @@ if grep -q '^#define HAVE_LIBPHONENUMBER 1' "$top_builddir/config.h"; then
 	long=$(printf 'n%.0s' $(seq 129))
 	cgi POST /api/users "{\"primaryPhone\":\"999\",\"name\":\"$long\"}"
 	expect "invalid phone before value too long" 422 "$INVALID"
+
+	# a phone module that cannot be loaded (missing, or not a module):
+	# a create with a phone is a 500, logged once with the reason; one
+	# without a phone is not affected
+	ERR500='{"message":"Internal server error."}'
+	base_env=${CGI_EXTRA_ENV:-}
+	i=0
+	for mod in "$T/missing.so" /etc/hostname; do
+		i=$((i + 1))
+		CGI_EXTRA_ENV="$base_env USERCGI_PHONE_MODULE=$mod"
+		cgi POST /api/users '{"primaryPhone":"61298765400"}'
+		expect "module $mod: a phone is a 500" 500 "$ERR500"
+		n=$(grep -c "phone: cannot load the libphonenumber module: $mod" "$T/stderr")
+		[ "$n" = 1 ] && ok "module $mod: logged once with the path" ||
+			{ not_ok "module $mod: logged once with the path"; sed 's/^/#   /' "$T/stderr"; }
+		cgi POST /api/users '{"primaryPhone":"61298765401","password":"pw-12345"}'
+		expect "module $mod: a phone with a password is a 500" 500 "$ERR500"
+		cgi POST /api/users "{\"username\":\"nophone_$i\"}"
+		expect_field "module $mod: no phone, created" username "nophone_$i"
+		cgi POST /api/users "username=formnophone_$i" "" "$FORM"
+		expect_status "module $mod: form without a phone, created" 200
+	done
+	CGI_EXTRA_ENV=$base_env
 else
 	# --without-libphonenumber: digits are kept as given
 	for in in 610412345678 61412345678 1 999; do

@@ -1,11 +1,18 @@
 /*
  * test_phone.c: phone.h, with the vectors of spec §3 (libphonenumber
- * build) or the verbatim rules (--without-libphonenumber build).
+ * build) or the verbatim rules (--without-libphonenumber build).  The
+ * libphonenumber build runs them through the loader (phone_load.c) and
+ * the module named by $USERCGI_PHONE_MODULE (make check: the build
+ * tree's), and checks in child processes that a module which cannot be
+ * loaded fails every call without crashing.
  */
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "phone.h"
 #include "tap.h"
@@ -129,6 +136,83 @@ test_libphonenumber(void)
 	    USERCGI_INVALID_PHONE, "normalize of NULL");
 }
 
+/*
+ * In a child process (the loader loads once per process), points the
+ * loader at path and checks that every call fails with USERCGI_INTERNAL
+ * and "", that the reason names path, and that a second call fails the
+ * same way.  Returns the child's exit status: 0 when all held, else the
+ * number of the first check that did not.
+ */
+static int
+child_unloadable(const char *path)
+{
+	char	 out[PHONE_BUFSZ], why[512];
+	pid_t	 pid;
+	int	 st;
+
+	fflush(stdout);
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		if (phone_module_set(path) != USERCGI_OK)
+			_exit(1);
+		memset(out, 'x', sizeof(out));
+		if (phone_normalize("61412345678", 11, out, sizeof(out)) !=
+		    USERCGI_INTERNAL || out[0] != '\0')
+			_exit(2);
+		memset(out, 'x', sizeof(out));
+		if (phone_key("61412345678", 11, out, sizeof(out)) !=
+		    USERCGI_INTERNAL || out[0] != '\0')
+			_exit(3);
+		if (phone_alternate("61412345678", 11, out, sizeof(out)) !=
+		    USERCGI_INTERNAL)
+			_exit(4);
+		if (phone_module_load(why, sizeof(why)) != USERCGI_INTERNAL ||
+		    strstr(why, path) == NULL)
+			_exit(5);
+		if (phone_normalises() != 1)
+			_exit(6);
+		_exit(0);
+	}
+	if (waitpid(pid, &st, 0) == -1)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* The loader: the module path, a loaded module, unloadable modules. */
+static void
+test_loader(void)
+{
+	char		 why[512], longpath[5000];
+	const char	*env;
+
+	tap_int(phone_module_set(""), USERCGI_INTERNAL,
+	    "an empty module path is refused");
+	memset(longpath, 'a', sizeof(longpath) - 1);
+	longpath[sizeof(longpath) - 1] = '\0';
+	tap_int(phone_module_set(longpath), USERCGI_INTERNAL,
+	    "a module path over PATH_MAX is refused");
+	if ((env = getenv("USERCGI_PHONE_MODULE")) != NULL)
+		tap_int(phone_module_set(env), USERCGI_OK,
+		    "the module path from USERCGI_PHONE_MODULE");
+	tap_int(child_unloadable("/nonexistent/usercgi-phone.so"), 0,
+	    "a missing module fails every call, no crash");
+	tap_int(child_unloadable("/etc/hostname"), 0,
+	    "a file that is no module fails every call, no crash");
+	tap_int(child_unloadable("/dev/null"), 0,
+	    "/dev/null as the module fails every call, no crash");
+#ifdef __GLIBC__
+	tap_int(child_unloadable("libc.so.6"), 0,
+	    "a shared object without the phonemod_* functions fails every "
+	    "call, no crash");
+#endif
+	tap_int(phone_module_load(why, sizeof(why)), USERCGI_OK,
+	    "the module loads");
+	tap_str(why, "", "and leaves no reason");
+	tap_int(phone_module_load(why, sizeof(why)), USERCGI_OK,
+	    "loading again is harmless");
+}
+
 #else
 static void
 test_verbatim(void)
@@ -136,6 +220,10 @@ test_verbatim(void)
 	char	 out[PHONE_BUFSZ], digits[PHONE_BUFSZ + 1];
 
 	tap_int(phone_normalises(), 0, "phone_normalises() is 0");
+	tap_int(phone_module_set("/nonexistent"), USERCGI_OK,
+	    "phone_module_set is ignored");
+	tap_int(phone_module_load(out, sizeof(out)), USERCGI_OK,
+	    "phone_module_load loads nothing");
 	norm("610412345678", "610412345678");
 	norm("61412345678", "61412345678");
 	norm("1", "1");
@@ -168,6 +256,7 @@ int
 main(void)
 {
 #ifdef HAVE_LIBPHONENUMBER
+	test_loader();
 	test_libphonenumber();
 #else
 	test_verbatim();

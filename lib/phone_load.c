@@ -1,0 +1,158 @@
+/*
+ * phone_load.c: phone.h for a build with libphonenumber.  The C++ shim
+ * (phone.cc) is a module of its own, usercgi-phone.so, so that a process
+ * maps libphonenumber, protobuf, ICU and libstdc++ only once it meets a
+ * phone number: the first phone_* call loads the module (dlopen, once per
+ * process) and every call forwards to it.  A module that cannot be loaded
+ * is logged once and makes every phone_* call fail with USERCGI_INTERNAL.
+ */
+#include "config.h"
+
+#include <dlfcn.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "phone.h"
+#include "phone_module.h"
+
+enum phone_fn { PHONE_NORMALIZE, PHONE_ALTERNATE, PHONE_KEY, PHONE_NFN };
+
+static const char *const phone_fn_names[PHONE_NFN] = {
+	"phonemod_normalize", "phonemod_alternate", "phonemod_key",
+};
+
+static pthread_once_t	 phone_once = PTHREAD_ONCE_INIT;
+static char		 phone_path[PATH_MAX] = PHONE_MODULE_DEFAULT;
+static char		 phone_why[PATH_MAX + 256];	/* "" once loaded */
+static phonemod_format_fn *phone_fns[PHONE_NFN];	/* NULL until loaded */
+
+/*
+ * Resolves name in the module h.  Returns the function, or NULL with the
+ * reason in phone_why.
+ */
+static void *
+phone_sym(void *h, const char *name)
+{
+	const char	*e;
+	void		*p;
+
+	(void)dlerror();
+	if ((p = dlsym(h, name)) == NULL) {
+		e = dlerror();
+		(void)snprintf(phone_why, sizeof(phone_why), "%s: %s",
+		    phone_path, e != NULL ? e : "no such symbol");
+	}
+	return p;
+}
+
+/*
+ * The pthread_once routine: loads the module at phone_path and fills
+ * phone_fns, or leaves them NULL, sets phone_why and logs it.  The
+ * module stays loaded for the life of the process.
+ */
+static void
+phone_load(void)
+{
+	phonemod_format_fn	*fns[PHONE_NFN];
+	phonemod_init_fn	*init;
+	const char		*e;
+	void			*h;
+	size_t			 i;
+
+	if ((h = dlopen(phone_path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		e = dlerror();
+		(void)snprintf(phone_why, sizeof(phone_why), "%s",
+		    e != NULL ? e : phone_path);
+		goto out;
+	}
+	if ((init = (phonemod_init_fn *)phone_sym(h, "phonemod_init")) ==
+	    NULL)
+		goto out;
+	for (i = 0; i < PHONE_NFN; i++)
+		if ((fns[i] = (phonemod_format_fn *)phone_sym(h,
+		    phone_fn_names[i])) == NULL)
+			goto out;
+	if (init(PHONEMOD_ABI, log_msg) == -1) {
+		(void)snprintf(phone_why, sizeof(phone_why), "%s: built for "
+		    "another version of usercgi", phone_path);
+		goto out;
+	}
+	memcpy(phone_fns, fns, sizeof(phone_fns));
+	h = NULL;
+out:
+	if (h != NULL)
+		(void)dlclose(h);
+	if (phone_why[0] != '\0')
+		log_err("phone: cannot load the libphonenumber module: %s "
+		    "(phone numbers are refused)", phone_why);
+}
+
+/*
+ * Loads the module if needed and calls its function fn.  Returns the
+ * codes of phone.h; USERCGI_INTERNAL when the module is not loaded.
+ */
+static enum usercgi_err
+phone_call(enum phone_fn fn, const char *digits, size_t len, char *out,
+    size_t outlen)
+{
+	if (out == NULL || outlen == 0)
+		return USERCGI_INTERNAL;
+	out[0] = '\0';
+	(void)pthread_once(&phone_once, phone_load);
+	if (phone_fns[fn] == NULL)
+		return USERCGI_INTERNAL;
+	return phone_fns[fn](digits, len, out, outlen);
+}
+
+enum usercgi_err
+phone_normalize(const char *digits, size_t len, char *out, size_t outlen)
+{
+	return phone_call(PHONE_NORMALIZE, digits, len, out, outlen);
+}
+
+enum usercgi_err
+phone_alternate(const char *digits, size_t len, char *out, size_t outlen)
+{
+	return phone_call(PHONE_ALTERNATE, digits, len, out, outlen);
+}
+
+enum usercgi_err
+phone_key(const char *digits, size_t len, char *out, size_t outlen)
+{
+	return phone_call(PHONE_KEY, digits, len, out, outlen);
+}
+
+int
+phone_normalises(void)
+{
+	return 1;
+}
+
+enum usercgi_err
+phone_module_set(const char *path)
+{
+	size_t	len;
+
+	if (path == NULL || (len = strlen(path)) == 0 ||
+	    len >= sizeof(phone_path))
+		return USERCGI_INTERNAL;
+	memcpy(phone_path, path, len + 1);
+	return USERCGI_OK;
+}
+
+enum usercgi_err
+phone_module_load(char *errbuf, size_t errlen)
+{
+	(void)pthread_once(&phone_once, phone_load);
+	if (phone_fns[PHONE_NORMALIZE] != NULL) {
+		if (errlen > 0)
+			errbuf[0] = '\0';
+		return USERCGI_OK;
+	}
+	if (errlen > 0)
+		(void)snprintf(errbuf, errlen, "%s", phone_why);
+	return USERCGI_INTERNAL;
+}
