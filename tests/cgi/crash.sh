@@ -43,7 +43,8 @@ fastcgi.server = ( "/api" => ((
 	"socket" => "$T/usercgi.sock",
 	"check-local" => "disable",
 	"max-procs" => 4,
-	"bin-environment" => ( "USERCGI_CONFIG" => "$T/usercgi.conf" ),
+	"bin-environment" => ( "USERCGI_CONFIG" => "$T/usercgi.conf",
+	    "USERCGI_PHONE_MODULE" => "$PHONE_MODULE" ),
 	"bin-copy-environment" => ( "PATH" ),
 )) )
 CONF

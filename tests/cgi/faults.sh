@@ -239,7 +239,8 @@ fastcgi.server = ( "/api" => ((
 	"socket" => "$T/usercgi.sock",
 	"check-local" => "disable",
 	"max-procs" => 1,
-	"bin-environment" => ( "USERCGI_CONFIG" => "$T/fcgi.conf" ),
+	"bin-environment" => ( "USERCGI_CONFIG" => "$T/fcgi.conf",
+	    "USERCGI_PHONE_MODULE" => "$PHONE_MODULE" ),
 	"bin-copy-environment" => ( "PATH" ),
 )) )
 CONF

@@ -14,6 +14,8 @@ set -u
 : "${NODE:=node}"
 # USERCGI_BIN lets a developer point the tests at another build.
 : "${USERCGI_BIN:=$top_builddir/cgi-bin/usercgi.fcgi}"
+# Its phone module (built with libphonenumber only).
+: "${USERCGI_PHONE_MODULE:=$top_builddir/lib/usercgi-phone.so}"
 : "${MINT:=$NODE $top_srcdir/tests/jose/mint.mjs}"
 ETC="$top_srcdir/etc"
 ISSUER="http://127.0.0.1:3001/oidc"
@@ -101,6 +103,7 @@ srv_alive() {
 
 # srv_init: makes the private tree
 #   $T/cgi-bin/usercgi.fcgi  a copy of the responder
+#   $T/lib/usercgi-phone.so  a copy of its phone module, if built
 #   $T/etc/usercgi.conf      its configuration; keys in $T/etc
 #   $T/data/                 the database directory, writable by RUNAS_USER
 #   $T/www/                  the document root (the database is outside it)
@@ -117,6 +120,11 @@ srv_init() {
 	: >"$T/pidfiles"
 	cp "$USERCGI_BIN" "$T/cgi-bin/usercgi.fcgi"
 	chmod 755 "$T/cgi-bin/usercgi.fcgi"
+	mkdir -p "$T/lib"
+	if [ -f "$USERCGI_PHONE_MODULE" ]; then
+		cp "$USERCGI_PHONE_MODULE" "$T/lib/usercgi-phone.so"
+		chmod 644 "$T/lib/usercgi-phone.so"
+	fi
 	# The private key stays out of everything the servers can read.
 	mkdir -p "$T/jose"
 	chmod 700 "$T/jose"
@@ -129,6 +137,7 @@ srv_init() {
 	issuer = $ISSUER
 	audience = $AUDIENCE
 	max_body_bytes = $MAX_BODY
+	phone_module = $T/lib/usercgi-phone.so
 	EOF
 	chmod 644 "$T/etc/usercgi.conf"
 	chown "$RUNAS_USER:$RUNAS_GROUP" "$T/data" "$T/run" "$T/log"
