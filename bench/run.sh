@@ -77,7 +77,7 @@ trap 'exit 130' INT TERM
 mkdir -p "$T/htdocs"
 
 # ---- baseline programs --------------------------------------------------
-libs="-lfcgi $(pkg-config --libs json-c sqlite3 libcrypto libargon2 libxcrypt) -lphonenumber"
+libs="-lfcgi $(pkg-config --libs json-c sqlite3 libcrypto libargon2 libxcrypt libsodium)"
 cc -O2 -o "$T/trivial-fcgi" "$top/bench/trivial-fcgi.c" -lfcgi
 cc -O2 -o "$T/trivial-cgi" "$top/bench/trivial-cgi.c" -Wl,--no-as-needed $libs
 if pkg-config --exists libsodium; then
@@ -128,6 +128,7 @@ cgi_env() {
 	export HTTP_AUTHORIZATION="Bearer $token"
 	export USERCGI_CONFIG=$T/usercgi.conf USERCGI_DATABASE=$T/users.db
 	export USERCGI_JWKS_FILE=$T/jwks.json USERCGI_ISSUER=$issuer USERCGI_AUDIENCE=$audience
+	export USERCGI_PHONE_MODULE=$build/lib/usercgi-phone.so
 	prep="read n <'$T/counter'; n=\$((n + 1)); echo \$n >'$T/counter'; printf '{\"username\":\"cgi_%08d\"}' \$n >'$T/body'"
 	sh -c "$prep"
 	CONTENT_LENGTH=$(wc -c <"$T/body")
@@ -163,6 +164,7 @@ fastcgi.server = (
 			"USERCGI_ISSUER" => "$issuer",
 			"USERCGI_AUDIENCE" => "$audience",
 			"USERCGI_THREADS" => "$threads",
+			"USERCGI_PHONE_MODULE" => "$build/lib/usercgi-phone.so",
 		),
 		"bin-copy-environment" => ( "PATH" ),
 	))

@@ -1,8 +1,9 @@
 /*
  * trivial-cgi.c: the CGI-mode baseline for bench/run.sh.  Linked with the
  * same libraries as the responder (-lfcgi -ljson-c -lsqlite3 -lcrypto
- * -largon2 -lcrypt -lphonenumber, with --no-as-needed so every one is
- * loaded and relocated at exec), it reads CONTENT_LENGTH bytes of body
+ * -largon2 -lcrypt -lsodium, with --no-as-needed so every one is loaded
+ * and relocated at exec; libphonenumber is a module the responder loads
+ * only for a phone number), it reads CONTENT_LENGTH bytes of body
  * from stdin (RFC 3875 §4.2) and answers 200 "{}".  Its run time is the
  * floor for one CGI request: exec, dynamic linking, process teardown.
  */

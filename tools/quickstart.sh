@@ -25,6 +25,7 @@ database = $data/users.db
 jwks_file = $data/jwks.json
 issuer = http://127.0.0.1:$port/oidc
 audience = https://default.logto.app/api
+phone_module = $top/lib/usercgi-phone.so
 CONF
 export USERCGI_CONFIG=$data/usercgi.conf
 tools/usercgi-admin init >/dev/null
