@@ -511,8 +511,12 @@ main(void)
 {
 	struct store		*s = NULL;
 	struct store_opts	 o = { 5000 };
+	const char		*mod;
 	char			 cmd[300];
 
+	/* Phone keys come from the build tree's module (make check names it). */
+	if ((mod = getenv("USERCGI_PHONE_MODULE")) != NULL)
+		(void)phone_module_set(mod);
 	if (mkdtemp(dir) == NULL) {
 		printf("Bail out! mkdtemp: %s\n", strerror(errno));
 		return 1;
