@@ -56,7 +56,7 @@ libs="$(pkg-config --libs $pkgs)"
 # define the same symbols and no target needs them.
 mkdir -p "$w/obj"
 for src in "$top_srcdir"/lib/*.c; do
-	case $src in */phone*) continue ;; esac
+	case ${src##*/} in phone*) continue ;; esac
 	o=$w/obj/$(basename "$src" .c).o
 	"$CC" $cflags $san -c "$src" -o "$o" 2>"$o.err" || rm -f "$o"
 done
