@@ -3,7 +3,10 @@
 # suite, as CI does (bash .ci/run).  Three passes over the same tests:
 #   1. a -Werror build: make check (unit tests, CGI tests, servers);
 #   2. an ASan+UBSan build: make check again;
-#   3. valgrind memcheck over the shell-driven CGI tests of build 1.
+#   3. valgrind memcheck over the shell-driven CGI tests of build 1;
+#   4. the lean build (--without-libphonenumber): its phone, form, create
+#      and admin tests;
+# then make distcheck.
 # Ends with the line "N passed, N failed" counting every TAP test point.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -69,6 +72,13 @@ for t in tests/cgi/*.sh; do
 	fi
 done
 
+echo "== build (--without-libphonenumber)"
+if build _build-lean --enable-werror --without-libphonenumber; then
+	check _build-lean FUZZ_SECONDS=0 TESTS="tests/unit/test_phone tests/unit/test_form tests/cgi/create.sh tests/cgi/phone_form.sh tests/cgi/admin.sh"
+else
+	echo "lean build failed"; status=1
+fi
+
 echo "== make distcheck"
 # The tarball builds, passes its own check and installs (seeds-only fuzzing
 # and a short crash run keep it quick; the full runs were above).
@@ -81,7 +91,7 @@ fi
 
 pass=0; fail=0
 [ "$distcheck" = PASS ] && pass=1 || fail=1
-for trs in $(find _build _build-asan -name '*.trs' 2>/dev/null); do
+for trs in $(find _build _build-asan _build-lean -name '*.trs' 2>/dev/null); do
 	p=$(grep -c ':test-result: \(PASS\|XFAIL\)' "$trs")
 	f=$(grep -c ':test-result: \(FAIL\|XPASS\|ERROR\)' "$trs")
 	pass=$((pass + p)); fail=$((fail + f))
