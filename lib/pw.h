@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "pw_argon2.h"
 
 #define PW_SALT_LEN	16
 #define PW_HASH_LEN	32
@@ -34,17 +35,9 @@ enum usercgi_err pw_hash_salt(const struct pw_params *p, const char *pw,
 	    char *out, size_t outlen);
 
 /*
- * The argon2i implementations.  PW_IMPL_AUTO picks libsodium's (SIMD)
- * when it can compute the hash (pw_sodium_can) and libargon2's otherwise;
- * both produce the same PHC string byte for byte (tests/unit/test_sodium.c).
+ * As pw_hash_salt with a chosen implementation (tests, benchmarks):
+ * PW_IMPL_AUTO as pw_argon2_raw, the others always in this process.
  */
-enum pw_impl {
-	PW_IMPL_AUTO,
-	PW_IMPL_ARGON2,		/* libargon2, any parameters */
-	PW_IMPL_SODIUM,		/* libsodium: t >= 3, p == 1, 16-byte salt */
-};
-
-/* As pw_hash_salt with a chosen implementation (tests, benchmarks). */
 enum usercgi_err pw_hash_salt_impl(enum pw_impl impl,
 	    const struct pw_params *p, const char *pw, size_t len,
 	    const unsigned char *salt, size_t saltlen, char *out,
@@ -57,9 +50,31 @@ int	pw_sodium_can(const struct pw_params *p, size_t saltlen);
 
 /*
  * Limits how many hashes run at once in this process (each holds m_cost
- * KiB): pw_hash waits for a free slot.  0 means no limit (the default).
+ * KiB): an in-process hash waits for a free slot.  0 means no limit (the default).
  * Call before starting threads.
  */
 void	pw_set_max_concurrent(unsigned n);
+
+struct hasher_pool;
+
+/*
+ * Makes pw_argon2_raw compute in pool's hasher processes (lib/hasher.h)
+ * from now on; NULL computes in this process again.  The pool stays the
+ * caller's.  Call before starting threads and after joining them.
+ */
+void	pw_set_pool(struct hasher_pool *pool);
+
+/*
+ * The one Argon2 computation of usercgi: the raw hash of pw (pwlen
+ * bytes) with salt into out (outlen bytes), in a hasher process when a
+ * pool is installed, or in this process (libsodium where it can,
+ * libargon2 otherwise; see pw_argon2_compute) when none is or the
+ * hasher failed.  Returns USERCGI_OK, USERCGI_NOMEM or USERCGI_INTERNAL
+ * (bad parameters); on failure out is wiped.
+ */
+enum usercgi_err pw_argon2_raw(enum pw_argon2_type type, uint32_t t,
+	    uint32_t m_kib, uint32_t p, const void *pw, size_t pwlen,
+	    const unsigned char *salt, size_t saltlen, unsigned char *out,
+	    size_t outlen);
 
 #endif

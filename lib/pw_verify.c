@@ -6,7 +6,7 @@
  * pw_verify checks a password against a stored digest of any method:
  *   MD5 SHA1 SHA256  unsalted lowercase hex of the password (OpenSSL EVP);
  *   Argon2i/id/d     PHC string parsed here, variant from its own prefix,
- *                    raw hash recomputed with libargon2;
+ *                    raw hash recomputed with pw_argon2_raw (pw.h);
  *   Bcrypt           $2a$ $2b$ $2x$ $2y$ through libxcrypt crypt_rn;
  *   Legacy           Logto's JSON ["<alg>", [parts, "@"...], "<result>"]
  *                    with an OpenSSL digest, pbkdf2/pbkdf2Sync or
@@ -71,7 +71,7 @@ enum pwv_legacy_kind { PWV_LK_UNKNOWN, PWV_LK_DIGEST, PWV_LK_PBKDF2,
 
 /* A parsed Argon2 PHC string. */
 struct pwv_phc {
-	argon2_type	 type;
+	enum pw_argon2_type type;
 	uint32_t	 m, t, p;
 	unsigned char	 salt[PWV_B64_MAX];
 	size_t		 saltlen;
@@ -588,13 +588,13 @@ pwv_phc_parse(const char *s, struct pwv_phc *ph)
 
 	memset(ph, 0, sizeof(*ph));
 	if (strncmp(s, "$argon2id$", 10) == 0) {
-		ph->type = Argon2_id;
+		ph->type = PW_ARGON2ID;
 		s += 10;
 	} else if (strncmp(s, "$argon2i$", 9) == 0) {
-		ph->type = Argon2_i;
+		ph->type = PW_ARGON2I;
 		s += 9;
 	} else if (strncmp(s, "$argon2d$", 9) == 0) {
-		ph->type = Argon2_d;
+		ph->type = PW_ARGON2D;
 		s += 9;
 	} else
 		return "not an Argon2 PHC string";
@@ -838,23 +838,18 @@ pwv_verify_argon2(const char *digest, const char *pw, size_t pwlen,
 	struct pwv_phc		*ph;
 	unsigned char		 out[PWV_B64_MAX];
 	enum usercgi_err	 rc = USERCGI_OK;
-	int			 arc;
 
 	if ((ph = xmalloc(sizeof(*ph))) == NULL)
 		return USERCGI_NOMEM;
 	if (pwv_phc_parse(digest, ph) != NULL || pwlen > ARGON2_MAX_PWD_LENGTH)
 		goto out;
 	*slow = 1;
-	arc = argon2_hash(ph->t, ph->m, ph->p, pw, pwlen, ph->salt,
-	    ph->saltlen, out, ph->hashlen, NULL, 0, ph->type,
-	    ARGON2_VERSION_13);
-	if (arc == ARGON2_MEMORY_ALLOCATION_ERROR) {
-		log_err("pw_verify: argon2: %s", argon2_error_message(arc));
-		rc = USERCGI_NOMEM;
-	} else if (arc != ARGON2_OK)
-		log_warn("pw_verify: argon2: %s", argon2_error_message(arc));
-	else
+	rc = pw_argon2_raw(ph->type, ph->t, ph->m, ph->p, pw, pwlen, ph->salt,
+	    ph->saltlen, out, ph->hashlen);
+	if (rc == USERCGI_OK)
 		*match = pwv_eq(out, ph->hashlen, ph->hash, ph->hashlen);
+	else if (rc != USERCGI_NOMEM)
+		rc = USERCGI_OK;	/* refused parameters: no match */
 	secure_zero(out, sizeof(out));
 out:
 	free(ph);
@@ -1203,7 +1198,6 @@ pw_decoy(const struct pw_params *p, const char *pw, size_t pwlen)
 	    'c', 'g', 'i', '-', 'd', 'e', 'c', 'o', 'y', '-', '0', '1' };
 	static const struct pw_params defaults = { 8, 8192, 1 };
 	unsigned char	out[PW_HASH_LEN];
-	int		arc;
 
 	if (p == NULL)
 		p = &defaults;
@@ -1211,11 +1205,8 @@ pw_decoy(const struct pw_params *p, const char *pw, size_t pwlen)
 		pw = "";
 		pwlen = 0;
 	}
-	arc = argon2_hash(p->t_cost, p->m_cost, p->parallelism, pw, pwlen,
-	    salt, sizeof(salt), out, sizeof(out), NULL, 0, Argon2_i,
-	    ARGON2_VERSION_13);
-	if (arc != ARGON2_OK)
-		log_warn("pw_decoy: argon2: %s", argon2_error_message(arc));
+	(void)pw_argon2_raw(PW_ARGON2I, p->t_cost, p->m_cost, p->parallelism,
+	    pw, pwlen, salt, sizeof(salt), out, sizeof(out));
 	secure_zero(out, sizeof(out));
 }
 
