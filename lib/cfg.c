@@ -27,6 +27,9 @@
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
 #endif
+#ifndef PKGLIBEXECDIR
+#define PKGLIBEXECDIR "/usr/local/libexec/usercgi"
+#endif
 
 enum cfg_type { CFG_STR, CFG_SIZE, CFG_BOOL, CFG_I64, CFG_U32, CFG_INT, CFG_ULONG };
 
@@ -54,6 +57,8 @@ static const struct cfg_key cfg_keys[] = {
 	K("busy_timeout_ms", CFG_INT, busy_timeout_ms, 0, 600000),
 	K("max_requests", CFG_ULONG, max_requests, 0, LONG_MAX),
 	K("threads", CFG_INT, threads, 1, 64),
+	K("hasher", CFG_STR, hasher, 0, 0),
+	K("hashers", CFG_INT, hashers, 0, 64),
 	K("log_level", CFG_STR, log_level, 0, 0),
 	K("phone_module", CFG_STR, phone_module, 0, 0),
 };
@@ -343,6 +348,7 @@ cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 {
 	const char		*path;
 	enum usercgi_err	 rc;
+	long			 ncpu;
 
 	memset(c, 0, sizeof(*c));
 	c->max_body_bytes = 1048576;
@@ -352,7 +358,10 @@ cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 	c->argon2_p = 1;
 	c->busy_timeout_ms = 5000;
 	c->threads = 16;
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	c->hashers = ncpu < 1 ? 1 : ncpu > 64 ? 64 : (int)ncpu;
 	if ((c->required_scope = xstrdup("all")) == NULL ||
+	    (c->hasher = xstrdup(PKGLIBEXECDIR "/usercgi-hasher")) == NULL ||
 	    (c->log_level = xstrdup("info")) == NULL ||
 	    (c->phone_module = xstrdup(PHONE_MODULE_DEFAULT)) == NULL) {
 		rc = USERCGI_NOMEM;
@@ -376,6 +385,8 @@ cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 		cfg_err(errbuf, errlen, "issuer is not set");
 	else if (c->audience == NULL)
 		cfg_err(errbuf, errlen, "audience is not set");
+	else if (c->hasher[0] != '/')
+		cfg_err(errbuf, errlen, "hasher: expected an absolute path");
 	else if (strcmp(c->log_level, "err") != 0 &&
 	    strcmp(c->log_level, "warn") != 0 &&
 	    strcmp(c->log_level, "info") != 0 &&
@@ -400,6 +411,7 @@ cfg_free(struct cfg *c)
 	free(c->required_scope);
 	free(c->log_level);
 	free(c->phone_module);
+	free(c->hasher);
 	free(c->source);
 	memset(c, 0, sizeof(*c));
 }

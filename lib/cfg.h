@@ -31,7 +31,10 @@ struct cfg {
 	uint32_t	 argon2_p;	/* default 1 */
 	int		 busy_timeout_ms;	/* default 5000 */
 	unsigned long	 max_requests;	/* per process, 0 = unlimited */
-	int		 threads;	/* FastCGI threads per process, default 8 */
+	int		 threads;	/* FastCGI threads per process, default 16 */
+	char		*hasher;	/* hasher program (FastCGI only) */
+	int		 hashers;	/* hasher processes per FastCGI worker,
+					   default online CPUs; 0: none */
 	char		*log_level;	/* err|warn|info|debug, default info */
 	char		*phone_module;	/* default PHONE_MODULE_DEFAULT (phone.h) */
 	char		*source;	/* the file that was read, or NULL */

@@ -22,6 +22,7 @@
 
 #include "app.h"
 #include "buf.h"
+#include "hasher.h"
 #include "http.h"
 #include "log.h"
 #include "pw.h"
@@ -163,6 +164,10 @@ req_from_env(struct http_req *rq, char **envp)
  * then see stopping.  max_requests counts requests accepted by the whole
  * process: a thread takes a ticket before accept and ends when none are
  * left; the process exits when its last thread has.
+ *
+ * Argon2 runs in cfg.hashers hasher processes (lib/hasher.h), started
+ * before the threads and stopped after them, so this long-lived process
+ * never holds Argon2 memory; without them it hashes in-process.
  */
 #define WAKE_SIGNAL	SIGRTMIN
 #define STOP_POLL_MS	20
@@ -328,6 +333,7 @@ server_fastcgi(struct app *a)
 	struct worker		*w = NULL;
 	struct store_group	*group = NULL;
 	struct tokcache		*tokens = NULL;
+	struct hasher_pool	*hashers = NULL;
 	struct sigaction	 sa;
 	sigset_t		 stopset, blocked;
 	char			 err[512];
@@ -382,6 +388,13 @@ server_fastcgi(struct app *a)
 		}
 	}
 
+	if (w[0].app.cfg.hashers > 0 &&
+	    hasher_pool_start(w[0].app.cfg.hasher,
+	    (unsigned)w[0].app.cfg.hashers, &hashers) != USERCGI_OK)
+		log_err("cannot start the hasher program %s: hashing "
+		    "passwords in this process", w[0].app.cfg.hasher);
+	pw_set_pool(hashers);
+
 	sigemptyset(&stopset);
 	sigaddset(&stopset, SIGTERM);
 	sigaddset(&stopset, SIGUSR1);
@@ -414,6 +427,8 @@ server_fastcgi(struct app *a)
 		pthread_join(w[i].th, NULL);
 	rc = 0;
 out:
+	pw_set_pool(NULL);
+	hasher_pool_stop(hashers);
 	for (i = 0; i < inited; i++)
 		app_free(&w[i].app);
 	free(w);

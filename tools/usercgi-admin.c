@@ -171,6 +171,8 @@ cmd_check(void)
 	printf("argon2_p        = %lu\n", (unsigned long)c.argon2_p);
 	printf("busy_timeout_ms = %d\n", c.busy_timeout_ms);
 	printf("max_requests    = %lu\n", c.max_requests);
+	printf("hasher          = %s\n", c.hasher);
+	printf("hashers         = %d\n", c.hashers);
 	printf("log_level       = %s\n", c.log_level);
 	if (!phone_normalises())
 		printf("phone numbers   = kept verbatim (built "
