@@ -46,7 +46,7 @@ fi
 # config.h lives in the build tree (or the source tree for in-tree builds).
 confdir=$top_builddir
 [ -f "$confdir/config.h" ] || confdir=$top_srcdir
-pkgs="json-c libcrypto libargon2 libxcrypt sqlite3"
+pkgs="json-c libcrypto libargon2 libsodium libxcrypt sqlite3"
 cflags="-std=c11 -g -O1 -fno-omit-frame-pointer -I$confdir -I$top_srcdir/lib \
 	-DSYSCONFDIR=\"/nonexistent\" $(pkg-config --cflags $pkgs)"
 libs="$(pkg-config --libs $pkgs)"
