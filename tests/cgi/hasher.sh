@@ -44,6 +44,8 @@ CONF
 		curl -s -o /dev/null "http://127.0.0.1:$port/" && break
 		sleep 0.1
 	done
+	# An answer from the worker: its hashers started before its threads.
+	curl -s -o /dev/null --max-time 30 "http://127.0.0.1:$port/api/nothing"
 	WORKER=$(pgrep -P "$lpid" -f usercgi.fcgi | head -n 1)
 }
 
