@@ -26,6 +26,7 @@ jwks_file = $data/jwks.json
 issuer = http://127.0.0.1:$port/oidc
 audience = https://default.logto.app/api
 phone_module = $top/lib/usercgi-phone.so
+hasher = $top/cgi-bin/usercgi-hasher
 CONF
 export USERCGI_CONFIG=$data/usercgi.conf
 tools/usercgi-admin init >/dev/null

@@ -44,7 +44,8 @@ fastcgi.server = ( "/api" => ((
 	"check-local" => "disable",
 	"max-procs" => 4,
 	"bin-environment" => ( "USERCGI_CONFIG" => "$T/usercgi.conf",
-	    "USERCGI_PHONE_MODULE" => "$PHONE_MODULE" ),
+	    "USERCGI_PHONE_MODULE" => "$PHONE_MODULE",
+	    "USERCGI_HASHER" => "$HASHER" ),
 	"bin-copy-environment" => ( "PATH" ),
 )) )
 CONF

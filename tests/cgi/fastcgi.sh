@@ -116,16 +116,17 @@ done
 # max_requests: a worker with 4 threads and max_requests = 3 answers
 # three requests (one per connection, FastCGI spoken by the client below)
 # and then exits 0 by itself, threads waiting in accept included.
-LOG=$(python3 - "$UCGI" "$T/m.sock" "$T/users.db" "$T/jwks.json" "$ISSUER" "$AUDIENCE" <<'PY' 2>&1
-import os, socket, struct, subprocess, sys, time
-ucgi, sock, db, jwks, iss, aud = sys.argv[1:7]
+LOG=$(python3 - "$UCGI" "$T/m.sock" "$T/users.db" "$T/jwks.json" "$ISSUER" "$AUDIENCE" "$HASHER" <<'PY' 2>&1
+import os, socket, struct, subprocess, sys
+ucgi, sock, db, jwks, iss, aud, hasher = sys.argv[1:8]
 s = socket.socket(socket.AF_UNIX)
 s.bind(sock)
 s.listen(8)
 env = {"USERCGI_CONFIG": "/dev/null", "USERCGI_DATABASE": db,
        "USERCGI_JWKS_FILE": jwks, "USERCGI_ISSUER": iss,
        "USERCGI_AUDIENCE": aud, "USERCGI_THREADS": "4",
-       "USERCGI_MAX_REQUESTS": "3", "USERCGI_LOG_LEVEL": "err"}
+       "USERCGI_MAX_REQUESTS": "3", "USERCGI_LOG_LEVEL": "err",
+       "USERCGI_HASHER": hasher}
 p = subprocess.Popen([ucgi], stdin=s.fileno(), env=env)
 
 def rec(t, content):

@@ -240,7 +240,8 @@ fastcgi.server = ( "/api" => ((
 	"check-local" => "disable",
 	"max-procs" => 1,
 	"bin-environment" => ( "USERCGI_CONFIG" => "$T/fcgi.conf",
-	    "USERCGI_PHONE_MODULE" => "$PHONE_MODULE" ),
+	    "USERCGI_PHONE_MODULE" => "$PHONE_MODULE",
+	    "USERCGI_HASHER" => "$HASHER" ),
 	"bin-copy-environment" => ( "PATH" ),
 )) )
 CONF

@@ -11,9 +11,11 @@ set -u
 : "${top_builddir:=$top_srcdir}"
 : "${NODE:=node}"
 UCGI="$top_builddir/cgi-bin/usercgi.fcgi"
-# The build tree's phone module (the installed one may not exist).
+# The build tree's phone module and hasher (the installed ones may not exist).
 : "${USERCGI_PHONE_MODULE:=$top_builddir/lib/usercgi-phone.so}"
 PHONE_MODULE=$USERCGI_PHONE_MODULE
+: "${USERCGI_HASHER:=$top_builddir/cgi-bin/usercgi-hasher}"
+HASHER=$USERCGI_HASHER
 MINT="$NODE $top_srcdir/tests/jose/mint.mjs"
 ISSUER="http://127.0.0.1:3001/oidc"
 AUDIENCE="https://default.logto.app/api"

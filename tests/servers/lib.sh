@@ -16,6 +16,7 @@ set -u
 : "${USERCGI_BIN:=$top_builddir/cgi-bin/usercgi.fcgi}"
 # Its phone module (built with libphonenumber only).
 : "${USERCGI_PHONE_MODULE:=$top_builddir/lib/usercgi-phone.so}"
+: "${USERCGI_HASHER:=$top_builddir/cgi-bin/usercgi-hasher}"
 : "${MINT:=$NODE $top_srcdir/tests/jose/mint.mjs}"
 ETC="$top_srcdir/etc"
 ISSUER="http://127.0.0.1:3001/oidc"
@@ -125,6 +126,8 @@ srv_init() {
 		cp "$USERCGI_PHONE_MODULE" "$T/lib/usercgi-phone.so"
 		chmod 644 "$T/lib/usercgi-phone.so"
 	fi
+	cp "$USERCGI_HASHER" "$T/lib/usercgi-hasher"
+	chmod 755 "$T/lib/usercgi-hasher"
 	# The private key stays out of everything the servers can read.
 	mkdir -p "$T/jose"
 	chmod 700 "$T/jose"
@@ -138,6 +141,7 @@ srv_init() {
 	audience = $AUDIENCE
 	max_body_bytes = $MAX_BODY
 	phone_module = $T/lib/usercgi-phone.so
+	hasher = $T/lib/usercgi-hasher
 	EOF
 	chmod 644 "$T/etc/usercgi.conf"
 	chown "$RUNAS_USER:$RUNAS_GROUP" "$T/data" "$T/run" "$T/log"
