@@ -165,6 +165,7 @@ fastcgi.server = (
 			"USERCGI_AUDIENCE" => "$audience",
 			"USERCGI_THREADS" => "$threads",
 			"USERCGI_PHONE_MODULE" => "$build/lib/usercgi-phone.so",
+			"USERCGI_HASHER" => "$build/cgi-bin/usercgi-hasher",
 		),
 		"bin-copy-environment" => ( "PATH" ),
 	))
@@ -189,11 +190,16 @@ stop_server() {
 	sleep 0.3
 }
 
-# worker_mem [FIELD]: the largest FIELD (default VmHWM, in KiB) in
-# /proc/PID/status among lighttpd's children (the FastCGI workers).
+# worker_mem [FIELD [hashers]]: the largest FIELD (default VmHWM, in KiB)
+# in /proc/PID/status among lighttpd's children (the FastCGI workers), or
+# with "hashers" among their children (the argon2 hasher processes).
 worker_mem() {
-	local pid kb max=0
-	for pid in $(pgrep -P "$lpid"); do
+	local pid kb max=0 pids
+	pids=$(pgrep -P "$lpid")
+	if [ "${2:-}" = hashers ]; then
+		pids=$(for pid in $pids; do pgrep -P "$pid"; done)
+	fi
+	for pid in $pids; do
 		kb=$(awk -v f="${1:-VmHWM}:" '$1 == f { print $2 }' "/proc/$pid/status" 2>/dev/null)
 		[ "${kb:-0}" -gt "$max" ] && max=$kb
 	done
@@ -332,6 +338,8 @@ nopw_hwm=$(worker_mem)
 series pw p "$pw_conns" 'correct horse battery staple'
 ucgi_hwm=$(worker_mem)
 ucgi_anon=$(worker_mem RssAnon) ucgi_file=$(worker_mem RssFile)
+hasher_hwm=$(worker_mem VmHWM hashers)
+hashers=$(for pid in $(pgrep -P "$lpid"); do pgrep -P "$pid"; done | wc -l)
 rows=$(sqlite3 "$T/users.db" 'select count(*) from users' 2>/dev/null || echo "?")
 stop_server
 
@@ -412,6 +420,8 @@ printf '  (c) CGI create:               %8s ms (%sx trivial CGI %s ms; %s rows c
     "$cgi_ms" "$(ratio "$cgi_ms" "$triv_cgi_ms")" "$triv_cgi_ms" "$cgi_created"
 printf '  (d) worker peak RSS:          %8s KiB (%.1f MiB; %s KiB after (a) alone; now %s KiB anon + %s KiB file; trivial worker %s KiB)\n' \
     "$ucgi_hwm" "$(awk -v k="$ucgi_hwm" 'BEGIN { print k / 1024 }')" "$nopw_hwm" "$ucgi_anon" "$ucgi_file" "$triv_hwm"
+printf '      hasher peak RSS:          %8s KiB (%.1f MiB, the largest of the %s argon2 hasher processes; worker + hashers <= %s KiB)\n' \
+    "$hasher_hwm" "$(awk -v k="$hasher_hwm" 'BEGIN { print k / 1024 }')" "$hashers" "$((ucgi_hwm + hashers * hasher_hwm))"
 echo "  rows in the database after FastCGI runs: $rows"
 echo "  load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
@@ -423,5 +433,6 @@ t_line "password creates/s >= 80% of cores/hash" "$(pct "$pw_rps" "$pw_ceiling")
 t_line "max latency <= 10x p99 under (a)" "$(ratio "$nopw_max" "$nopw_p99")x" "$(ok_if "$nopw_max <= 10 * $nopw_p99")"
 t_line "CGI create <= 2x trivial exec" "$(ratio "$cgi_ms" "$triv_cgi_ms")x" "$(ok_if "$cgi_ms <= 2 * $triv_cgi_ms")"
 t_line "worker peak RSS <= 16 MiB" "$(awk -v k="$ucgi_hwm" 'BEGIN { printf "%.1f MiB", k / 1024 }')" "$(ok_if "$ucgi_hwm <= 16384")"
+t_line "hasher peak RSS <= 16 MiB" "$(awk -v k="$hasher_hwm" 'BEGIN { printf "%.1f MiB", k / 1024 }')" "$(ok_if "$hasher_hwm <= 16384")"
 t_line "no non-2xx or socket errors under (a)/(b)" "$((nopw_non2xx + nopw_sockerr + pw_non2xx + pw_sockerr))" \
     "$(ok_if "$((nopw_non2xx + nopw_sockerr + pw_non2xx + pw_sockerr)) == 0")"
