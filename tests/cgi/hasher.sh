@@ -10,7 +10,6 @@ if ! command -v lighttpd >/dev/null; then
 	echo "1..0 # SKIP lighttpd is not installed"; exit 0
 fi
 [ -n "${UCGI_WRAPPER:-}" ] && { echo "1..0 # SKIP not under valgrind"; exit 0; }
-: "${USERCGI_HASHER:=$top_builddir/cgi-bin/usercgi-hasher}"
 [ -x "$USERCGI_HASHER" ] || { echo "Bail out! $USERCGI_HASHER not built"; exit 1; }
 
 BADCRED='{"code":"session.invalid_credentials","message":"Incorrect account or password. Please check your input."}'
@@ -50,9 +49,13 @@ CONF
 }
 
 # stop_lighttpd: stops lighttpd and waits for it.
+# stop_lighttpd: stops it; under the sanitizer build the worker reports to
+# lighttpd's log, which start_lighttpd empties: keep its reports in san.
+san=0
 stop_lighttpd() {
 	kill "$lpid"; wait "$lpid" 2>/dev/null
 	lpid=""
+	san=$((san + $(grep -c -E 'Sanitizer|runtime error:' "$T/lighttpd.log")))
 }
 
 # req [CURL-ARGS...]: sets STATUS and BODY.
@@ -162,4 +165,6 @@ n=$(pgrep -P "$WORKER" | wc -l)
 create '{"username":"inproc","password":"correct horse"}'
 expect_status "hashers = 0: create with a password" 200
 stop_lighttpd
+[ "$san" = 0 ] && ok "no sanitizer report from the workers" ||
+	not_ok "$san sanitizer report lines in the workers' log"
 tap_done
