@@ -19,7 +19,6 @@ gap=${CRASH_MAX_GAP_MS:-1000}
 clients=8
 maxreq=5000		# per client, a bound on top of the time
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 # Cheap argon2i: some creates carry a password (hashed while the killer
 # strikes); the log is checked for secrets afterwards.
 cat >"$T/usercgi.conf" <<CONF
@@ -30,49 +29,14 @@ audience = $AUDIENCE
 argon2_t = 1
 argon2_m = 256
 CONF
-mkdir -p "$T/htdocs"
-cat >"$T/lighttpd.conf" <<CONF
-server.modules = ( "mod_fastcgi" )
-server.bind = "127.0.0.1"
-server.port = $port
-server.document-root = "$T/htdocs"
-server.errorlog = "$T/lighttpd.log"
-server.max-connections = 256
-fastcgi.server = ( "/api" => ((
-	"bin-path" => "$top_builddir/cgi-bin/usercgi.fcgi",
-	"socket" => "$T/usercgi.sock",
-	"check-local" => "disable",
-	"max-procs" => 4,
-	"bin-environment" => ( "USERCGI_CONFIG" => "$T/usercgi.conf",
-	    "USERCGI_PHONE_MODULE" => "$PHONE_MODULE",
-	    "USERCGI_HASHER" => "$HASHER" ),
-	"bin-copy-environment" => ( "PATH" ),
-)) )
-CONF
-lighttpd -D -f "$T/lighttpd.conf" 2>>"$T/lighttpd.log" &
-lpid=$!
-# workers: the pids of lighttpd's usercgi.fcgi children.
-workers() { pgrep -P "$lpid" -f usercgi.fcgi; }
-# stop: lighttpd (which sends its workers SIGTERM), then any worker
-# still there after a grace period, so none outlives the test.
+lighttpd_start "$T/usercgi.conf" 4 'server.max-connections = 256'
+# stop: lighttpd and its workers, then the files.
 stop() {
-	local w
-	w=$(workers)
-	kill "$lpid" 2>/dev/null; wait "$lpid" 2>/dev/null
-	for i in $(seq 1 20); do
-		kill -0 $w 2>/dev/null || break
-		sleep 0.1
-	done
-	for p in $w; do kill -KILL "$p" 2>/dev/null; done
+	lighttpd_stop
 	rm -rf "$T"
 }
 trap stop EXIT
-url=http://127.0.0.1:$port/api/users
-for i in $(seq 1 50); do
-	curl -s -o /dev/null "$url" && break
-	sleep 0.1
-done
-n=$(workers | wc -l)
+n=$(lighttpd_workers | wc -l)
 [ "$n" = 4 ] && ok "lighttpd runs 4 workers" || not_ok "lighttpd runs 4 workers: $n"
 
 # post USERNAME PHONE [MORE-JSON]: one create; prints the status, a tab,
@@ -115,7 +79,7 @@ killer() {
 		now=$(( $(date +%s%N) / 1000000 ))
 		[ "$now" -lt "$next" ] &&
 			sleep "$(( (next - now) / 1000 )).$(printf '%03d' $(( (next - now) % 1000 )))"
-		victim=$(workers | shuf -n 1)
+		victim=$(lighttpd_workers | shuf -n 1)
 		[ -n "$victim" ] || { echo "none" >>"$T/gaps"; continue; }
 		t0=$(date +%s%N)
 		kill -KILL "$victim" 2>/dev/null || continue
@@ -236,7 +200,7 @@ rows=$(wc -l <"$T/rows")
 # restarts a dead worker when it next needs one, so keep asking (up to
 # 10 s: the sanitizer build starts slowly).
 for i in $(seq 1 20); do
-	n=$(workers | wc -l)
+	n=$(lighttpd_workers | wc -l)
 	[ "$n" = 4 ] && break
 	curl -s -o /dev/null -m 2 "$url"
 	sleep 0.5

@@ -8,7 +8,7 @@ if ! command -v lighttpd >/dev/null; then
 fi
 [ -n "${UCGI_WRAPPER:-}" ] && { echo "1..0 # SKIP not under valgrind"; exit 0; }
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 cat >"$T/usercgi.conf" <<CONF
 database = $T/users.db
 jwks_file = $T/jwks.json

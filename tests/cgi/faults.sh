@@ -218,7 +218,6 @@ if [ -n "${UCGI_WRAPPER:-}" ] || ! command -v lighttpd >/dev/null || ! command -
 	ok "JWKS reload in FastCGI # SKIP needs lighttpd and curl, not under valgrind"
 	tap_done; exit $?
 fi
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 fdb=$T/users.db
 [ -n "$mounts" ] && fdb=$fsdir/users.db
 cat >"$T/fcgi.conf" <<CONF
@@ -227,48 +226,17 @@ jwks_file = $T/jwks.json
 issuer = $ISSUER
 audience = $AUDIENCE
 CONF
-mkdir -p "$T/htdocs"
-cat >"$T/lighttpd.conf" <<CONF
-server.modules = ( "mod_fastcgi" )
-server.bind = "127.0.0.1"
-server.port = $port
-server.document-root = "$T/htdocs"
-server.errorlog = "$T/lighttpd.log"
-fastcgi.server = ( "/api" => ((
-	"bin-path" => "$top_builddir/cgi-bin/usercgi.fcgi",
-	"socket" => "$T/usercgi.sock",
-	"check-local" => "disable",
-	"max-procs" => 1,
-	"bin-environment" => ( "USERCGI_CONFIG" => "$T/fcgi.conf",
-	    "USERCGI_PHONE_MODULE" => "$PHONE_MODULE",
-	    "USERCGI_HASHER" => "$HASHER" ),
-	"bin-copy-environment" => ( "PATH" ),
-)) )
-CONF
-lighttpd -D -f "$T/lighttpd.conf" 2>>"$T/lighttpd.log" &
-lpid=$!
+lighttpd_start "$T/fcgi.conf" 1
 # stop: lighttpd and its worker, then the mounts (the worker holds the
 # database open), then the files.
 stop() {
-	local w
-	w=$(pgrep -P "$lpid" -f usercgi.fcgi)
-	kill "$lpid" 2>/dev/null; wait "$lpid" 2>/dev/null
-	for i in $(seq 1 20); do
-		kill -0 $w 2>/dev/null || break
-		sleep 0.1
-	done
-	for p in $w; do kill -KILL "$p" 2>/dev/null; done
+	lighttpd_stop
 	sleep 0.1
 	for m in $mounts; do umount "$m" 2>/dev/null; done
 	rm -rf "$T"
 }
 trap stop EXIT
-url=http://127.0.0.1:$port/api/users
-for i in $(seq 1 50); do
-	curl -s -o /dev/null "$url" && break
-	sleep 0.1
-done
-worker=$(pgrep -P "$lpid" -f usercgi.fcgi)
+worker=$(lighttpd_workers)
 # req: one create through lighttpd; sets STATUS and BODY.
 req() {
 	local out
@@ -310,7 +278,7 @@ cat "$T/jwks.good" >"$T/jwks.json"
 sleep 1.2
 req
 expect_status "FastCGI: key back (same inode): 200" 200
-[ "$(pgrep -P "$lpid" -f usercgi.fcgi)" = "$worker" ] && ok "FastCGI: one worker served it all" ||
+[ "$(lighttpd_workers)" = "$worker" ] && ok "FastCGI: one worker served it all" ||
 	not_ok "FastCGI: the worker was restarted"
 grep -q -i 'jwks' "$T/lighttpd.log" && ok "FastCGI: JWKS problems logged" ||
 	not_ok "FastCGI: JWKS problems logged"
@@ -351,7 +319,7 @@ if [ -n "$mounts" ]; then
 	ic=$(sqlite3 "$fdb" 'PRAGMA integrity_check' 2>&1)
 	[ "$ic" = ok ] && ok "FastCGI: full disk: integrity_check ok" ||
 		not_ok "FastCGI: full disk: integrity_check $ic"
-	[ "$(pgrep -P "$lpid" -f usercgi.fcgi)" = "$worker" ] && ok "FastCGI: full disk: no restart" ||
+	[ "$(lighttpd_workers)" = "$worker" ] && ok "FastCGI: full disk: no restart" ||
 		not_ok "FastCGI: full disk: the worker was restarted"
 	grep -q -E 'sqlite: .*(full|I/O|disk)' "$T/lighttpd.log" && ok "FastCGI: full disk: logged" ||
 		not_ok "FastCGI: full disk: logged"

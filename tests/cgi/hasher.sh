@@ -14,47 +14,31 @@ fi
 
 BADCRED='{"code":"session.invalid_credentials","message":"Incorrect account or password. Please check your input."}'
 lpid=""
-trap '[ -n "$lpid" ] && kill $lpid 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+trap 'lighttpd_stop; rm -rf "$T"' EXIT
 
-# start_lighttpd HASHER HASHERS: a lighttpd with one worker; sets lpid,
-# url, WORKER.
+# start_lighttpd HASHER HASHERS: a lighttpd with one worker of 4 threads
+# whose hasher program is HASHER; sets lpid, url, WORKER.
 start_lighttpd() {
-	local port
-	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 	cat >"$T/usercgi.conf" <<CONF
 database = $T/users.db
 jwks_file = $T/jwks.json
 issuer = $ISSUER
 audience = $AUDIENCE
 threads = 4
-hasher = $1
 hashers = $2
 CONF
-	mkdir -p "$T/htdocs"
-	: >"$T/lighttpd.log"
-	sed -e "s|@CGIBIN@|$top_builddir/cgi-bin|g" -e "s|@PORT@|$port|g" \
-	    -e "s|@DATADIR@|$T|g" -e "s|@CONFIG@|$T/usercgi.conf|g" \
-	    -e "s|/dev/stderr|$T/lighttpd.log|" \
-	    "$top_srcdir/etc/lighttpd-quickstart.conf" >"$T/lighttpd.conf"
-	lighttpd -D -f "$T/lighttpd.conf" 2>>"$T/lighttpd.log" &
-	lpid=$!
-	url=http://127.0.0.1:$port/api/users
-	for i in $(seq 1 50); do
-		curl -s -o /dev/null "http://127.0.0.1:$port/" && break
-		sleep 0.1
-	done
+	HASHER=$1
+	lighttpd_start "$T/usercgi.conf" 1
 	# An answer from the worker: its hashers started before its threads.
 	curl -s -o /dev/null --max-time 30 "http://127.0.0.1:$port/api/nothing"
-	WORKER=$(pgrep -P "$lpid" -f usercgi.fcgi | head -n 1)
+	WORKER=$(lighttpd_workers | head -n 1)
 }
 
-# stop_lighttpd: stops lighttpd and waits for it.
 # stop_lighttpd: stops it; under the sanitizer build the worker reports to
 # lighttpd's log, which start_lighttpd empties: keep its reports in san.
 san=0
 stop_lighttpd() {
-	kill "$lpid"; wait "$lpid" 2>/dev/null
-	lpid=""
+	lighttpd_stop
 	san=$((san + $(grep -c -E 'Sanitizer|runtime error:' "$T/lighttpd.log")))
 }
 

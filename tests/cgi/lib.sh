@@ -38,6 +38,67 @@ setup() {
 	TOKEN=$($MINT token "$T")
 }
 
+# free_port: prints a TCP port on 127.0.0.1 that is free now.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# lighttpd_start CONFIG PROCS [LIGHTTPD-LINES]: a real lighttpd on
+# 127.0.0.1 serving /api with PROCS FastCGI workers of the responder
+# (USERCGI_CONFIG=CONFIG, the build tree's phone module and hasher),
+# LIGHTTPD-LINES added to its configuration.  Its log and the workers'
+# stderr go to $T/lighttpd.log, emptied first.  Returns once it answers;
+# sets lpid, port and url.
+lighttpd_start() {
+	port=$(free_port)
+	mkdir -p "$T/htdocs"
+	: >"$T/lighttpd.log"
+	cat >"$T/lighttpd.conf" <<-CONF
+	server.modules = ( "mod_fastcgi" )
+	server.bind = "127.0.0.1"
+	server.port = $port
+	server.document-root = "$T/htdocs"
+	server.errorlog = "$T/lighttpd.log"
+	${3:-}
+	fastcgi.server = ( "/api" => ((
+		"bin-path" => "$UCGI",
+		"socket" => "$T/usercgi.sock",
+		"check-local" => "disable",
+		"max-procs" => $2,
+		"bin-environment" => ( "USERCGI_CONFIG" => "$1",
+		    "USERCGI_PHONE_MODULE" => "$PHONE_MODULE",
+		    "USERCGI_HASHER" => "$HASHER" ),
+		"bin-copy-environment" => ( "PATH" ),
+	)) )
+	CONF
+	lighttpd -D -f "$T/lighttpd.conf" 2>>"$T/lighttpd.log" &
+	lpid=$!
+	url=http://127.0.0.1:$port/api/users
+	for i in $(seq 1 50); do
+		curl -s -o /dev/null "$url" && break
+		sleep 0.1
+	done
+}
+
+# lighttpd_workers: the pids of lighttpd's usercgi.fcgi children.
+lighttpd_workers() { pgrep -P "$lpid" -f usercgi.fcgi; }
+
+# lighttpd_stop: stops lighttpd (which sends its workers SIGTERM), then
+# kills any worker still there after 2 s, so none outlives the test.
+lighttpd_stop() {
+	local w i p
+	[ -n "${lpid:-}" ] || return 0
+	w=$(lighttpd_workers)
+	kill "$lpid" 2>/dev/null; wait "$lpid" 2>/dev/null
+	lpid=""
+	[ -n "$w" ] || return 0
+	for i in $(seq 1 20); do
+		kill -0 $w 2>/dev/null || break
+		sleep 0.1
+	done
+	for p in $w; do kill -KILL "$p" 2>/dev/null; done
+}
+
 # cgi METHOD PATH_INFO BODY [AUTH_HEADER] [CONTENT_TYPE] [QUERY_STRING]
 # Runs the responder once; sets STATUS (the number), HEADERS and BODY.
 # AUTH_HEADER "-" means no Authorization header; default "Bearer $TOKEN".
