@@ -102,16 +102,7 @@ rows=$(sqlite3 "$T/users.db" 'select count(*) from users')
 workers=$(pgrep -P "$lpid" -f usercgi.fcgi | tr '\n' ' ')
 [ -n "$workers" ] && ok "FastCGI workers running: $workers" || not_ok "no FastCGI workers found"
 kill "$lpid"; wait "$lpid" 2>/dev/null
-alive=""
-for i in $(seq 1 20); do
-	alive=""
-	for w in $workers; do
-		st=$(ps -o stat= -p "$w" 2>/dev/null)
-		case $st in ""|Z*) ;; *) alive="$alive $w" ;; esac
-	done
-	[ -z "$alive" ] && break
-	sleep 0.1
-done
+wait_gone $workers
 [ -z "$alive" ] && ok "workers exit on SIGTERM" || not_ok "workers still running:$alive"
 # max_requests: a worker with 4 threads and max_requests = 3 answers
 # three requests (one per connection, FastCGI spoken by the client below)

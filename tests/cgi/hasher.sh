@@ -109,16 +109,7 @@ else
 fi
 
 stop_lighttpd
-alive=""
-for i in $(seq 1 30); do
-	alive=""
-	for p in $WORKER $HASHERS; do
-		st=$(ps -o stat= -p "$p" 2>/dev/null)
-		case $st in ""|Z*) ;; *) alive="$alive $p" ;; esac
-	done
-	[ -z "$alive" ] && break
-	sleep 0.1
-done
+wait_gone $WORKER $HASHERS
 [ -z "$alive" ] && ok "worker and hashers gone after lighttpd stops" || not_ok "still running:$alive"
 left=""
 for p in $(pgrep -f "^$USERCGI_HASHER"); do

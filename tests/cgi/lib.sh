@@ -80,6 +80,21 @@ lighttpd_start() {
 	done
 }
 
+# wait_gone PIDS...: waits up to 3 s for the processes to end (a zombie
+# counts as ended); sets alive to those still running (" pid pid").
+wait_gone() {
+	local i p st
+	for i in $(seq 1 30); do
+		alive=""
+		for p in "$@"; do
+			st=$(ps -o stat= -p "$p" 2>/dev/null)
+			case $st in ""|Z*) ;; *) alive="$alive $p" ;; esac
+		done
+		[ -z "$alive" ] && return 0
+		sleep 0.1
+	done
+}
+
 # lighttpd_workers: the pids of lighttpd's usercgi.fcgi children.
 lighttpd_workers() { pgrep -P "$lpid" -f usercgi.fcgi; }
 
