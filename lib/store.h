@@ -108,6 +108,35 @@ void	store_group_free(struct store_group *g);
 /* Makes s insert through g (NULL: alone, one transaction per insert). */
 void	store_set_group(struct store *s, struct store_group *g);
 
+/*
+ * Verified bearer tokens, shared by the processes using the database (a
+ * CGI process serves one request, so it cannot keep them itself).  A
+ * key is a digest of STORE_TOKEN_KEY bytes that the caller computes
+ * from a token that verified and everything its verification depended
+ * on; the token itself is never stored.  A key is known until the exp
+ * it was remembered with (seconds since the epoch) and never beyond.
+ *
+ * store_token_known sets *known to 1 when key is stored with an exp
+ * after now_s, else 0.  Returns USERCGI_OK, USERCGI_BUSY, USERCGI_NOMEM
+ * or USERCGI_INTERNAL (then *known is 0).
+ */
+#define STORE_TOKEN_KEY	32
+enum usercgi_err store_token_known(struct store *s,
+	    const unsigned char key[STORE_TOKEN_KEY], int64_t now_s,
+	    int *known);
+
+/*
+ * Remembers key until exp_s in one short BEGIN IMMEDIATE transaction,
+ * which also deletes every row whose exp is not after now_s.  An exp_s
+ * not after now_s is not stored.  Returns USERCGI_OK, USERCGI_BUSY
+ * (after busy_timeout_ms), USERCGI_UNAVAILABLE, USERCGI_NOMEM or
+ * USERCGI_INTERNAL; the store is left without a transaction either way.
+ * It is a cache: callers log a failure and go on.
+ */
+enum usercgi_err store_token_remember(struct store *s,
+	    const unsigned char key[STORE_TOKEN_KEY], int64_t exp_s,
+	    int64_t now_s);
+
 /* Frees the strings of u (not u itself) and zeroes it. */
 void	store_user_free(struct store_user *u);
 

@@ -27,6 +27,16 @@
  * thread at a time: each thread reads on its own, the writer serves one
  * leader at a time, the others wait on the condition variable.
  *
+ * Verified tokens (store_token_known, store_token_remember): a WITHOUT
+ * ROWID table keyed by the caller's 32-byte digest, looked up through
+ * its B-tree.  The comparisons along the way are ordinary memcmp()s of
+ * keys, so their time may depend on how many leading bytes of the
+ * probed key match stored ones; that reveals nothing useful, because
+ * each key is a SHA-256 over (among others) a whole token that verified:
+ * matching a prefix of a digest says nothing about the bytes of any
+ * token, and even a whole key cannot be turned back into one.  Comparing
+ * tokens themselves would leak them byte by byte.
+ *
  * SQLite's error text goes to the log only; callers get an enum.
  */
 #include "config.h"
@@ -50,7 +60,7 @@
 #include "store.h"
 #include "utf8.h"
 
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 
 /*
  * Migrations: entry i takes the schema from user_version i to i + 1.
@@ -80,6 +90,11 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	" CHECK ((primary_email IS NULL) = (email_key IS NULL)),"
 	" CHECK ((primary_phone IS NULL) = (phone_key IS NULL))"
 	");",
+	/* 2: the verified-token cache of CGI processes (store.h). */
+	"CREATE TABLE verified_tokens ("
+	" key BLOB NOT NULL PRIMARY KEY,"
+	" exp INTEGER NOT NULL"
+	") WITHOUT ROWID;",
 };
 
 enum store_stmt {
@@ -94,6 +109,9 @@ enum store_stmt {
 	ST_CONFLICT,
 	ST_BY_ID,
 	ST_REHASH,
+	ST_TOKEN_KNOWN,
+	ST_TOKEN_PURGE,
+	ST_TOKEN_PUT,
 	ST_MAX
 };
 
@@ -123,6 +141,11 @@ static const char *const store_sql[ST_MAX] = {
 	[ST_REHASH] = "UPDATE users SET password_encrypted = ?1,"
 	    " password_encryption_method = ?2, updated_at = ?3"
 	    " WHERE id = ?4 AND password_encrypted IS ?5",
+	[ST_TOKEN_KNOWN] = "SELECT 1 FROM verified_tokens"
+	    " WHERE key = ?1 AND exp > ?2",
+	[ST_TOKEN_PURGE] = "DELETE FROM verified_tokens WHERE exp <= ?1",
+	[ST_TOKEN_PUT] = "INSERT OR REPLACE INTO verified_tokens (key, exp)"
+	    " VALUES (?1, ?2)",
 };
 
 /* The busy handler's state (store_busy), one per connection. */
@@ -1173,4 +1196,77 @@ store_user_free(struct store_user *u)
 	free(u->identities_json);
 	free(u->application_id);
 	memset(u, 0, sizeof(*u));
+}
+
+enum usercgi_err
+store_token_known(struct store *s, const unsigned char key[STORE_TOKEN_KEY],
+    int64_t now_s, int *known)
+{
+	sqlite3_stmt		*st = s->st[ST_TOKEN_KNOWN];
+	enum usercgi_err	 err = USERCGI_OK;
+	int			 rc;
+
+	*known = 0;
+	if ((rc = sqlite3_bind_blob(st, 1, key, STORE_TOKEN_KEY,
+	    SQLITE_STATIC)) != SQLITE_OK ||
+	    (rc = sqlite3_bind_int64(st, 2, now_s)) != SQLITE_OK) {
+		err = store_err(s->db, rc, "bind");
+		goto out;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*known = 1;
+	else if (rc != SQLITE_DONE)
+		err = store_err(s->db, rc, "token lookup");
+out:
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return err;
+}
+
+/* Binds and steps a token statement (?1 the key or NULL, then an int). */
+static enum usercgi_err
+store_token_step(struct store *s, enum store_stmt id,
+    const unsigned char *key, int64_t v)
+{
+	sqlite3_stmt		*st = s->st[id];
+	enum usercgi_err	 err = USERCGI_OK;
+	int			 rc, i = 1;
+
+	if (key != NULL && (rc = sqlite3_bind_blob(st, i++, key,
+	    STORE_TOKEN_KEY, SQLITE_STATIC)) != SQLITE_OK) {
+		err = store_err(s->db, rc, "bind");
+		goto out;
+	}
+	if ((rc = sqlite3_bind_int64(st, i, v)) != SQLITE_OK) {
+		err = store_err(s->db, rc, "bind");
+		goto out;
+	}
+	if ((rc = sqlite3_step(st)) != SQLITE_DONE)
+		err = store_err(s->db, rc, store_sql[id]);
+out:
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return err;
+}
+
+enum usercgi_err
+store_token_remember(struct store *s, const unsigned char key[STORE_TOKEN_KEY],
+    int64_t exp_s, int64_t now_s)
+{
+	enum usercgi_err	 err = USERCGI_OK;
+
+	if (exp_s <= now_s)
+		goto out;
+	if ((err = store_run(s, ST_BEGIN)) != USERCGI_OK ||
+	    (err = store_token_step(s, ST_TOKEN_PURGE, NULL, now_s)) !=
+	    USERCGI_OK ||
+	    (err = store_token_step(s, ST_TOKEN_PUT, key, exp_s)) !=
+	    USERCGI_OK)
+		goto out;
+	err = store_run(s, ST_COMMIT);
+out:
+	if (err != USERCGI_OK)
+		store_rollback(s);
+	return err;
 }

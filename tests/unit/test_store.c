@@ -121,13 +121,13 @@ test_schema(void)
 	struct store_opts	 o = { 1000 };
 	sqlite3			*db;
 
-	tap_int(store_schema_version(), 1, "schema version is 1");
+	tap_int(store_schema_version(), 2, "schema version is 2");
 	tap_int(store_open(path_in("a.db"), &o, &s), USERCGI_OK,
 	    "open creates a new database");
 	tap_ok(s != NULL, "open returns a store");
 	store_close(s);
 	s = NULL;
-	tap_int(raw_int(path_in("a.db"), "PRAGMA user_version"), 1,
+	tap_int(raw_int(path_in("a.db"), "PRAGMA user_version"), 2,
 	    "user_version written");
 	tap_int(raw_int(path_in("a.db"),
 	    "SELECT count(*) FROM sqlite_master WHERE name = 'users'"), 1,
@@ -318,13 +318,120 @@ test_rehash(struct store *s)
 	    "rehash leaves no transaction open");
 }
 
+/* A version 1 file, as the previous build left it, with one user. */
+static void
+test_migrate_v1(void)
+{
+	struct store		*s = NULL;
+	struct store_opts	 o = { 1000 };
+	struct store_user	 g;
+	sqlite3			*db;
+	unsigned char		 key[STORE_TOKEN_KEY];
+	int			 known = -1;
+
+	tap_int(sqlite3_open(path_in("v1.db"), &db), SQLITE_OK, "v1: create");
+	tap_int(sqlite3_exec(db, store_migrations[0], NULL, NULL, NULL),
+	    SQLITE_OK, "v1: users table");
+	tap_int(sqlite3_exec(db, "PRAGMA journal_mode=WAL;"
+	    " PRAGMA user_version = 1;"
+	    " INSERT INTO users (id, username, created_at, updated_at)"
+	    " VALUES ('v1user000001', 'old', 1, 2)", NULL, NULL, NULL),
+	    SQLITE_OK, "v1: one user");
+	sqlite3_close(db);
+	tap_int(store_open(path_in("v1.db"), &o, &s), USERCGI_OK,
+	    "v1: opened by this build");
+	tap_int(raw_int(path_in("v1.db"), "PRAGMA user_version"), 2,
+	    "v1: migrated to version 2");
+	tap_int(raw_int(path_in("v1.db"), "SELECT count(*) FROM sqlite_master"
+	    " WHERE name = 'verified_tokens'"), 1, "v1: verified_tokens added");
+	tap_int(raw_int(path_in("v1.db"), "SELECT count(*) FROM users"), 1,
+	    "v1: the user row is kept");
+	memset(&g, 0, sizeof(g));
+	tap_int(store_user_get(s, "v1user000001", &g), USERCGI_OK,
+	    "v1: the user reads back");
+	tap_str(g.username, "old", "v1: with its username");
+	store_user_free(&g);
+	memset(key, 0x5a, sizeof(key));
+	tap_int(store_token_remember(s, key, 2000, 1000), USERCGI_OK,
+	    "v1: remember works after the migration");
+	tap_int(store_token_known(s, key, 1000, &known), USERCGI_OK,
+	    "v1: lookup works");
+	tap_int(known, 1, "v1: the key is known");
+	store_close(s);
+}
+
+/* The verified-token cache: known until exp, purged on remember. */
+static void
+test_tokens(struct store *s)
+{
+	unsigned char	 k1[STORE_TOKEN_KEY], k2[STORE_TOKEN_KEY];
+	unsigned char	 k3[STORE_TOKEN_KEY];
+	int		 known = -1;
+	const char	*db = path_in("a.db");
+
+	memset(k1, 1, sizeof(k1));
+	memset(k2, 2, sizeof(k2));
+	memset(k3, 3, sizeof(k3));
+	tap_int(store_token_known(s, k1, 1000, &known), USERCGI_OK,
+	    "tokens: lookup in an empty table");
+	tap_int(known, 0, "tokens: nothing known yet");
+	tap_int(store_token_remember(s, k1, 1100, 1000), USERCGI_OK,
+	    "tokens: remember k1 until 1100");
+	tap_ok(sqlite3_get_autocommit(s->db) == 1,
+	    "tokens: remember leaves no transaction open");
+	tap_int(store_token_remember(s, k2, 1200, 1000), USERCGI_OK,
+	    "tokens: remember k2 until 1200");
+	tap_int(raw_int(db, "SELECT count(*) FROM verified_tokens"), 2,
+	    "tokens: two rows");
+	tap_int(raw_int(db, "SELECT exp FROM verified_tokens"
+	    " WHERE key = x'01010101010101010101010101010101"
+	    "01010101010101010101010101010101'"), 1100, "tokens: k1 stored with"
+	    " its exp");
+	known = -1;
+	tap_int(store_token_known(s, k1, 1099, &known), USERCGI_OK,
+	    "tokens: lookup k1 at 1099");
+	tap_int(known, 1, "tokens: k1 known before its exp");
+	known = -1;
+	(void)store_token_known(s, k1, 1100, &known);
+	tap_int(known, 0, "tokens: k1 not known at its exp");
+	known = -1;
+	(void)store_token_known(s, k3, 1000, &known);
+	tap_int(known, 0, "tokens: another key is not known");
+	tap_int(store_token_remember(s, k3, 1150, 1150), USERCGI_OK,
+	    "tokens: remember with exp = now");
+	known = -1;
+	(void)store_token_known(s, k3, 1149, &known);
+	tap_int(known, 0, "tokens: an exp not after now is not stored");
+	tap_int(raw_int(db, "SELECT count(*) FROM verified_tokens"), 2,
+	    "tokens: no purge without a write");
+	tap_int(store_token_remember(s, k3, 1300, 1100), USERCGI_OK,
+	    "tokens: remember k3 at 1100");
+	tap_int(raw_int(db, "SELECT count(*) FROM verified_tokens"), 2,
+	    "tokens: k1 (exp 1100) purged by the next remember");
+	tap_int(raw_int(db, "SELECT count(*) FROM verified_tokens"
+	    " WHERE exp IN (1200, 1300)"), 2, "tokens: k2 and k3 kept");
+	tap_int(store_token_remember(s, k2, 1200, 1000), USERCGI_OK,
+	    "tokens: remember k2 again");
+	tap_int(raw_int(db, "SELECT count(*) FROM verified_tokens"), 2,
+	    "tokens: still one row per key");
+	tap_int(raw_int(db, "SELECT count(*) FROM verified_tokens"
+	    " WHERE length(key) = 32 AND typeof(key) = 'blob'"), 2,
+	    "tokens: keys are 32-byte blobs");
+	tap_int(store_token_remember(s, k2, 5000, 4000), USERCGI_OK,
+	    "tokens: a remember at 4000");
+	tap_int(raw_int(db, "SELECT count(*) FROM verified_tokens"), 1,
+	    "tokens: every expired row purged");
+}
+
 static void
 test_busy(void)
 {
 	struct store		*s = NULL;
 	struct store_opts	 o = { 100 };
 	sqlite3			*db;
+	unsigned char		 key[STORE_TOKEN_KEY];
 	double			 t;
+	int			 known;
 	enum usercgi_err	 rc;
 
 	tap_int(store_open(path_in("a.db"), &o, &s), USERCGI_OK,
@@ -341,9 +448,23 @@ test_busy(void)
 	    1), USERCGI_BUSY, "rehash while locked is busy");
 	tap_int(store_find_conflict(s, "Abc", NULL, NULL),
 	    USERCGI_USERNAME_TAKEN, "reads go on while a writer holds the lock");
+	memset(key, 7, sizeof(key));
+	t = now_s();
+	rc = store_token_remember(s, key, 2000, 1000);
+	t = now_s() - t;
+	tap_int(rc, USERCGI_BUSY, "remember while locked is busy");
+	tap_ok(t >= 0.09 && t < 0.5, "remember gives up after about 100 ms");
+	tap_ok(sqlite3_get_autocommit(s->db) == 1,
+	    "busy remember leaves no transaction open");
+	known = -1;
+	tap_int(store_token_known(s, key, 1000, &known), USERCGI_OK,
+	    "token lookup goes on while a writer holds the lock");
+	tap_int(known, 0, "the busy remember stored nothing");
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	tap_int(insert_one(s, "busy00000001", "busy", NULL, NULL), USERCGI_OK,
 	    "insert after the lock is released");
+	tap_int(store_token_remember(s, key, 2000, 1000), USERCGI_OK,
+	    "remember after the lock is released");
 	sqlite3_close(db);
 	store_close(s);
 }
@@ -493,7 +614,7 @@ test_races(void)
 	close(saved);
 	close(fd);
 	tap_int(counts[USERCGI_OK], 8, "8 openers of a new file all succeed");
-	tap_int(raw_int(path_in("race3.db"), "PRAGMA user_version"), 1,
+	tap_int(raw_int(path_in("race3.db"), "PRAGMA user_version"), 2,
 	    "new file has the schema version");
 	fd = open(path_in("race3.log"), O_RDONLY);
 	r = read(fd, logbuf, sizeof(logbuf) - 1);
@@ -531,7 +652,9 @@ main(void)
 	test_round_trip(s);
 	test_unique(s);
 	test_rehash(s);
+	test_tokens(s);
 	store_close(s);
+	test_migrate_v1();
 	test_busy();
 	test_full();
 	test_readonly();
