@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <sodium.h>
+
 #include "auth.h"
 #include "buf.h"
 #include "jwks.h"
@@ -41,7 +43,24 @@ struct auth {
 	int64_t			 last_kid_reload;
 	int			 kid_reloaded;	/* last_kid_reload is set */
 	struct tokcache		*cache;		/* verified tokens (not owned), or NULL */
+	unsigned char		 jwks_sha[AUTH_KEY_LEN];	/* of the file keys came from */
+	int			 jwks_sha_ok;	/* jwks_sha is set */
 };
+
+/*
+ * SHA-256 of d[0..len) into out (libsodium: no OpenSSL initialisation).
+ * Returns 0, or -1 when libsodium cannot be initialised (logged).
+ */
+static int
+auth_sha256(const void *d, size_t len, unsigned char out[AUTH_KEY_LEN])
+{
+	if (sodium_init() < 0) {
+		log_err("auth: sodium_init failed");
+		return -1;
+	}
+	(void)crypto_hash_sha256(out, d, len);
+	return 0;
+}
 
 /* Returns the identity of path now (ok 0 when stat fails). */
 static struct auth_fileid
@@ -79,29 +98,38 @@ static enum usercgi_err
 auth_load(struct auth *a, const struct auth_fileid *id)
 {
 	struct jwks		*k = NULL;
+	char			*data = NULL;
+	size_t			 len = 0;
 	enum usercgi_err	 rc;
 	int			 reload = a->tried;
 
 	a->tried = 1;
 	a->id = *id;
-	rc = jwks_load_file(a->path, &k);
+	rc = jwks_read_file(a->path, LOG_LVL_ERR, &data, &len);
+	if (rc == USERCGI_OK)
+		rc = jwks_load_mem(data, len, &k);
 	if (rc == USERCGI_NOMEM)
-		return rc;
+		goto out;
 	/* Tokens verified with the old keys must be verified again. */
 	tokcache_flush(a->cache);
 	jwks_free(a->keys);
 	a->keys = NULL;
+	a->jwks_sha_ok = 0;
 	if (rc != USERCGI_OK) {
 		log_err("auth: JWKS %s unusable; every token is refused until "
 		    "it is fixed", a->path != NULL ? a->path : "(none)");
-		return USERCGI_OK;
+		rc = USERCGI_OK;
+		goto out;
 	}
 	a->keys = k;
+	a->jwks_sha_ok = auth_sha256(data, len, a->jwks_sha) == 0;
 	/* Every CGI process loads once: only a re-read is worth a line. */
 	log_msg(reload ? LOG_LVL_INFO : LOG_LVL_DEBUG,
 	    "auth: JWKS %s %s, %zu usable keys", a->path,
 	    reload ? "re-read" : "loaded", jwks_count(k));
-	return USERCGI_OK;
+out:
+	free(data);
+	return rc;
 }
 
 /* Re-reads the file when it changed; stat()s at most once a second. */
@@ -164,23 +192,121 @@ auth_free(struct auth *a)
 	free(a);
 }
 
-/*
- * RFC 6750 §2.1 with Logto's reading: an absent or empty header is
- * "missing"; a value not starting with "Bearer" (case-sensitive) is the
- * wrong type; anything else is a token to verify, so "Bearer" with no
- * token is simply an invalid one.
- */
 void
 auth_use_cache(struct auth *a, struct tokcache *c)
 {
 	a->cache = c;
 }
 
+/*
+ * RFC 6750 §2.1 with Logto's reading: an absent or empty header is
+ * "missing"; a value not starting with "Bearer" (case-sensitive) is the
+ * wrong type; anything else is a token to verify, so "Bearer" with no
+ * token is simply an invalid one.
+ */
+enum usercgi_err
+auth_bearer(const char *header, const char **tok, size_t *len)
+{
+	static const char	 scheme[] = "Bearer";
+
+	*tok = NULL;
+	*len = 0;
+	if (header == NULL || *header == '\0')
+		return USERCGI_AUTH_MISSING;
+	if (strncmp(header, scheme, sizeof(scheme) - 1) != 0)
+		return USERCGI_AUTH_TYPE;
+	if (header[sizeof(scheme) - 1] != ' ')
+		return USERCGI_UNAUTH;
+	*tok = header + sizeof(scheme);
+	*len = strnlen(*tok, JWT_MAX_TOKEN + 1);
+	return USERCGI_OK;
+}
+
+enum usercgi_err
+auth_jwks_digest(const char *path, unsigned char d[AUTH_KEY_LEN])
+{
+	char			*data = NULL;
+	size_t			 len = 0;
+	enum usercgi_err	 rc;
+
+	if ((rc = jwks_read_file(path, LOG_LVL_DEBUG, &data, &len)) !=
+	    USERCGI_OK)
+		goto out;
+	if (auth_sha256(data, len, d) == -1)
+		rc = USERCGI_INTERNAL;
+out:
+	free(data);
+	return rc;
+}
+
+/* Feeds n as 8 bytes, most significant first. */
+static void
+auth_key_u64(crypto_hash_sha256_state *st, uint64_t n)
+{
+	unsigned char	 b[8];
+	int		 i;
+
+	for (i = 7; i >= 0; i--) {
+		b[i] = (unsigned char)(n & 0xff);
+		n >>= 8;
+	}
+	(void)crypto_hash_sha256_update(st, b, sizeof(b));
+}
+
+/* Feeds a string as presence, length, bytes: NULL and "" differ. */
+static void
+auth_key_str(crypto_hash_sha256_state *st, const char *v, size_t len)
+{
+	unsigned char	 present = v != NULL;
+
+	(void)crypto_hash_sha256_update(st, &present, 1);
+	if (v == NULL)
+		return;
+	auth_key_u64(st, len);
+	(void)crypto_hash_sha256_update(st, (const unsigned char *)v, len);
+}
+
+enum usercgi_err
+auth_token_key(const unsigned char jwks_sha[AUTH_KEY_LEN],
+    const struct jwt_policy *pol, const char *tok, size_t len,
+    unsigned char key[AUTH_KEY_LEN])
+{
+	static const char		 label[] = "usercgi verified token v1";
+	crypto_hash_sha256_state	 st;
+	unsigned char			 flag = pol->require_exp != 0;
+
+	if (sodium_init() < 0) {
+		log_err("auth: sodium_init failed");
+		return USERCGI_INTERNAL;
+	}
+	(void)crypto_hash_sha256_init(&st);
+	auth_key_str(&st, label, sizeof(label) - 1);
+	(void)crypto_hash_sha256_update(&st, jwks_sha, AUTH_KEY_LEN);
+	auth_key_str(&st, pol->issuer,
+	    pol->issuer != NULL ? strlen(pol->issuer) : 0);
+	auth_key_str(&st, pol->audience,
+	    pol->audience != NULL ? strlen(pol->audience) : 0);
+	auth_key_str(&st, pol->scope,
+	    pol->scope != NULL ? strlen(pol->scope) : 0);
+	(void)crypto_hash_sha256_update(&st, &flag, 1);
+	auth_key_u64(&st, (uint64_t)pol->leeway);
+	auth_key_str(&st, tok, len);
+	(void)crypto_hash_sha256_final(&st, key);
+	sodium_memzero(&st, sizeof(st));
+	return USERCGI_OK;
+}
+
 enum usercgi_err
 auth_check(struct auth *a, const char *header, int64_t now,
     enum jwt_fail *fail)
 {
-	static const char	 scheme[] = "Bearer";
+	return auth_check_key(a, header, now, fail, NULL, NULL);
+}
+
+enum usercgi_err
+auth_check_key(struct auth *a, const char *header, int64_t now,
+    enum jwt_fail *fail, unsigned char key[AUTH_KEY_LEN], int64_t *keyexp)
+{
 	struct auth_fileid	 id;
 	const char		*tok;
 	size_t			 len;
@@ -189,19 +315,15 @@ auth_check(struct auth *a, const char *header, int64_t now,
 	int			 need_reload = 0;
 
 	*fail = JWT_FAIL_NONE;
-	if (header == NULL || *header == '\0')
-		return USERCGI_AUTH_MISSING;
-	if (strncmp(header, scheme, sizeof(scheme) - 1) != 0)
-		return USERCGI_AUTH_TYPE;
-	tok = header + sizeof(scheme) - 1;
-	if (*tok != ' ') {
+	if (keyexp != NULL)
+		*keyexp = -1;
+	if ((rc = auth_bearer(header, &tok, &len)) == USERCGI_UNAUTH) {
 		log_info("auth: token refused (JWSInvalid): no token after "
 		    "\"Bearer \"");
 		*fail = JWT_FAIL_JWS_INVALID;
-		return USERCGI_UNAUTH;
-	}
-	tok++;
-	len = strnlen(tok, JWT_MAX_TOKEN + 1);
+		return rc;
+	} else if (rc != USERCGI_OK)
+		return rc;
 	if ((rc = auth_refresh(a, now)) != USERCGI_OK)
 		return rc;
 	if (tokcache_lookup(a->cache, tok, len, now, NULL, 0))
@@ -222,7 +344,12 @@ auth_check(struct auth *a, const char *header, int64_t now,
 		    &need_reload, &exp);
 	}
 	/* A token without exp is verified every time. */
-	if (rc == USERCGI_OK && exp >= 0)
-		(void)tokcache_store(a->cache, tok, len, exp, now, "");
+	if (rc != USERCGI_OK || exp < 0)
+		return rc;
+	(void)tokcache_store(a->cache, tok, len, exp, now, "");
+	/* The keys it verified with are those of the last load. */
+	if (key != NULL && keyexp != NULL && a->jwks_sha_ok &&
+	    auth_token_key(a->jwks_sha, &a->pol, tok, len, key) == USERCGI_OK)
+		*keyexp = exp;
 	return rc;
 }

@@ -12,6 +12,8 @@
 #include "err.h"
 #include "jwt.h"
 
+#define AUTH_KEY_LEN	32	/* SHA-256 */
+
 struct auth;
 
 /*
@@ -43,5 +45,45 @@ void	auth_use_cache(struct auth *a, struct tokcache *c);
  */
 enum usercgi_err auth_check(struct auth *a, const char *header, int64_t now,
 	    enum jwt_fail *fail);
+
+/*
+ * As auth_check.  On USERCGI_OK for a token with an exp that was
+ * verified now (not found in auth_use_cache's cache), also fills key
+ * with auth_token_key for the key set it verified with, the policy and
+ * the token, and sets *exp to the token's exp; otherwise *exp is -1 and
+ * key is untouched (nothing to remember).
+ */
+enum usercgi_err auth_check_key(struct auth *a, const char *header,
+	    int64_t now, enum jwt_fail *fail, unsigned char key[AUTH_KEY_LEN],
+	    int64_t *exp);
+
+/*
+ * The token in an Authorization header as auth_check reads it: returns
+ * USERCGI_OK with tok and len (at most JWT_MAX_TOKEN + 1: a longer token
+ * is refused by verification) when there is one to verify, else what
+ * auth_check returns without verifying: USERCGI_AUTH_MISSING,
+ * USERCGI_AUTH_TYPE, or USERCGI_UNAUTH ("Bearer" not followed by " ").
+ */
+enum usercgi_err auth_bearer(const char *header, const char **tok,
+	    size_t *len);
+
+/*
+ * SHA-256 of the JWKS file's bytes (read as auth_new reads it, at most
+ * JWKS_MAX_FILE bytes) into d.  Returns USERCGI_OK, USERCGI_NOMEM or
+ * USERCGI_INTERNAL (unreadable: logged at debug level only).
+ */
+enum usercgi_err auth_jwks_digest(const char *path,
+	    unsigned char d[AUTH_KEY_LEN]);
+
+/*
+ * The key under which a verified token is remembered: SHA-256 over a
+ * label, the JWKS digest, every member of pol (length-prefixed) and the
+ * token tok[0..len).  Any change to the keys, the policy or one byte of
+ * the token gives another key.  Uses libsodium only (no OpenSSL).
+ * Returns USERCGI_OK or USERCGI_INTERNAL (libsodium unusable).
+ */
+enum usercgi_err auth_token_key(const unsigned char jwks_sha[AUTH_KEY_LEN],
+	    const struct jwt_policy *pol, const char *tok, size_t len,
+	    unsigned char key[AUTH_KEY_LEN]);
 
 #endif

@@ -483,61 +483,83 @@ out:
 }
 
 enum usercgi_err
-jwks_load_file(const char *path, struct jwks **out)
+jwks_read_file(const char *path, enum log_level lvl, char **data,
+    size_t *len)
 {
 	struct stat		 st;
-	char			*data = NULL;
-	size_t			 len = 0;
+	char			*d = NULL;
+	size_t			 n = 0;
 	ssize_t			 r;
 	int			 fd = -1;
 	enum usercgi_err	 rc = USERCGI_INTERNAL;
 
-	*out = NULL;
+	*data = NULL;
+	*len = 0;
 	if (path == NULL || *path == '\0') {
-		log_err("jwks: no JWKS file configured");
+		log_msg(lvl, "jwks: no JWKS file configured");
 		goto out;
 	}
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
-		log_err("jwks: %s: %s", path, strerror(errno));
+		log_msg(lvl, "jwks: %s: %s", path, strerror(errno));
 		goto out;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		log_err("jwks: %s: not a regular file", path);
+		log_msg(lvl, "jwks: %s: not a regular file", path);
 		goto out;
 	}
 	if (st.st_size > JWKS_MAX_FILE) {
-		log_err("jwks: %s: over the %d-byte limit", path,
+		log_msg(lvl, "jwks: %s: over the %d-byte limit", path,
 		    JWKS_MAX_FILE);
 		goto out;
 	}
-	if ((data = xmalloc(JWKS_MAX_FILE + 1)) == NULL) {
+	if ((d = xmalloc(JWKS_MAX_FILE + 1)) == NULL) {
 		rc = USERCGI_NOMEM;
 		goto out;
 	}
 	/* Read one byte past the limit to notice a file that grew. */
-	while (len <= JWKS_MAX_FILE) {
-		r = read(fd, data + len, JWKS_MAX_FILE + 1 - len);
+	while (n <= JWKS_MAX_FILE) {
+		r = read(fd, d + n, JWKS_MAX_FILE + 1 - n);
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1) {
-			log_err("jwks: %s: %s", path, strerror(errno));
+			log_msg(lvl, "jwks: %s: %s", path, strerror(errno));
 			goto out;
 		}
 		if (r == 0)
 			break;
-		len += (size_t)r;
+		n += (size_t)r;
 	}
-	if (len > JWKS_MAX_FILE) {
-		log_err("jwks: %s: over the %d-byte limit", path,
+	if (n > JWKS_MAX_FILE) {
+		log_msg(lvl, "jwks: %s: over the %d-byte limit", path,
 		    JWKS_MAX_FILE);
 		goto out;
 	}
+	*data = d;
+	*len = n;
+	d = NULL;
+	rc = USERCGI_OK;
+out:
+	if (fd != -1)
+		(void)close(fd);
+	free(d);
+	return rc;
+}
+
+enum usercgi_err
+jwks_load_file(const char *path, struct jwks **out)
+{
+	char			*data = NULL;
+	size_t			 len = 0;
+	enum usercgi_err	 rc;
+
+	*out = NULL;
+	if ((rc = jwks_read_file(path, LOG_LVL_ERR, &data, &len)) !=
+	    USERCGI_OK)
+		goto out;
 	rc = jwks_load_mem(data, len, out);
 	if (rc == USERCGI_OK)
 		log_debug("jwks: %s: %zu usable keys", path, jwks_count(*out));
 out:
-	if (fd != -1)
-		(void)close(fd);
 	free(data);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 
 #include "err.h"
+#include "log.h"
 
 #define JWKS_MAX_FILE	(256 * 1024)
 #define JWKS_MAX_KEYS	64
@@ -42,6 +43,13 @@ struct jwk {
  * USERCGI_INTERNAL when the document itself is unusable, USERCGI_NOMEM.
  */
 enum usercgi_err jwks_load_mem(const char *json, size_t len, struct jwks **out);
+/*
+ * Reads the regular file path, at most JWKS_MAX_FILE bytes, into *data
+ * (caller frees) and *len.  Returns USERCGI_OK, USERCGI_NOMEM, or
+ * USERCGI_INTERNAL with the reason logged at lvl.
+ */
+enum usercgi_err jwks_read_file(const char *path, enum log_level lvl,
+	    char **data, size_t *len);
 /* As jwks_load_mem, reading at most JWKS_MAX_FILE bytes from path. */
 enum usercgi_err jwks_load_file(const char *path, struct jwks **out);
 void	jwks_free(struct jwks *k);

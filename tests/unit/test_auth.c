@@ -128,6 +128,140 @@ test_header(struct auth *a)
 	}
 }
 
+/* auth_bearer reads the header exactly as auth_check does. */
+static void
+test_bearer(void)
+{
+	const char	*tok = "unset";
+	size_t		 len = 99;
+
+	tap_int(auth_bearer(NULL, &tok, &len), USERCGI_AUTH_MISSING,
+	    "bearer: absent");
+	tap_ok(tok == NULL && len == 0, "bearer: absent gives no token");
+	tap_int(auth_bearer("", &tok, &len), USERCGI_AUTH_MISSING,
+	    "bearer: empty");
+	tap_int(auth_bearer("bearer x", &tok, &len), USERCGI_AUTH_TYPE,
+	    "bearer: lower case");
+	tap_int(auth_bearer("Bearer", &tok, &len), USERCGI_UNAUTH,
+	    "bearer: no space");
+	tap_int(auth_bearer("Bearer\tx", &tok, &len), USERCGI_UNAUTH,
+	    "bearer: tab");
+	tap_int(auth_bearer("Bearer ", &tok, &len), USERCGI_OK,
+	    "bearer: empty token is one to verify");
+	tap_int((long long)len, 0, "bearer: of length 0");
+	tap_int(auth_bearer("Bearer a.b.c", &tok, &len), USERCGI_OK,
+	    "bearer: token");
+	tap_str(tok, "a.b.c", "bearer: token text");
+	tap_int((long long)len, 5, "bearer: token length");
+}
+
+/* Every input of auth_token_key changes the key. */
+static void
+test_token_key(void)
+{
+	struct jwt_policy	 p0 = { "i", "a", "s", 1, 0 }, p;
+	unsigned char		 sha[AUTH_KEY_LEN], sha2[AUTH_KEY_LEN];
+	unsigned char		 k0[AUTH_KEY_LEN], k[AUTH_KEY_LEN];
+	static const unsigned char zero[AUTH_KEY_LEN];
+	int			 differ = 0;
+
+	memset(sha, 0x11, sizeof(sha));
+	memset(sha2, 0x11, sizeof(sha2));
+	sha2[31] ^= 1;
+	tap_int(auth_token_key(sha, &p0, "t.t.t", 5, k0), USERCGI_OK,
+	    "token key: computed");
+	tap_int(auth_token_key(sha, &p0, "t.t.t", 5, k), USERCGI_OK,
+	    "token key: again");
+	tap_ok(memcmp(k0, k, sizeof(k)) == 0, "token key: deterministic");
+	tap_ok(memcmp(k0, zero, sizeof(zero)) != 0, "token key: not zero");
+#define DIFFERS(name, shaarg, parg, tok, len) do {			\
+	(void)auth_token_key((shaarg), (parg), (tok), (len), k);	\
+	tap_ok(memcmp(k0, k, sizeof(k)) != 0, "token key: " name);	\
+	differ++;							\
+} while (0)
+	DIFFERS("another JWKS", sha2, &p0, "t.t.t", 5);
+	DIFFERS("another token byte", sha, &p0, "t.t.u", 5);
+	DIFFERS("a shorter token", sha, &p0, "t.t.t", 4);
+	p = p0; p.issuer = "j";
+	DIFFERS("another issuer", sha, &p, "t.t.t", 5);
+	p = p0; p.issuer = NULL;
+	DIFFERS("no issuer", sha, &p, "t.t.t", 5);
+	p = p0; p.audience = "b";
+	DIFFERS("another audience", sha, &p, "t.t.t", 5);
+	p = p0; p.scope = "r";
+	DIFFERS("another scope", sha, &p, "t.t.t", 5);
+	p = p0; p.require_exp = 0;
+	DIFFERS("exp not required", sha, &p, "t.t.t", 5);
+	p = p0; p.leeway = 30;
+	DIFFERS("another leeway", sha, &p, "t.t.t", 5);
+	/* Moving bytes between members must not give the same input. */
+	p = p0; p.issuer = "ia"; p.audience = "";
+	DIFFERS("issuer/audience boundary", sha, &p, "t.t.t", 5);
+	p = p0; p.scope = "";
+	(void)auth_token_key(sha, &p, "t.t.t", 5, k0);
+	p.scope = NULL;
+	(void)auth_token_key(sha, &p, "t.t.t", 5, k);
+	tap_ok(memcmp(k0, k, sizeof(k)) != 0, "token key: \"\" and none differ");
+#undef DIFFERS
+	tap_int(differ, 10, "token key: every variation checked");
+}
+
+/*
+ * auth_check_key reports the key of the key set it verified with and the
+ * token's exp; auth_jwks_digest of the same file gives the same key.
+ */
+static void
+test_check_key(const struct jwt_policy *pol)
+{
+	struct auth		*a = NULL;
+	unsigned char		 got[AUTH_KEY_LEN], want[AUTH_KEY_LEN];
+	unsigned char		 sha[AUTH_KEY_LEN];
+	const char		*hdr, *tok;
+	size_t			 len;
+	enum jwt_fail		 f;
+	int64_t			 exp = 0;
+	char			 noexp[4096];
+
+	write_jwks("k", 0);
+	tap_ok(auth_new(path, pol, &a) == USERCGI_OK, "check_key: auth_new");
+	hdr = bearer("k");
+	memset(got, 0, sizeof(got));
+	tap_int(auth_check_key(a, hdr, T0, &f, got, &exp), USERCGI_OK,
+	    "check_key: valid token");
+	tap_int(exp, 1800000000, "check_key: the token's exp");
+	tap_int(auth_jwks_digest(path, sha), USERCGI_OK,
+	    "check_key: digest of the JWKS file");
+	(void)auth_bearer(hdr, &tok, &len);
+	tap_int(auth_token_key(sha, pol, tok, len, want), USERCGI_OK,
+	    "check_key: key from the file");
+	tap_ok(memcmp(got, want, sizeof(got)) == 0,
+	    "check_key: the same key as from a fresh read of the file");
+	exp = 0;
+	tap_int(auth_check_key(a, "Bearer x.y.z", T0, &f, got, &exp),
+	    USERCGI_UNAUTH, "check_key: bad token");
+	tap_int(exp, -1, "check_key: no exp for a bad token");
+	(void)snprintf(noexp, sizeof(noexp), "Bearer %s", tk_token(&key,
+	    "{\"alg\":\"EdDSA\",\"kid\":\"k\"}",
+	    "{\"iss\":\"" ISS "\",\"aud\":\"" AUD "\",\"sub\":\"u\","
+	    "\"scope\":\"all\"}"));
+	auth_free(a);
+	a = NULL;
+	{
+		struct jwt_policy	p = *pol;
+
+		p.require_exp = 0;
+		tap_ok(auth_new(path, &p, &a) == USERCGI_OK,
+		    "check_key: auth_new, exp not required");
+		exp = 0;
+		tap_int(auth_check_key(a, noexp, T0, &f, got, &exp), USERCGI_OK,
+		    "check_key: token without exp accepted");
+		tap_int(exp, -1, "check_key: nothing to remember without exp");
+	}
+	auth_free(a);
+	tap_int(auth_jwks_digest("/nonexistent/jwks.json", sha),
+	    USERCGI_INTERNAL, "check_key: missing file has no digest");
+}
+
 int
 main(void)
 {
@@ -161,6 +295,8 @@ main(void)
 	if (a == NULL)
 		return tap_done();
 	test_header(a);
+	test_bearer();
+	test_token_key();
 
 	/* Same inode, size and mtime: only an unknown kid finds kid b. */
 	write_jwks("b", 1);
@@ -273,6 +409,7 @@ main(void)
 	    JWT_FAIL_NO_KEY);
 	auth_free(a);
 	auth_free(NULL);
+	test_check_key(&pol);
 	(void)unlink(path);
 	EVP_PKEY_free(key.pk);
 	return tap_done();
