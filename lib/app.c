@@ -29,6 +29,8 @@
 #define APP_ID_TRIES	8
 #define APP_MAX_DATA	(64 * 1024)
 
+_Static_assert(AUTH_KEY_LEN == STORE_TOKEN_KEY, "token keys differ in size");
+
 enum app_route {
 	ROUTE_NONE,
 	ROUTE_EXPOSED,		/* the database is under DOCUMENT_ROOT */
@@ -145,6 +147,17 @@ app_route(const struct http_req *rq, char *id, size_t idlen)
 	return ROUTE_NONE;
 }
 
+/* The token policy of the configuration (strings stay a->cfg's). */
+static void
+app_policy(const struct app *a, struct jwt_policy *pol)
+{
+	pol->issuer = a->cfg.issuer;
+	pol->audience = a->cfg.audience;
+	pol->scope = a->cfg.required_scope;
+	pol->require_exp = a->cfg.require_exp;
+	pol->leeway = a->cfg.leeway;
+}
+
 /* Creates the token verifier (and loads the JWKS) unless done already. */
 static enum usercgi_err
 app_auth_new(struct app *a)
@@ -154,14 +167,95 @@ app_auth_new(struct app *a)
 
 	if (a->auth != NULL)
 		return USERCGI_OK;
-	pol.issuer = a->cfg.issuer;
-	pol.audience = a->cfg.audience;
-	pol.scope = a->cfg.required_scope;
-	pol.require_exp = a->cfg.require_exp;
-	pol.leeway = a->cfg.leeway;
+	app_policy(a, &pol);
 	if ((rc = auth_new(a->cfg.jwks_file, &pol, &a->auth)) == USERCGI_OK)
 		auth_use_cache(a->auth, a->tokens);
 	return rc;
+}
+
+/* Opens the database unless done already; returns store_open's result. */
+static enum usercgi_err
+app_store_open(struct app *a)
+{
+	struct store_opts	o;
+	enum usercgi_err	rc;
+
+	if (a->store != NULL)
+		return USERCGI_OK;
+	memset(&o, 0, sizeof(o));
+	o.busy_timeout_ms = a->cfg.busy_timeout_ms;
+	if ((rc = store_open(a->cfg.database, &o, &a->store)) == USERCGI_OK)
+		store_set_group(a->store, a->group);
+	return rc;
+}
+
+/* As app_store_open, with a failure rendered into r. */
+static enum usercgi_err
+app_store(struct app *a, struct http_resp *r)
+{
+	enum usercgi_err	rc;
+
+	if ((rc = app_store_open(a)) != USERCGI_OK)
+		app_error(r, rc, NULL, NULL, NULL);
+	return rc;
+}
+
+/*
+ * A CGI process verifies one token and exits, so it shares verified
+ * tokens with the others through the database (store_token_known):
+ * returns 1 when the header's token verified before under the JWKS file
+ * as it is now and the configured policy, and its exp is still ahead;
+ * 0 otherwise, also when anything fails (the token is then verified as
+ * usual).  Nothing here touches OpenSSL.
+ */
+static int
+app_auth_known(struct app *a, const char *header, int64_t now)
+{
+	struct jwt_policy	 pol;
+	unsigned char		 sha[AUTH_KEY_LEN], key[AUTH_KEY_LEN];
+	const char		*tok;
+	size_t			 len;
+	int			 known = 0;
+
+	if (auth_bearer(header, &tok, &len) != USERCGI_OK ||
+	    len > JWT_MAX_TOKEN)
+		return 0;
+	if (auth_jwks_digest(a->cfg.jwks_file, sha) != USERCGI_OK)
+		return 0;
+	app_policy(a, &pol);
+	if (auth_token_key(sha, &pol, tok, len, key) != USERCGI_OK)
+		return 0;
+	if (app_store_open(a) != USERCGI_OK) {
+		log_debug("auth: no database for the token cache");
+		return 0;
+	}
+	if (store_token_known(a->store, key, now, &known) != USERCGI_OK) {
+		log_debug("auth: token cache lookup failed");
+		return 0;
+	}
+	if (known)
+		log_debug("auth: token verified before (token cache)");
+	return known;
+}
+
+/*
+ * Remembers a token verified now under key until exp, for the next CGI
+ * process (app_auth_known).  Best effort: a busy or failing database is
+ * logged and the request goes on.
+ */
+static void
+app_auth_remember(struct app *a, const unsigned char key[AUTH_KEY_LEN],
+    int64_t exp, int64_t now)
+{
+	enum usercgi_err	rc;
+
+	if (a->store == NULL)
+		return;
+	if ((rc = store_token_remember(a->store, key, exp, now)) != USERCGI_OK)
+		log_warn("auth: token not remembered: %s",
+		    usercgi_errinfo(rc)->message);
+	else
+		log_debug("auth: token remembered (token cache)");
 }
 
 /*
@@ -173,15 +267,22 @@ app_auth(struct app *a, struct http_req *rq, struct http_resp *r)
 {
 	enum jwt_fail		 fail = JWT_FAIL_NONE;
 	enum usercgi_err	 rc;
+	unsigned char		 key[AUTH_KEY_LEN];
+	int64_t			 now = app_now_ms() / 1000, exp = -1;
+	int			 cgi = a->tokens == NULL;
 	char			 data[160];
 
+	if (cgi && app_auth_known(a, rq->authorization, now))
+		return USERCGI_OK;
 	if ((rc = app_auth_new(a)) != USERCGI_OK) {
 		app_error(r, rc, NULL, NULL, NULL);
 		return rc;
 	}
-	rc = auth_check(a->auth, rq->authorization, app_now_ms() / 1000, &fail);
+	rc = auth_check_key(a->auth, rq->authorization, now, &fail, key, &exp);
 	switch (rc) {
 	case USERCGI_OK:
+		if (cgi && exp >= 0)
+			app_auth_remember(a, key, exp, now);
 		break;
 	case USERCGI_AUTH_TYPE:
 		app_error(r, rc, "{\"supportedTypes\":[\"Bearer\"]}", NULL, NULL);
@@ -198,23 +299,6 @@ app_auth(struct app *a, struct http_req *rq, struct http_resp *r)
 		app_error(r, rc, NULL, NULL, NULL);
 		break;
 	}
-	return rc;
-}
-
-static enum usercgi_err
-app_store(struct app *a, struct http_resp *r)
-{
-	struct store_opts	o;
-	enum usercgi_err	rc;
-
-	if (a->store != NULL)
-		return USERCGI_OK;
-	memset(&o, 0, sizeof(o));
-	o.busy_timeout_ms = a->cfg.busy_timeout_ms;
-	if ((rc = store_open(a->cfg.database, &o, &a->store)) != USERCGI_OK)
-		app_error(r, rc, NULL, NULL, NULL);
-	else
-		store_set_group(a->store, a->group);
 	return rc;
 }
 
