@@ -9,7 +9,8 @@
 # directory, and measures
 #   (a) creates/s without a password (wrk, 16 connections),
 #   (b) creates/s with a password,
-#   (c) one create in plain CGI mode (hyperfine),
+#   (c) one create in plain CGI mode (hyperfine), with a reused token
+#       and (c') with a token never seen before,
 #   (d) the peak RSS (VmHWM) of a FastCGI worker,
 # and in the same run the baselines: a trivial libfcgi responder behind the
 # same lighttpd configuration under the same load, the raw argon2i hash
@@ -26,8 +27,9 @@
 # BENCH_CGI_RUNS (default 50), BENCH_ARGON2_RUNS (default
 # 15), BENCH_KEEP=1 keeps the temporary directory.
 # --profile instead runs one create without a password in CGI mode under
-# valgrind --tool=callgrind (after one unprofiled create on the same fresh
-# database) and prints callgrind_annotate's top functions, the total for
+# valgrind --tool=callgrind (after one unprofiled create with the same
+# token on the same fresh database: the profiled token is found in
+# verified_tokens) and prints callgrind_annotate's top functions, the total for
 # the trivial CGI program, then one FastCGI worker under callgrind (cost
 # inside app_handle only) over BENCH_PROFILE_REQUESTS (200) creates through
 # lighttpd, per request.  BENCH_TOP (30) sets the list length;
@@ -381,6 +383,11 @@ commit_ceiling=$(awk -v t="$commit_ms" 'BEGIN { printf "%.1f", 1000 / t }')
 # Each timed run reads a body with a fresh fixed-width username, written by
 # hyperfine's --prepare (untimed); the CGI variables are exported so the
 # timed command is only "program < body" (hyperfine subtracts the shell).
+# The token is the same in every run, as a client reuses its access token
+# for its lifetime: after the first run it is found in the database's
+# verified_tokens.  (c') mints a token never seen before in each --prepare
+# (usercgi-admin token), read by the shell builtin read, so every timed
+# run verifies its token in full and remembers it.
 cgi_env
 "$ucgi" <"$T/body" >"$T/cgi.out" 2>"$T/cgi.err" || true
 head -n 1 "$T/cgi.out" | grep -q '^Status: 200' || {
@@ -391,7 +398,19 @@ hyperfine --style none --warmup 3 --runs "$cgi_runs" --prepare "$prep" \
     >"$T/hyperfine.out" 2>&1 || { echo "bench: hyperfine failed:" >&2; cat "$T/hyperfine.out" >&2; exit 1; }
 cgi_ms=$(node -e 'const r=require(process.argv[1]).results; console.log((r[0].median*1000).toFixed(3))' "$T/cgi.json")
 triv_cgi_ms=$(node -e 'const r=require(process.argv[1]).results; console.log((r[1].median*1000).toFixed(3))' "$T/cgi.json")
+fresh_ms=
+if [ -x "$build/tools/usercgi-admin" ]; then
+	mint="USERCGI_CONFIG=/dev/null USERCGI_DATABASE=$T/users.db USERCGI_JWKS_FILE=$T/jwks.json"
+	mint="$mint USERCGI_ISSUER=$issuer USERCGI_AUDIENCE=$audience"
+	mint="$mint '$build/tools/usercgi-admin' token '$T/private.pem' --ttl 3600 >'$T/token'"
+	hyperfine --style none --warmup 3 --runs "$cgi_runs" --prepare "$prep; $mint" \
+	    --export-json "$T/cgi-fresh.json" \
+	    -n usercgi-fresh "read -r t <'$T/token'; HTTP_AUTHORIZATION=\"Bearer \$t\" '$ucgi' <'$T/body' >/dev/null" \
+	    >"$T/hyperfine-fresh.out" 2>&1 || { echo "bench: hyperfine failed:" >&2; cat "$T/hyperfine-fresh.out" >&2; exit 1; }
+	fresh_ms=$(node -e 'const r=require(process.argv[1]).results; console.log((r[0].median*1000).toFixed(3))' "$T/cgi-fresh.json")
+fi
 cgi_created=$(sqlite3 "$T/users.db" "select count(*) from users where username like 'cgi\\_%' escape '\\'" 2>/dev/null || echo "?")
+cgi_tokens=$(sqlite3 "$T/users.db" "select count(*) from verified_tokens" 2>/dev/null || echo "?")
 unset HTTP_AUTHORIZATION
 
 # ---- summary ------------------------------------------------------------
@@ -416,8 +435,12 @@ printf '  (b) creates/s, password:      %8s  (%s of %s cores / %s ms = %s; 2xx %
     "$pw_rps" "$(pct "$pw_rps" "$pw_ceiling")" "$cores" "$fast_ms" "$pw_ceiling" "$pw_ok" "$pw_non2xx" "$pw_sockerr"
 printf '      latency p50 %s ms, p99 %s ms, max %s ms: max/p99 %s\n' \
     "$pw_p50" "$pw_p99" "$pw_max" "$(ratio "$pw_max" "$pw_p99")"
-printf '  (c) CGI create:               %8s ms (%sx trivial CGI %s ms; %s rows created)\n' \
+printf '  (c) CGI create, reused token: %8s ms (%sx trivial CGI %s ms; %s rows created)\n' \
     "$cgi_ms" "$(ratio "$cgi_ms" "$triv_cgi_ms")" "$triv_cgi_ms" "$cgi_created"
+if [ -n "$fresh_ms" ]; then
+	printf "  (c') CGI create, new token:   %8s ms (%sx trivial CGI %s ms; %s verified tokens remembered)\n" \
+	    "$fresh_ms" "$(ratio "$fresh_ms" "$triv_cgi_ms")" "$triv_cgi_ms" "$cgi_tokens"
+fi
 printf '  (d) worker peak RSS:          %8s KiB (%.1f MiB; %s KiB after (a) alone; now %s KiB anon + %s KiB file; trivial worker %s KiB)\n' \
     "$ucgi_hwm" "$(awk -v k="$ucgi_hwm" 'BEGIN { print k / 1024 }')" "$nopw_hwm" "$ucgi_anon" "$ucgi_file" "$triv_hwm"
 printf '      hasher peak RSS:          %8s KiB (%.1f MiB, the largest of the %s argon2 hasher processes; worker + hashers <= %s KiB)\n' \
