@@ -51,7 +51,8 @@ enum usercgi_err auth_check(struct auth *a, const char *header, int64_t now,
  * verified now (not found in auth_use_cache's cache), also fills key
  * with auth_token_key for the key set it verified with, the policy and
  * the token, and sets *exp to the token's exp; otherwise *exp is -1 and
- * key is untouched (nothing to remember).
+ * key is untouched (nothing to remember).  key and exp may be NULL
+ * (auth_check).
  */
 enum usercgi_err auth_check_key(struct auth *a, const char *header,
 	    int64_t now, enum jwt_fail *fail, unsigned char key[AUTH_KEY_LEN],
