@@ -173,6 +173,16 @@ app_auth_new(struct app *a)
 	return rc;
 }
 
+/*
+ * Returns 1 in a process that serves one request (plain CGI): it has no
+ * per-process token cache (server.c gives one to every FastCGI worker).
+ */
+static int
+app_cgi(const struct app *a)
+{
+	return a->tokens == NULL;
+}
+
 /* Opens the database unless done already; returns store_open's result. */
 static enum usercgi_err
 app_store_open(struct app *a)
@@ -184,6 +194,7 @@ app_store_open(struct app *a)
 		return USERCGI_OK;
 	memset(&o, 0, sizeof(o));
 	o.busy_timeout_ms = a->cfg.busy_timeout_ms;
+	o.one_request = app_cgi(a);
 	if ((rc = store_open(a->cfg.database, &o, &a->store)) == USERCGI_OK)
 		store_set_group(a->store, a->group);
 	return rc;
@@ -269,7 +280,7 @@ app_auth(struct app *a, struct http_req *rq, struct http_resp *r)
 	enum usercgi_err	 rc;
 	unsigned char		 key[AUTH_KEY_LEN];
 	int64_t			 now = app_now_ms() / 1000, exp = -1;
-	int			 cgi = a->tokens == NULL;
+	int			 cgi = app_cgi(a);
 	char			 data[160];
 
 	if (cgi && app_auth_known(a, rq->authorization, now))

@@ -42,6 +42,13 @@ struct store;
 
 struct store_opts {
 	int	busy_timeout_ms;
+	/*
+	 * The connection serves one request and closes (plain CGI): it
+	 * leaves the WAL file in place and does not checkpoint on close,
+	 * so the next process neither recreates, resyncs nor copies it;
+	 * commits checkpoint every STORE_CGI_CHECKPOINT pages instead.
+	 */
+	int	one_request;
 };
 
 /*

@@ -126,6 +126,7 @@ cmd_init(void)
 
 	if (load_cfg(&c) == -1)
 		return EX_FAIL;
+	memset(&o, 0, sizeof(o));
 	o.busy_timeout_ms = c.busy_timeout_ms;
 	if ((rc = store_open(c.database, &o, &s)) != USERCGI_OK) {
 		fprintf(stderr, "%s: database %s: cannot open (%s)\n",
@@ -192,6 +193,7 @@ cmd_check(void)
 		    c.database, strerror(errno));
 		good = 0;
 	} else {
+		memset(&o, 0, sizeof(o));
 		o.busy_timeout_ms = c.busy_timeout_ms;
 		if ((rc = store_open(c.database, &o, &s)) == USERCGI_OK)
 			printf("database: ok, schema version %d\n",

@@ -200,6 +200,17 @@ elif command -v setpriv >/dev/null; then
 	chmod 0644 "$rodir/users.db"
 	create "USERCGI_DATABASE=$rodir/users.db USERCGI_JWKS_FILE=$rodir/jwks.json"
 	expect_status "database file writable again: 200" 200
+	# A CGI request leaves the WAL and its index in place for the next
+	# one, so a read-only directory does not stop writes then ...
+	chmod 0555 "$rodir"
+	create "USERCGI_DATABASE=$rodir/users.db USERCGI_JWKS_FILE=$rodir/jwks.json"
+	expect_status "read-only directory, WAL in place: 200" 200
+	# ... but once the WAL is gone (a clean close by a long-lived
+	# process, here the sqlite3 shell) it cannot be created again.
+	chmod 0755 "$rodir"
+	sqlite3 "$rodir/users.db" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
+	[ ! -e "$rodir/users.db-wal" ] && ok "WAL removed by a clean close" ||
+		not_ok "WAL removed by a clean close"
 	chmod 0555 "$rodir"
 	create "USERCGI_DATABASE=$rodir/users.db USERCGI_JWKS_FILE=$rodir/jwks.json"
 	expect "read-only database directory: 503" 503 "$UNAVAIL"
