@@ -657,16 +657,22 @@ store_busy_init(struct store_busy *b, int timeout_ms)
  * copies the WAL into the database and empties it.  (SQLite's own
  * automatic checkpoint is PASSIVE: it never restarts the WAL when every
  * process rebuilt the index afresh, so the file and each next
- * checkpoint would only grow.)  A busy checkpoint is left to a later
- * commit.  Returns SQLITE_OK: the commit has happened either way.
+ * checkpoint would only grow.)  The busy handler is off meanwhile: the
+ * response waits for this, so while another process reads or writes,
+ * the checkpoint is left to a later commit.  arg is the store.  Returns
+ * SQLITE_OK: the commit has happened either way.
  */
 static int
 store_wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
 {
-	(void)arg;
-	if (frames >= STORE_CGI_CHECKPOINT)
-		(void)sqlite3_wal_checkpoint_v2(db, name,
-		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	struct store	*s = arg;
+
+	if (frames < STORE_CGI_CHECKPOINT)
+		return SQLITE_OK;
+	sqlite3_busy_handler(db, NULL, NULL);
+	(void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_TRUNCATE,
+	    NULL, NULL);
+	sqlite3_busy_handler(db, store_busy, &s->busy);
 	return SQLITE_OK;
 }
 
@@ -682,13 +688,15 @@ store_wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
  * WAL short.  Committed rows are durable in the WAL either way.
  */
 static void
-store_one_request(sqlite3 *db)
+store_one_request(struct store *s)
 {
 	int	on = 1;
 
-	(void)sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
-	(void)sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &on);
-	(void)sqlite3_wal_hook(db, store_wal_hook, NULL);
+	(void)sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1,
+	    NULL);
+	(void)sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL,
+	    &on);
+	(void)sqlite3_wal_hook(s->db, store_wal_hook, s);
 }
 
 enum usercgi_err
@@ -731,7 +739,7 @@ store_open(const char *path, const struct store_opts *o, struct store **out)
 		goto out;
 	}
 	if (o->one_request)
-		store_one_request(s->db);
+		store_one_request(s);
 	if ((err = store_wal(s->db, o->busy_timeout_ms)) != USERCGI_OK ||
 	    (err = store_exec(s->db, "PRAGMA synchronous=FULL",
 	    "PRAGMA synchronous")) != USERCGI_OK ||
