@@ -47,8 +47,15 @@ build _build --enable-werror || { echo "build failed"; exit 1; }
 check _build FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 
 echo "== build (ASan + UBSan)"
+# intercept_tls_get_addr=0: GCC 12's LeakSanitizer (libasan.so.8) can
+# misread glibc 2.36's dynamic TLS vector once a module with TLS is
+# dlopen()ed (the phone module's libstdc++): its tracer then dies at exit
+# ("Tracer caught signal 11" after a "DTLS" block at 0x128).  Static TLS,
+# stacks and the heap are still scanned.  tests/cgi/lib.sh passes these
+# settings to the responder.
 if build _build-asan --enable-werror --enable-sanitizers; then
-	check _build-asan FUZZ_SECONDS=0 CRASH_MAX_GAP_MS=2000 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	check _build-asan FUZZ_SECONDS=0 CRASH_MAX_GAP_MS=2000 \
+	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:intercept_tls_get_addr=0 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 else
 	echo "sanitizer build failed"; status=1

@@ -128,6 +128,11 @@ cgi() {
 	    USERCGI_AUDIENCE="$AUDIENCE" USERCGI_PHONE_MODULE="$PHONE_MODULE")
 	# ${#body} counts characters; the server needs bytes.
 	envs+=(CONTENT_LENGTH="$(printf '%s' "$body" | wc -c)")
+	# The sanitizer build's settings (run-all.sh) reach the responder too.
+	local v
+	for v in ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS; do
+		[ -n "${!v:-}" ] && envs+=("$v=${!v}")
+	done
 	[ -n "$ctype" ] && envs+=(CONTENT_TYPE="$ctype")
 	[ "$auth" != "-" ] && envs+=(HTTP_AUTHORIZATION="$auth")
 	out=$(printf '%s' "$body" | env -i "${envs[@]}" ${CGI_EXTRA_ENV:-} ${UCGI_WRAPPER:-} "$UCGI" 2>"$T/stderr"; printf 'x%d' $?)
