@@ -74,13 +74,6 @@ hasher_write(const void *buf, size_t len)
 	return 0;
 }
 
-static uint32_t
-hasher_get32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
 /*
  * Serves one request.  Returns 1 after answering it, 0 on EOF before it,
  * or -1 (malformed or truncated frame, or the answer could not be
@@ -110,12 +103,7 @@ hasher_serve_one(void)
 	saltlen = hasher_get32(hdr + 16);
 	hashlen = hasher_get32(hdr + 20);
 	pwlen = hasher_get32(hdr + 24);
-	if ((type != PW_ARGON2D && type != PW_ARGON2I &&
-	    type != PW_ARGON2ID) || t < 1 || t > PW_ARGON2_T_MAX ||
-	    m > PW_ARGON2_M_MAX || p < 1 || p > PW_ARGON2_P_MAX ||
-	    saltlen < PW_ARGON2_SALT_MIN || saltlen > PW_ARGON2_SALT_MAX ||
-	    hashlen < PW_ARGON2_HASH_MIN || hashlen > PW_ARGON2_HASH_MAX ||
-	    pwlen > PW_ARGON2_PW_MAX) {
+	if (!pw_argon2_within(type, t, m, p, saltlen, hashlen, pwlen)) {
 		log_err("malformed frame: a field is out of range");
 		goto out;
 	}

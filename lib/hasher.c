@@ -266,16 +266,6 @@ out:
 	return rc;
 }
 
-/* Puts a 32-bit number little-endian at p. */
-static void
-hasher_put32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-	p[2] = (unsigned char)(v >> 16);
-	p[3] = (unsigned char)(v >> 24);
-}
-
 /*
  * One exchange with the running hasher h.  Returns USERCGI_OK,
  * USERCGI_NOMEM or USERCGI_INTERNAL as the hasher answered, or
@@ -335,13 +325,8 @@ hasher_pool_hash(struct hasher_pool *pool, enum pw_argon2_type type,
 
 	if (out == NULL || outlen == 0)
 		return USERCGI_INTERNAL;
-	if ((type != PW_ARGON2D && type != PW_ARGON2I &&
-	    type != PW_ARGON2ID) || t < 1 || t > PW_ARGON2_T_MAX ||
-	    m_kib > PW_ARGON2_M_MAX || p < 1 || p > PW_ARGON2_P_MAX ||
-	    salt == NULL || saltlen < PW_ARGON2_SALT_MIN ||
-	    saltlen > PW_ARGON2_SALT_MAX || outlen < PW_ARGON2_HASH_MIN ||
-	    outlen > PW_ARGON2_HASH_MAX || pwlen > PW_ARGON2_PW_MAX ||
-	    (pw == NULL && pwlen != 0))
+	if (!pw_argon2_within((uint32_t)type, t, m_kib, p, saltlen, outlen,
+	    pwlen) || salt == NULL || (pw == NULL && pwlen != 0))
 		goto out;
 	pthread_mutex_lock(&pool->mu);
 	for (;;) {

@@ -28,6 +28,23 @@
 #define HASHER_HDR_LEN		28	/* seven 32-bit numbers */
 #define HASHER_MAX		64	/* processes in one pool */
 
+/* The frame's numbers, little-endian (the protocol above). */
+static inline void
+hasher_put32(unsigned char *b, uint32_t v)
+{
+	b[0] = (unsigned char)v;
+	b[1] = (unsigned char)(v >> 8);
+	b[2] = (unsigned char)(v >> 16);
+	b[3] = (unsigned char)(v >> 24);
+}
+
+static inline uint32_t
+hasher_get32(const unsigned char *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	    (uint32_t)b[3] << 24;
+}
+
 enum hasher_status {
 	HASHER_ST_OK = 0,	/* the hash follows */
 	HASHER_ST_NOMEM = 1,	/* the hasher could not allocate m KiB */

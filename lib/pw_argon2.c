@@ -35,6 +35,18 @@ pw_argon2_sodium_init(void)
 }
 
 int
+pw_argon2_within(uint32_t type, uint32_t t, uint32_t m_kib, uint32_t p,
+    size_t saltlen, size_t hashlen, size_t pwlen)
+{
+	return (type == PW_ARGON2D || type == PW_ARGON2I ||
+	    type == PW_ARGON2ID) && t >= 1 && t <= PW_ARGON2_T_MAX &&
+	    m_kib <= PW_ARGON2_M_MAX && p >= 1 && p <= PW_ARGON2_P_MAX &&
+	    saltlen >= PW_ARGON2_SALT_MIN && saltlen <= PW_ARGON2_SALT_MAX &&
+	    hashlen >= PW_ARGON2_HASH_MIN && hashlen <= PW_ARGON2_HASH_MAX &&
+	    pwlen <= PW_ARGON2_PW_MAX;
+}
+
+int
 pw_argon2_sodium_can(enum pw_argon2_type type, uint32_t t, uint32_t m_kib,
     uint32_t p, size_t saltlen, size_t outlen)
 {

@@ -46,6 +46,14 @@ enum pw_impl {
 #define PW_ARGON2_PW_MAX	(64u * 1024 * 1024)
 
 /*
+ * Returns 1 when the request is within the limits above (type one of
+ * the variants), else 0.  The hasher pool checks it before it sends a
+ * frame and the hasher program before it allocates anything.
+ */
+int	pw_argon2_within(uint32_t type, uint32_t t, uint32_t m_kib,
+	    uint32_t p, size_t saltlen, size_t hashlen, size_t pwlen);
+
+/*
  * Returns 1 when libsodium computes this variant with these parameters,
  * a saltlen-byte salt and an outlen-byte hash, else 0: Argon2i with
  * t >= 3, Argon2id with t >= 1; both p == 1, m >= 8 KiB, a 16-byte

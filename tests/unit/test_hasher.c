@@ -73,15 +73,6 @@ same_as_libargon2(argon2_type type, uint32_t t, uint32_t m, uint32_t p,
 	tap_ok(memcmp(got, want, hashlen) == 0, t1);
 }
 
-static void
-put32(unsigned char *b, uint32_t v)
-{
-	b[0] = (unsigned char)v;
-	b[1] = (unsigned char)(v >> 8);
-	b[2] = (unsigned char)(v >> 16);
-	b[3] = (unsigned char)(v >> 24);
-}
-
 /*
  * Starts the hasher by hand on a socketpair with argument arg (NULL:
  * none).  Returns its pid and our end in *fd, or -1.
@@ -156,7 +147,7 @@ bad_frame(const uint32_t f[7], size_t extra, int close_after, int want,
 	pid = spawn_hasher("me", &fd);
 	n = read_some(fd, g, HASHER_GREETING_LEN);
 	for (i = 0; i < 7; i++)
-		put32(hdr + 4 * i, f[i]);
+		hasher_put32(hdr + 4 * i, f[i]);
 	memset(body, 'x', sizeof(body));
 	if (pid == -1 || n != HASHER_GREETING_LEN ||
 	    send(fd, hdr, sizeof(hdr), MSG_NOSIGNAL) != (ssize_t)sizeof(hdr) ||
@@ -214,14 +205,14 @@ test_frames(void)
 	tap_int(read_some(fd, g, 4), 4, "greeting");
 	tap_ok(memcmp(g, HASHER_GREETING, 4) == 0, "greeting is UCH1");
 	/* Parameters Argon2 refuses (m < 8 p) are answered, not fatal. */
-	put32(hdr, 1); put32(hdr + 4, 3); put32(hdr + 8, 1); put32(hdr + 12, 1);
-	put32(hdr + 16, 16); put32(hdr + 20, 32); put32(hdr + 24, 0);
+	hasher_put32(hdr, 1); hasher_put32(hdr + 4, 3); hasher_put32(hdr + 8, 1); hasher_put32(hdr + 12, 1);
+	hasher_put32(hdr + 16, 16); hasher_put32(hdr + 20, 32); hasher_put32(hdr + 24, 0);
 	(void)send(fd, hdr, sizeof(hdr), MSG_NOSIGNAL);
 	(void)send(fd, vsalt, 16, MSG_NOSIGNAL);
 	tap_int(read_some(fd, buf, sizeof(buf)), 1, "m=1: one byte answer");
 	tap_int(buf[0], HASHER_ST_FAILED, "m=1: status failed");
 	/* Then the vector, on the same hasher. */
-	put32(hdr + 8, 8192); put32(hdr + 4, 8); put32(hdr + 24, 8);
+	hasher_put32(hdr + 8, 8192); hasher_put32(hdr + 4, 8); hasher_put32(hdr + 24, 8);
 	(void)send(fd, hdr, sizeof(hdr), MSG_NOSIGNAL);
 	(void)send(fd, vsalt, 16, MSG_NOSIGNAL);
 	(void)send(fd, "password", 8, MSG_NOSIGNAL);
