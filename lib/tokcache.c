@@ -2,8 +2,9 @@
  * tokcache.c: the verified-token cache (tokcache.h).  A ring of entries
  * in insertion order: a new entry takes the slot after the newest, which
  * is the oldest once the ring is full.  Lookups scan every live entry
- * with CRYPTO_memcmp, so their time does not depend on how much of a
- * digest matched.
+ * with sodium_memcmp, so their time does not depend on how much of a
+ * digest matched.  SHA-256 is libsodium's, as for the database's token
+ * keys (auth.c).
  */
 #include "config.h"
 
@@ -12,8 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
+#include <sodium.h>
 
 #include "buf.h"
 #include "log.h"
@@ -33,7 +33,6 @@ struct tokcache {
 	struct tokcache_entry	*e;	/* max entries, allocated on first store */
 	size_t			 max;
 	size_t			 next;	/* slot the next store takes */
-	EVP_MD			*md;	/* SHA-256 */
 	pthread_mutex_t		 mu;	/* guards e and next: threads share c */
 };
 
@@ -44,13 +43,12 @@ tokcache_new(size_t max)
 
 	if (max == 0 || max > TOKCACHE_MAX)
 		return NULL;
-	if ((c = xcalloc(1, sizeof(*c))) == NULL)
-		return NULL;
-	if ((c->md = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL) {
-		log_err("tokcache: SHA-256 unavailable");
-		free(c);
+	if (sodium_init() < 0) {
+		log_err("tokcache: SHA-256 unavailable (sodium_init failed)");
 		return NULL;
 	}
+	if ((c = xcalloc(1, sizeof(*c))) == NULL)
+		return NULL;
 	c->max = max;
 	pthread_mutex_init(&c->mu, NULL);
 	return c;
@@ -86,7 +84,6 @@ tokcache_free(struct tokcache *c)
 		return;
 	tokcache_flush(c);
 	free(c->e);
-	EVP_MD_free(c->md);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
 }
@@ -106,22 +103,11 @@ tokcache_count(struct tokcache *c)
 	return n;
 }
 
-/*
- * SHA-256 of tok[0..len) into d.  Returns 0, or -1 when the digest is
- * unavailable (logged).
- */
-static int
-tokcache_digest(struct tokcache *c, const char *tok, size_t len,
-    unsigned char d[TOKCACHE_DIGEST])
+/* SHA-256 of tok[0..len) into d (tokcache_new initialised libsodium). */
+static void
+tokcache_digest(const char *tok, size_t len, unsigned char d[TOKCACHE_DIGEST])
 {
-	unsigned int	n = 0;
-
-	if (EVP_Digest(tok, len, d, &n, c->md, NULL) != 1 ||
-	    n != TOKCACHE_DIGEST) {
-		log_err("tokcache: SHA-256 failed");
-		return -1;
-	}
-	return 0;
+	(void)crypto_hash_sha256(d, (const unsigned char *)tok, len);
 }
 
 /*
@@ -138,7 +124,7 @@ tokcache_find(struct tokcache *c, const unsigned char d[TOKCACHE_DIGEST])
 		return NULL;
 	for (i = 0; i < c->max; i++)
 		if (c->e[i].used &&
-		    CRYPTO_memcmp(c->e[i].digest, d, TOKCACHE_DIGEST) == 0)
+		    sodium_memcmp(c->e[i].digest, d, TOKCACHE_DIGEST) == 0)
 			hit = &c->e[i];
 	return hit;
 }
@@ -153,8 +139,9 @@ tokcache_lookup(struct tokcache *c, const char *tok, size_t len, int64_t now,
 
 	if (sub != NULL && sublen > 0)
 		sub[0] = '\0';
-	if (c == NULL || tok == NULL || tokcache_digest(c, tok, len, d) == -1)
+	if (c == NULL || tok == NULL)
 		return 0;
+	tokcache_digest(tok, len, d);
 	pthread_mutex_lock(&c->mu);
 	if ((e = tokcache_find(c, d)) == NULL)
 		goto out;
@@ -188,8 +175,7 @@ tokcache_store(struct tokcache *c, const char *tok, size_t len, int64_t exp,
 	if (c == NULL || tok == NULL || exp <= now ||
 	    (sub != NULL && strnlen(sub, TOKCACHE_MAX_SUB) >= TOKCACHE_MAX_SUB))
 		return USERCGI_OK;
-	if (tokcache_digest(c, tok, len, d) == -1)
-		return USERCGI_INTERNAL;
+	tokcache_digest(tok, len, d);
 	if (sub != NULL && (dup = xstrdup(sub)) == NULL)
 		return USERCGI_NOMEM;
 	pthread_mutex_lock(&c->mu);

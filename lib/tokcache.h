@@ -26,8 +26,9 @@ struct tokcache;
 
 /*
  * Creates an empty cache of at most max entries (1 to 65536).  Nothing
- * is allocated for the entries or the digest until first use.  Returns
- * the cache (tokcache_free), or NULL for a bad max or no memory.
+ * is allocated for the entries until first use.  Returns the cache
+ * (tokcache_free), or NULL for a bad max, no memory, or libsodium (its
+ * SHA-256) failing to initialise.
  */
 struct tokcache *tokcache_new(size_t max);
 void	tokcache_free(struct tokcache *c);
@@ -47,8 +48,8 @@ int	tokcache_lookup(struct tokcache *c, const char *tok, size_t len,
  * until exp (the token's exp claim, seconds since the epoch).  A token
  * whose exp is not after now, or whose subject is TOKCACHE_MAX_SUB bytes
  * or longer, is not stored.  Returns USERCGI_OK (stored or deliberately
- * not), USERCGI_NOMEM or USERCGI_INTERNAL (SHA-256 unavailable); on an
- * error the cache is unchanged and the caller simply goes on uncached.
+ * not) or USERCGI_NOMEM; on an error the cache is unchanged and the
+ * caller simply goes on uncached.
  */
 enum usercgi_err tokcache_store(struct tokcache *c, const char *tok,
 	    size_t len, int64_t exp, int64_t now, const char *sub);
