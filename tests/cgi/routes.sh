@@ -4,15 +4,15 @@
 setup
 
 cgi GET /api/nothing ""
-expect "unknown path is 404 JSON" 404 '{"message":"Not Found"}'
+expect "unknown path is 404 JSON" 404 '{"code":"request.route_not_found","message":"Not Found"}'
 cgi GET /api/users ""
-expect "GET /api/users is 405" 405 '{"message":"Method Not Allowed"}'
+expect "GET /api/users is 405" 405 '{"code":"request.method_not_allowed","message":"Method Not Allowed"}'
 case $HEADERS in *'Allow: POST'*) ok "405 names the allowed method" ;;
 	*) not_ok "405 names the allowed method"; echo "# $HEADERS" ;; esac
 cgi DELETE /api/users ""
 expect_status "DELETE /api/users is 405" 405
 cgi POST /api/usersx "{}"
-expect "/api/usersx is 404" 404 '{"message":"Not Found"}'
+expect "/api/usersx is 404" 404 '{"code":"request.route_not_found","message":"Not Found"}'
 cgi POST /api/users/ "{}"
 expect_status "trailing slash is the collection" 200
 case $HEADERS in *$'Content-Type: application/json; charset=utf-8\r'*)
@@ -42,7 +42,7 @@ out=$(chunked '{"username":"chunky"}')
 case $out in "Status: 200 OK"*'"username":"chunky"'*) ok "chunked body without CONTENT_LENGTH is read" ;;
 	*) not_ok "chunked body without CONTENT_LENGTH is read"; echo "# $out" ;; esac
 out=$(chunked "{\"name\":\"$(head -c 100 /dev/zero | tr '\0' a)\"}")
-case $out in "Status: 413 "*'{"message":"Request body is too large."}') ok "chunked body over the limit is 413" ;;
+case $out in "Status: 413 "*'{"code":"guard.file_size_exceeded","message":"Request body is too large."}') ok "chunked body over the limit is 413" ;;
 	*) not_ok "chunked body over the limit is 413"; echo "# $out" ;; esac
 
 # Logto's development bypass (a development-user-id header) does not exist.
