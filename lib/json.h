@@ -39,7 +39,8 @@ enum usercgi_err json_parse_strict(const char *s, size_t len, int max_depth,
  * json-c 0.16 on x86_64): an object with its hash table, an array, an
  * element slot, a member (plus its key's bytes), a number or boolean, a
  * string (plus its bytes).  json_cost of a value is the sum over it;
- * json_parse counts the same while it builds.
+ * json_parse counts the same while it builds (and also what a duplicate
+ * key replaces, so its count is never below json_cost).
  */
 #define JSON_COST_OBJECT	800
 #define JSON_COST_ARRAY		400
