@@ -696,10 +696,6 @@ app_create(struct app *a, struct http_req *rq, struct http_resp *r,
 	if (rc == USERCGI_GUARD) {
 		app_error(r, rc, buf_str(&data), &details, NULL);
 		goto out;
-	} else if (rc == USERCGI_TOO_LARGE) {
-		/* Cannot happen (app_data_max); even so the status stays. */
-		app_error(r, USERCGI_GUARD, NULL, NULL, NULL);
-		goto out;
 	} else if (rc != USERCGI_OK) {
 		app_error(r, rc, NULL, NULL, NULL);
 		goto out;
@@ -865,11 +861,6 @@ app_verify(struct app *a, struct http_req *rq, struct http_resp *r,
 	    app_body(a, rq, r, &body) != USERCGI_OK)
 		goto out;
 	rc = user_parse_password(body, &pw, &pwlen, &data, &details);
-	if (rc == USERCGI_TOO_LARGE) {
-		/* Cannot happen (app_data_max); even so the status stays. */
-		app_error(r, USERCGI_GUARD, NULL, NULL, NULL);
-		goto out;
-	}
 	if (rc != USERCGI_OK) {
 		app_error(r, rc, rc == USERCGI_GUARD ? buf_str(&data) : NULL,
 		    rc == USERCGI_GUARD ? &details : NULL, NULL);
