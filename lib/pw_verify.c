@@ -108,7 +108,8 @@ struct pwv_phc {
 
 static uint64_t	pwv_ceil_ns = PW_DIGEST_MAX_MS * UINT64_C(1000000);
 static uint64_t	pwv_ceil_bytes = (uint64_t)PW_DIGEST_MAX_MIB << 20;
-static unsigned	pwv_ceil_ms = PW_DIGEST_MAX_MS, pwv_ceil_mib = PW_DIGEST_MAX_MIB;
+static unsigned	pwv_ceil_ms = PW_DIGEST_MAX_MS;
+static unsigned	pwv_ceil_mib = PW_DIGEST_MAX_MIB;
 
 static const char pwv_itoa64[] =
     "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -141,15 +142,22 @@ pwv_most(uint64_t unit)
 /*
  * Writes the reason "<what> is above usercgi's ceiling of <limit>
  * (<key> = <value>)" to msg (msglen > 0 bytes; a longer one is cut, as
- * the client's message is) and returns msg.
+ * the client's message is) and returns msg.  memory: 0 for the time
+ * ceiling, 1 for the memory ceiling, 2 for Node's scrypt maxmem.
  */
 static const char *
 pwv_over(char *msg, size_t msglen, const char *what, const char *limit,
     int memory)
 {
-	if (snprintf(msg, msglen, "%s is above usercgi's ceiling of %s "
-	    "(digest_max_%s = %u)", what, limit, memory ? "mib" : "ms",
-	    memory ? pwv_ceil_mib : pwv_ceil_ms) < 0)
+	char	key[48];
+
+	if (memory == 2)
+		(void)snprintf(key, sizeof(key), "Node's scrypt maxmem");
+	else
+		(void)snprintf(key, sizeof(key), "digest_max_%s = %u",
+		    memory ? "mib" : "ms", memory ? pwv_ceil_mib : pwv_ceil_ms);
+	if (snprintf(msg, msglen, "%s is above usercgi's ceiling of %s (%s)",
+	    what, limit, key) < 0)
 		msg[0] = '\0';
 	return msg;
 }
@@ -246,7 +254,8 @@ pwv_scrypt_over(uint64_t n, uint64_t r, uint64_t p, uint64_t tf,
 	if (pwv_mul(pwv_mul(pwv_mul(n, p) + extra, r), 128) > maxmem) {
 		(void)snprintf(lim, sizeof(lim), "%llu MiB",
 		    (unsigned long long)(maxmem >> 20));
-		return pwv_over(msg, msglen, what, lim, 1);
+		return pwv_over(msg, msglen, what, lim,
+		    maxmem < pwv_ceil_bytes ? 2 : 1);
 	}
 	if (pwv_mul(nrp, tf) > pwv_most(unit)) {
 		(void)snprintf(lim, sizeof(lim), "N*r*p=%llu",
@@ -917,8 +926,9 @@ pwv_legacy_over(const struct pwv_legacy *l, enum pwv_legacy_kind k,
 		if (pwv_firebase_params(l, &r, &mc) != 0)
 			return NULL;
 		return pwv_scrypt_over((uint64_t)1 << mc, (uint64_t)r, 1, 1,
-		    PWV_SCRYPT_EXTRA, PWV_NS_SCRYPT, pwv_ceil_bytes < PWV_SCRYPT_MAXMEM ?
-		    pwv_ceil_bytes : PWV_SCRYPT_MAXMEM, msg, msglen);
+		    PWV_SCRYPT_EXTRA, PWV_NS_SCRYPT,
+		    pwv_ceil_bytes < PWV_SCRYPT_MAXMEM ? pwv_ceil_bytes :
+		    PWV_SCRYPT_MAXMEM, msg, msglen);
 	}
 	if (k != PWV_LK_PBKDF2 || l->nargs < 4)
 		return NULL;
@@ -1622,8 +1632,8 @@ pwv_legacy_firebase(const struct pwv_legacy *l, const char *pw,
 	if (pwv_firebase_params(l, &r, &mc) != 0)
 		goto out;
 	if ((reason = pwv_scrypt_over((uint64_t)1 << mc, (uint64_t)r, 1, 1,
-	    PWV_SCRYPT_EXTRA, PWV_NS_SCRYPT, pwv_ceil_bytes < PWV_SCRYPT_MAXMEM ? pwv_ceil_bytes :
-	    PWV_SCRYPT_MAXMEM, msg, sizeof(msg))) != NULL) {
+	    PWV_SCRYPT_EXTRA, PWV_NS_SCRYPT, pwv_ceil_bytes < PWV_SCRYPT_MAXMEM ?
+	    pwv_ceil_bytes : PWV_SCRYPT_MAXMEM, msg, sizeof(msg))) != NULL) {
 		rc = pwv_not_run("a Legacy firebase-scrypt", reason);
 		goto out;
 	}
