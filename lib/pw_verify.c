@@ -132,6 +132,13 @@ pwv_mul(uint64_t a, uint64_t b)
 	return a * b;
 }
 
+/* a + b, saturated at UINT64_MAX. */
+static uint64_t
+pwv_add(uint64_t a, uint64_t b)
+{
+	return b > UINT64_MAX - a ? UINT64_MAX : a + b;
+}
+
 /* The most units of unit nanoseconds within the time ceiling. */
 static uint64_t
 pwv_most(uint64_t unit)
@@ -251,7 +258,7 @@ pwv_scrypt_over(uint64_t n, uint64_t r, uint64_t p, uint64_t tf,
 	(void)snprintf(what, sizeof(what), "N=%llu, r=%llu, p=%llu",
 	    (unsigned long long)n, (unsigned long long)r,
 	    (unsigned long long)p);
-	if (pwv_mul(pwv_mul(pwv_mul(n, p) + extra, r), 128) > maxmem) {
+	if (pwv_mul(pwv_mul(pwv_add(pwv_mul(n, p), extra), r), 128) > maxmem) {
 		(void)snprintf(lim, sizeof(lim), "%llu MiB",
 		    (unsigned long long)(maxmem >> 20));
 		return pwv_over(msg, msglen, what, lim,
@@ -453,10 +460,13 @@ static enum usercgi_err
 pwv_gate_take(void)
 {
 	enum usercgi_err	rc = USERCGI_OK;
+	unsigned		max = 0, maxwait = 0;
 
 	pthread_mutex_lock(&pwv_gate_mu);
 	if (pwv_gate_max != 0 && pwv_gate_run >= pwv_gate_max) {
 		if (pwv_gate_wait >= pwv_gate_maxwait) {
+			max = pwv_gate_max;
+			maxwait = pwv_gate_maxwait;
 			rc = USERCGI_BUSY;
 			goto out;
 		}
@@ -470,7 +480,7 @@ out:
 	pthread_mutex_unlock(&pwv_gate_mu);
 	if (rc == USERCGI_BUSY)
 		log_warn("pw_verify: %u slow hashes running and %u waiting: "
-		    "busy", pwv_gate_max, pwv_gate_maxwait);
+		    "busy", max, maxwait);
 	return rc;
 }
 
