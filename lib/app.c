@@ -837,8 +837,11 @@ out:
  * POST /api/users/{id}/password/verify: 204 when the password matches
  * the stored digest of any method, which is then upgraded to argon2i
  * (compare-and-set: a concurrent change wins); 422
- * session.invalid_credentials otherwise.  A failure costs about one
- * argon2i hash whatever the stored method (pw_check_password).
+ * session.invalid_credentials otherwise, also for a stored digest above
+ * the cost ceilings, which is never run (pw_verify.h; logged with the
+ * user).  A failure costs about one argon2i hash whatever the stored
+ * method (pw_check_password).  503 when every slow-hash turn is taken
+ * (pw_set_slow_limit).
  */
 static void
 app_verify(struct app *a, struct http_req *rq, struct http_resp *r,
@@ -873,6 +876,13 @@ app_verify(struct app *a, struct http_req *rq, struct http_resp *r,
 	app_pw_params(a, &pp);
 	rc = pw_check_password(&pp, u.password_encryption_method,
 	    u.password_encrypted, pw, pwlen, &match);
+	if (rc == USERCGI_PW_DIGEST_INVALID) {
+		log_warn("user %s: the stored %s digest is above the cost "
+		    "ceilings (digest_max_ms, digest_max_mib): not verified",
+		    u.id, u.password_encryption_method);
+		app_error(r, USERCGI_BAD_CREDENTIALS, NULL, NULL, NULL);
+		goto out;
+	}
 	if (rc != USERCGI_OK) {
 		app_error(r, rc, NULL, NULL, NULL);
 		goto out;
@@ -1021,6 +1031,7 @@ app_init(struct app *a, char *const *env, char *errbuf, size_t errlen)
 	else if (strcmp(a->cfg.log_level, "debug") == 0)
 		lvl = LOG_LVL_DEBUG;
 	log_setup(lvl, NULL);
+	pw_set_digest_ceiling(a->cfg.digest_max_ms, a->cfg.digest_max_mib);
 	if (phone_module_set(a->cfg.phone_module) != USERCGI_OK) {
 		(void)snprintf(errbuf, errlen, "phone_module: longer than "
 		    "PATH_MAX");

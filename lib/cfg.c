@@ -23,6 +23,7 @@
 #include "buf.h"
 #include "cfg.h"
 #include "phone.h"
+#include "pw_verify.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -54,6 +55,8 @@ static const struct cfg_key cfg_keys[] = {
 	K("argon2_t", CFG_U32, argon2_t, 1, 64),
 	K("argon2_m", CFG_U32, argon2_m, 8, 4 * 1024 * 1024),
 	K("argon2_p", CFG_U32, argon2_p, 1, 16),
+	K("digest_max_ms", CFG_U32, digest_max_ms, 1, 3600000),
+	K("digest_max_mib", CFG_U32, digest_max_mib, 1, 4096),
 	K("busy_timeout_ms", CFG_INT, busy_timeout_ms, 0, 600000),
 	K("max_requests", CFG_ULONG, max_requests, 0, LONG_MAX),
 	K("threads", CFG_INT, threads, 1, 64),
@@ -356,6 +359,8 @@ cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 	c->argon2_t = 8;
 	c->argon2_m = 8192;
 	c->argon2_p = 1;
+	c->digest_max_ms = PW_DIGEST_MAX_MS;
+	c->digest_max_mib = PW_DIGEST_MAX_MIB;
 	c->busy_timeout_ms = 5000;
 	c->threads = 16;
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);

@@ -29,6 +29,10 @@ struct cfg {
 	uint32_t	 argon2_t;	/* default 8 */
 	uint32_t	 argon2_m;	/* KiB, default 8192 */
 	uint32_t	 argon2_p;	/* default 1 */
+	uint32_t	 digest_max_ms;	/* imported digests' CPU ceiling,
+					   default PW_DIGEST_MAX_MS */
+	uint32_t	 digest_max_mib;	/* and memory ceiling, default
+					   PW_DIGEST_MAX_MIB */
 	int		 busy_timeout_ms;	/* default 5000 */
 	unsigned long	 max_requests;	/* per process, 0 = unlimited */
 	int		 threads;	/* FastCGI threads per process, default 16 */

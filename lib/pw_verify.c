@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 #include <crypt.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/obj_mac.h>
 
 #include "buf.h"
 #include "log.h"
@@ -37,14 +39,10 @@
 #define PWV_DIGEST_MAX		4096	/* bytes; longer stored digests never verify */
 #define PWV_BCRYPT_PW_MAX	72	/* bcrypt reads at most 72 bytes */
 #define PWV_B64_MAX		256	/* decoded bytes of an Argon2 salt or hash */
-/* usercgi's work limits: an Argon2 digest above them is refused. */
-#define PWV_ARGON2_M_MAX	1048576u	/* KiB (1 GiB) */
-#define PWV_ARGON2_T_MAX	64u
-#define PWV_ARGON2_P_MAX	64u
-#define PWV_PBKDF2_ITER_MAX	10000000LL
-#define PWV_PBKDF2_KEY_MAX	1024LL
+#define PWV_PBKDF2_KEY_MAX	1024LL	/* bytes of a Legacy pbkdf2 key */
 #define PWV_SCRYPT_MAXMEM	(32UL << 20)	/* Node's crypto.scrypt default */
 #define PWV_SCRYPT_KEYLEN	32
+#define PWV_SCRYPT_EXTRA	3	/* OpenSSL's scrypt holds 128 * r * (N + 2 + p) */
 
 static const char pwv_bf64[] =
     "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -78,6 +76,462 @@ struct pwv_phc {
 	unsigned char	 hash[PWV_B64_MAX];
 	size_t		 hashlen;
 };
+
+/*
+ * Cost ceilings (pw_set_digest_ceiling; SECURITY.md "Cost ceilings").
+ * A digest's cost is estimated from its parameters before anything is
+ * hashed: CPU nanoseconds from the unit costs below, measured with
+ * bench/digest-cost.c on the benchmark machine (2-core AMD EPYC) and
+ * rounded up, and the memory the method allocates.  For the methods
+ * whose work grows with the password (sha256crypt, sha512crypt,
+ * sha1crypt) the import check assumes a password of PWV_COST_PWLEN
+ * bytes and the verify uses the real length.
+ */
+#define PWV_COST_PWLEN		64
+#define PWV_NS_BCRYPT		68000u	/* one unit of 2^cost */
+#define PWV_NS_SHA256C		500u	/* one round, + per password byte: */
+#define PWV_NS_SHA256C_B	12u
+#define PWV_NS_SHA512C		450u
+#define PWV_NS_SHA512C_B	9u
+#define PWV_NS_SHA1C		1700u	/* one iteration, + per byte: */
+#define PWV_NS_SHA1C_B		5u
+#define PWV_NS_SUNMD5		1900u	/* one round (4096 + rounds=) */
+#define PWV_NS_BSDI		200u	/* one DES iteration */
+#define PWV_NS_SCRYPT7		400u	/* one N * r * p, libxcrypt ($7$) */
+#define PWV_NS_SCRYPT		550u	/* one N * r, OpenSSL (firebase-scrypt) */
+#define PWV_NS_YESCRYPT		260u	/* one N * r * p * (t + 1) */
+#define PWV_NS_ARGON2_SODIUM	1200u	/* one KiB * pass, libsodium */
+#define PWV_NS_ARGON2_REF	2100u	/* one KiB * pass, libargon2 */
+#define PWV_NS_PBKDF2_FAST	750u	/* iteration * block: MD5 SHA-1 SHA-224/256 */
+#define PWV_NS_PBKDF2		2000u	/* iteration * block: any other digest */
+#define PWV_ARGON2_P_CEIL	16u	/* lanes (threads) of one verify */
+
+static uint64_t	pwv_ceil_ns = PW_DIGEST_MAX_MS * UINT64_C(1000000);
+static uint64_t	pwv_ceil_bytes = (uint64_t)PW_DIGEST_MAX_MIB << 20;
+static unsigned	pwv_ceil_ms = PW_DIGEST_MAX_MS;
+static unsigned	pwv_ceil_mib = PW_DIGEST_MAX_MIB;
+
+static const char pwv_itoa64[] =
+    "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+void
+pw_set_digest_ceiling(unsigned max_ms, unsigned max_mib)
+{
+	pwv_ceil_ms = max_ms < 1 ? 1 : max_ms;
+	pwv_ceil_mib = max_mib < 1 ? 1 : max_mib > 4096 ? 4096 : max_mib;
+	pwv_ceil_ns = pwv_ceil_ms * UINT64_C(1000000);
+	pwv_ceil_bytes = (uint64_t)pwv_ceil_mib << 20;
+}
+
+/* a * b, saturated at UINT64_MAX. */
+static uint64_t
+pwv_mul(uint64_t a, uint64_t b)
+{
+	if (a != 0 && b > UINT64_MAX / a)
+		return UINT64_MAX;
+	return a * b;
+}
+
+/* a + b, saturated at UINT64_MAX. */
+static uint64_t
+pwv_add(uint64_t a, uint64_t b)
+{
+	return b > UINT64_MAX - a ? UINT64_MAX : a + b;
+}
+
+/* The most units of unit nanoseconds within the time ceiling. */
+static uint64_t
+pwv_most(uint64_t unit)
+{
+	return pwv_ceil_ns / (unit > 0 ? unit : 1);
+}
+
+/*
+ * Writes the reason "<what> is above usercgi's ceiling of <limit>
+ * (<key> = <value>)" to msg (msglen > 0 bytes; a longer one is cut, as
+ * the client's message is) and returns msg.  memory: 0 for the time
+ * ceiling, 1 for the memory ceiling, 2 for Node's scrypt maxmem.
+ */
+static const char *
+pwv_over(char *msg, size_t msglen, const char *what, const char *limit,
+    int memory)
+{
+	char	key[48];
+
+	if (memory == 2)
+		(void)snprintf(key, sizeof(key), "Node's scrypt maxmem");
+	else
+		(void)snprintf(key, sizeof(key), "digest_max_%s = %u",
+		    memory ? "mib" : "ms", memory ? pwv_ceil_mib : pwv_ceil_ms);
+	if (snprintf(msg, msglen, "%s is above usercgi's ceiling of %s (%s)",
+	    what, limit, key) < 0)
+		msg[0] = '\0';
+	return msg;
+}
+
+/* As pwv_over for a count: "<name>N" above "<name>limit". */
+static const char *
+pwv_over_n(char *msg, size_t msglen, const char *name, uint64_t n,
+    uint64_t limit)
+{
+	char	what[64], lim[64];
+
+	(void)snprintf(what, sizeof(what), "%s%llu", name,
+	    (unsigned long long)n);
+	(void)snprintf(lim, sizeof(lim), "%s%llu", name,
+	    (unsigned long long)limit);
+	return pwv_over(msg, msglen, what, lim, 0);
+}
+
+/* Index of c in crypt's itoa64 alphabet, or -1. */
+static int
+pwv_a64(char c)
+{
+	const char	*p;
+
+	if (c == '\0' || (p = strchr(pwv_itoa64, c)) == NULL)
+		return -1;
+	return (int)(p - pwv_itoa64);
+}
+
+/* n little-endian itoa64 characters at s as a number; -1 when not itoa64. */
+static long long
+pwv_a64n(const char *s, int n)
+{
+	long long	v = 0;
+	int		i, c;
+
+	for (i = 0; i < n; i++) {
+		if ((c = pwv_a64(s[i])) < 0)
+			return -1;
+		v |= (long long)c << (6 * i);
+	}
+	return v;
+}
+
+/*
+ * yescrypt's variable-length number (decode64_uint32 of its encoding):
+ * the first character tells how many follow.  Advances *sp; returns 0,
+ * or -1 when malformed.
+ */
+static int
+pwv_y64(const char **sp, uint32_t min, uint64_t *dst)
+{
+	const char	*s = *sp;
+	uint64_t	 start = 0, end = 47, chars = 1, bits = 0, v;
+	int		 c;
+
+	if ((c = pwv_a64(*s++)) < 0)
+		return -1;
+	v = min;
+	while ((uint64_t)c > end) {
+		v += (end + 1 - start) << bits;
+		start = end + 1;
+		end = start + (62 - end) / 2;
+		chars++;
+		bits += 6;
+	}
+	v += ((uint64_t)c - start) << bits;
+	while (--chars) {
+		if ((c = pwv_a64(*s++)) < 0)
+			return -1;
+		v += (uint64_t)c << bits;
+		bits += 6;
+	}
+	*dst = v;
+	*sp = s;
+	return 0;
+}
+
+/*
+ * The ceilings of a scrypt-like hash: memory 128 * r * (N * p + extra)
+ * bytes, time N * r * p * tf units of unit ns.  Returns NULL or the
+ * reason in msg.
+ */
+static const char *
+pwv_scrypt_over(uint64_t n, uint64_t r, uint64_t p, uint64_t tf,
+    uint64_t extra, uint64_t unit, uint64_t maxmem, char *msg, size_t msglen)
+{
+	char		what[96], lim[32];
+	uint64_t	nrp = pwv_mul(pwv_mul(n, r), p);
+
+	(void)snprintf(what, sizeof(what), "N=%llu, r=%llu, p=%llu",
+	    (unsigned long long)n, (unsigned long long)r,
+	    (unsigned long long)p);
+	if (pwv_mul(pwv_mul(pwv_add(pwv_mul(n, p), extra), r), 128) > maxmem) {
+		(void)snprintf(lim, sizeof(lim), "%llu MiB",
+		    (unsigned long long)(maxmem >> 20));
+		return pwv_over(msg, msglen, what, lim,
+		    maxmem < pwv_ceil_bytes ? 2 : 1);
+	}
+	if (pwv_mul(nrp, tf) > pwv_most(unit)) {
+		(void)snprintf(lim, sizeof(lim), "N*r*p=%llu",
+		    (unsigned long long)(pwv_most(unit) / tf));
+		return pwv_over(msg, msglen, what, lim, 0);
+	}
+	return NULL;
+}
+
+/*
+ * yescrypt and gost-yescrypt parameters after "$y$" or "$gy$" (the
+ * encoding of libxcrypt's yescrypt_encode_params): flavor, log2 N, r,
+ * then optionally a bit set and p, t, g, NROM.  An upgrade count g or a
+ * ROM is refused: usercgi does not bound them.
+ */
+static const char *
+pwv_yescrypt_over(const char *s, char *msg, size_t msglen)
+{
+	uint64_t	flavor, nlog, r, have = 0, p = 1, t = 0, g = 0, rom;
+
+	if (pwv_y64(&s, 0, &flavor) != 0 || pwv_y64(&s, 1, &nlog) != 0 ||
+	    nlog > 63 || pwv_y64(&s, 1, &r) != 0)
+		return "malformed yescrypt parameters";
+	if (*s != '$') {
+		if (pwv_y64(&s, 1, &have) != 0 || have == 0 || have > 15 ||
+		    ((have & 1) && pwv_y64(&s, 2, &p) != 0) ||
+		    ((have & 2) && pwv_y64(&s, 1, &t) != 0) ||
+		    ((have & 4) && pwv_y64(&s, 1, &g) != 0) ||
+		    ((have & 8) && pwv_y64(&s, 1, &rom) != 0))
+			return "malformed yescrypt parameters";
+	}
+	if (*s != '$')
+		return "malformed yescrypt parameters";
+	if (g != 0 || (have & 8))
+		return "yescrypt upgrades (g) and ROMs are not supported";
+	return pwv_scrypt_over((uint64_t)1 << nlog, r, p, t + 1, 0,
+	    PWV_NS_YESCRYPT, pwv_ceil_bytes, msg, msglen);
+}
+
+/*
+ * The decimal number at s ending at a character of ends; 0 with *v, or
+ * -1 when there is none or it does not fit in 64 bits.
+ */
+static int
+pwv_dec(const char *s, const char *ends, uint64_t *v)
+{
+	const char	*q;
+
+	*v = 0;
+	for (q = s; *q >= '0' && *q <= '9'; q++) {
+		if (*v > (UINT64_MAX - 9) / 10)
+			return -1;
+		*v = *v * 10 + (uint64_t)(*q - '0');
+	}
+	return q == s || *q == '\0' || strchr(ends, *q) == NULL ? -1 : 0;
+}
+
+/*
+ * The cost ceilings of a crypt(3) string s whose method libxcrypt
+ * supports, for a password of pwlen bytes, from its setting (crypt(5)).
+ * Returns NULL when within, or the reason (in msg, or static).  A
+ * method whose cost usercgi cannot read is refused.
+ */
+static const char *
+pwv_crypt_over(const char *s, size_t pwlen, char *msg, size_t msglen)
+{
+	uint64_t	 v, per, most;
+	long long	 cnt, n, r, p;
+	int		 c;
+
+	if (pwlen > CRYPT_MAX_PASSPHRASE_SIZE)
+		pwlen = CRYPT_MAX_PASSPHRASE_SIZE;
+	if (s[0] == '$' && s[1] == '2') {
+		if (strlen(s) < 7 || s[4] < '0' || s[4] > '9' || s[5] < '0' ||
+		    s[5] > '9')
+			return "malformed cost";
+		c = (s[4] - '0') * 10 + (s[5] - '0');
+		for (most = 0; most < 31 &&
+		    ((uint64_t)1 << (most + 1)) <= pwv_most(PWV_NS_BCRYPT);)
+			most++;
+		return (uint64_t)c > most ? pwv_over_n(msg, msglen, "cost ",
+		    (uint64_t)c, most) : NULL;
+	}
+	if (strncmp(s, "$5$", 3) == 0 || strncmp(s, "$6$", 3) == 0) {
+		v = 5000;
+		if (strncmp(s + 3, "rounds=", 7) == 0 &&
+		    pwv_dec(s + 10, "$", &v) != 0)
+			return "malformed rounds";
+		if (v < 1000)
+			v = 1000;
+		per = s[1] == '5' ? PWV_NS_SHA256C + PWV_NS_SHA256C_B * pwlen :
+		    PWV_NS_SHA512C + PWV_NS_SHA512C_B * pwlen;
+		return v > pwv_most(per) ? pwv_over_n(msg, msglen, "rounds=",
+		    v, pwv_most(per)) : NULL;
+	}
+	if (strncmp(s, "$sha1$", 6) == 0) {
+		if (pwv_dec(s + 6, "$", &v) != 0)
+			return "malformed iterations";
+		per = PWV_NS_SHA1C + PWV_NS_SHA1C_B * pwlen;
+		return v > pwv_most(per) ? pwv_over_n(msg, msglen,
+		    "iterations ", v, pwv_most(per)) : NULL;
+	}
+	if (strncmp(s, "$md5", 4) == 0) {
+		v = 0;
+		if (strncmp(s + 4, ",rounds=", 8) == 0 &&
+		    pwv_dec(s + 12, "$", &v) != 0)
+			return "malformed rounds";
+		most = pwv_most(PWV_NS_SUNMD5);
+		most = most > 4096 ? most - 4096 : 0;
+		return v > most ? pwv_over_n(msg, msglen, "rounds=", v, most) :
+		    NULL;
+	}
+	if (s[0] == '_') {
+		if ((cnt = pwv_a64n(s + 1, 4)) < 0)
+			return "malformed count";
+		return (uint64_t)cnt > pwv_most(PWV_NS_BSDI) ?
+		    pwv_over_n(msg, msglen, "count ", (uint64_t)cnt,
+		    pwv_most(PWV_NS_BSDI)) : NULL;
+	}
+	if (strncmp(s, "$7$", 3) == 0) {
+		if ((n = pwv_a64n(s + 3, 1)) < 1 ||
+		    (r = pwv_a64n(s + 4, 5)) < 1 || (p = pwv_a64n(s + 9, 5)) < 1)
+			return "malformed scrypt parameters";
+		return pwv_scrypt_over((uint64_t)1 << n, (uint64_t)r,
+		    (uint64_t)p, 1, 0, PWV_NS_SCRYPT7, pwv_ceil_bytes, msg, msglen);
+	}
+	if (strncmp(s, "$y$", 3) == 0)
+		return pwv_yescrypt_over(s + 3, msg, msglen);
+	if (strncmp(s, "$gy$", 4) == 0)
+		return pwv_yescrypt_over(s + 4, msg, msglen);
+	/* Fixed, small costs: md5crypt, NT, descrypt and bigcrypt. */
+	if (strncmp(s, "$1$", 3) == 0 || strncmp(s, "$3$", 3) == 0 ||
+	    pwv_a64(s[0]) >= 0)
+		return NULL;
+	return "a crypt(3) method whose cost usercgi does not know";
+}
+
+/*
+ * The ceilings of an Argon2 hash with these parameters: p lanes, m KiB,
+ * t passes over them at libsodium's speed where it computes the hash,
+ * libargon2's otherwise.  Returns NULL or the reason in msg.
+ */
+static const char *
+pwv_argon2_over(enum pw_argon2_type type, uint32_t t, uint32_t m,
+    uint32_t p, size_t saltlen, size_t hashlen, char *msg, size_t msglen)
+{
+	char		what[32], lim[32];
+	uint64_t	unit, most;
+
+	if (p > PWV_ARGON2_P_CEIL) {
+		(void)snprintf(msg, msglen, "p=%u is above usercgi's ceiling "
+		    "of p=%u", (unsigned)p, PWV_ARGON2_P_CEIL);
+		return msg;
+	}
+	if ((uint64_t)m * 1024 > pwv_ceil_bytes) {
+		(void)snprintf(what, sizeof(what), "m=%u", (unsigned)m);
+		(void)snprintf(lim, sizeof(lim), "m=%llu",
+		    (unsigned long long)(pwv_ceil_bytes >> 10));
+		return pwv_over(msg, msglen, what, lim, 1);
+	}
+	unit = pw_argon2_sodium_can(type, t, m, p, saltlen, hashlen) ?
+	    PWV_NS_ARGON2_SODIUM : PWV_NS_ARGON2_REF;
+	most = pwv_most(pwv_mul(unit, m));
+	if (t > most) {
+		(void)snprintf(what, sizeof(what), "t=%u", (unsigned)t);
+		(void)snprintf(lim, sizeof(lim), "t=%llu at m=%u",
+		    (unsigned long long)most, (unsigned)m);
+		return pwv_over(msg, msglen, what, lim, 0);
+	}
+	return NULL;
+}
+
+/* The slow-hash turns (pw_set_slow_limit). */
+static pthread_mutex_t	pwv_gate_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	pwv_gate_cv = PTHREAD_COND_INITIALIZER;
+static unsigned		pwv_gate_max, pwv_gate_maxwait, pwv_gate_run,
+			pwv_gate_wait;
+
+void
+pw_set_slow_limit(unsigned running, unsigned waiting)
+{
+	pthread_mutex_lock(&pwv_gate_mu);
+	pwv_gate_max = running;
+	pwv_gate_maxwait = waiting;
+	pthread_cond_broadcast(&pwv_gate_cv);
+	pthread_mutex_unlock(&pwv_gate_mu);
+}
+
+/*
+ * Takes a slow-hash turn, waiting when all are taken and fewer than the
+ * allowed threads already wait.  Returns USERCGI_OK (give it back with
+ * pwv_gate_give) or USERCGI_BUSY (logged).
+ */
+static enum usercgi_err
+pwv_gate_take(void)
+{
+	enum usercgi_err	rc = USERCGI_OK;
+	unsigned		max = 0, maxwait = 0;
+
+	pthread_mutex_lock(&pwv_gate_mu);
+	if (pwv_gate_max != 0 && pwv_gate_run >= pwv_gate_max) {
+		if (pwv_gate_wait >= pwv_gate_maxwait) {
+			max = pwv_gate_max;
+			maxwait = pwv_gate_maxwait;
+			rc = USERCGI_BUSY;
+			goto out;
+		}
+		pwv_gate_wait++;
+		while (pwv_gate_max != 0 && pwv_gate_run >= pwv_gate_max)
+			pthread_cond_wait(&pwv_gate_cv, &pwv_gate_mu);
+		pwv_gate_wait--;
+	}
+	pwv_gate_run++;
+out:
+	pthread_mutex_unlock(&pwv_gate_mu);
+	if (rc == USERCGI_BUSY)
+		log_warn("pw_verify: %u slow hashes running and %u waiting: "
+		    "busy", max, maxwait);
+	return rc;
+}
+
+static void
+pwv_gate_give(void)
+{
+	pthread_mutex_lock(&pwv_gate_mu);
+	pwv_gate_run--;
+	pthread_cond_signal(&pwv_gate_cv);
+	pthread_mutex_unlock(&pwv_gate_mu);
+}
+
+/*
+ * Logs that a stored digest above the ceilings is not run (what: "a
+ * crypt(3)", ...).  Returns USERCGI_PW_DIGEST_INVALID.
+ */
+static enum usercgi_err
+pwv_not_run(const char *what, const char *reason)
+{
+	log_warn("pw_verify: %s digest above the cost ceilings is not run: %s",
+	    what, reason);
+	return USERCGI_PW_DIGEST_INVALID;
+}
+
+/*
+ * The time ceiling of a Legacy pbkdf2 with md: iter iterations for each
+ * of the keylen / md-size output blocks (RFC 8018 §5.2).  Returns NULL
+ * or the reason in msg.
+ */
+static const char *
+pwv_pbkdf2_over(long long iter, long long keylen, const EVP_MD *md,
+    char *msg, size_t msglen)
+{
+	char		what[64], lim[64];
+	uint64_t	blocks, unit, most;
+	int		type = EVP_MD_get_type(md), size = EVP_MD_get_size(md);
+
+	if (size < 1)
+		size = 1;
+	blocks = ((uint64_t)keylen + (uint64_t)size - 1) / (uint64_t)size;
+	unit = type == NID_md5 || type == NID_sha1 || type == NID_sha224 ||
+	    type == NID_sha256 ? PWV_NS_PBKDF2_FAST : PWV_NS_PBKDF2;
+	most = pwv_most(unit);
+	if (pwv_mul((uint64_t)iter, blocks) <= most)
+		return NULL;
+	(void)snprintf(what, sizeof(what), "iterations*blocks=%lld*%llu",
+	    iter, (unsigned long long)blocks);
+	(void)snprintf(lim, sizeof(lim), "%llu for %s",
+	    (unsigned long long)most, EVP_MD_get0_name(md));
+	return pwv_over(msg, msglen, what, lim, 0);
+}
 
 /*
  * Copies the n bytes at s into why (whylen bytes), cut at a UTF-8
@@ -445,6 +899,67 @@ pwv_hexsalt(const char *s, size_t n, unsigned char **out, int *nomem)
 	return 0;
 }
 
+/*
+ * The scrypt parameters of a Legacy firebase-scrypt digest: rounds r
+ * (0 means 8) and memCost mc (N = 2^mc) from its 4th and 5th parts.
+ * Returns 0, or -1 when they are missing or out of range.
+ */
+static int
+pwv_firebase_params(const struct pwv_legacy *l, long long *r, long long *mc)
+{
+	if (l->nargs < 5 ||
+	    pwv_js_parseint(l->args[3].p, l->args[3].n, r) != 0 || *r < 0 ||
+	    *r > UINT32_MAX ||
+	    pwv_js_parseint(l->args[4].p, l->args[4].n, mc) != 0 ||
+	    *mc < 1 || *mc > 31)
+		return -1;
+	if (*r == 0)
+		*r = 8;
+	return 0;
+}
+
+/*
+ * The cost ceilings of a Legacy pbkdf2 or firebase-scrypt digest whose
+ * parameters are written in it (one taken from the password, "@", is
+ * checked at verify).  Returns NULL, or the reason (in msg).
+ */
+static const char *
+pwv_legacy_over(const struct pwv_legacy *l, enum pwv_legacy_kind k,
+    char *msg, size_t msglen, int *nomem)
+{
+	const EVP_MD	*md;
+	char		*dname;
+	long long	 iter, keylen, r, mc;
+	size_t		 i;
+
+	if (k == PWV_LK_FIREBASE) {
+		if (pwv_firebase_params(l, &r, &mc) != 0)
+			return NULL;
+		return pwv_scrypt_over((uint64_t)1 << mc, (uint64_t)r, 1, 1,
+		    PWV_SCRYPT_EXTRA, PWV_NS_SCRYPT,
+		    pwv_ceil_bytes < PWV_SCRYPT_MAXMEM ? pwv_ceil_bytes :
+		    PWV_SCRYPT_MAXMEM, msg, msglen);
+	}
+	if (k != PWV_LK_PBKDF2 || l->nargs < 4)
+		return NULL;
+	for (i = 1; i < 4; i++)
+		if (l->args[i].n == 1 && l->args[i].p[0] == '@')
+			return NULL;
+	if (pwv_js_parseint(l->args[1].p, l->args[1].n, &iter) != 0 ||
+	    iter < 1 ||
+	    pwv_js_parseint(l->args[2].p, l->args[2].n, &keylen) != 0 ||
+	    keylen < 1 || keylen > PWV_PBKDF2_KEY_MAX)
+		return NULL;
+	if ((dname = xstrndup(l->args[3].p, l->args[3].n)) == NULL) {
+		*nomem = 1;
+		return NULL;
+	}
+	md = pwv_md(dname, l->args[3].n, nomem);
+	free(dname);
+	return md == NULL ? NULL : pwv_pbkdf2_over(iter, keylen, md, msg,
+	    msglen);
+}
+
 /* The import check of a Legacy digest, Logto's parseLegacyPassword. */
 static enum usercgi_err
 pwv_import_legacy(const char *digest, char *why, size_t whylen)
@@ -453,6 +968,8 @@ pwv_import_legacy(const char *digest, char *why, size_t whylen)
 	enum pwv_legacy_kind	 k;
 	const EVP_MD		*md;
 	unsigned char		*salt = NULL;
+	const char		*reason;
+	char			 msg[128];
 	enum usercgi_err	 rc;
 	int			 nomem = 0;
 
@@ -471,6 +988,16 @@ pwv_import_legacy(const char *digest, char *why, size_t whylen)
 	    memcmp(l.args[0].p, "hex:", 4) == 0 &&
 	    pwv_hexsalt(l.args[0].p + 4, l.args[0].n - 4, &salt, &nomem) != 0) {
 		rc = nomem ? USERCGI_NOMEM : USERCGI_PW_LEGACY_FORMAT;
+		goto out;
+	}
+	reason = pwv_legacy_over(&l, k, msg, sizeof(msg), &nomem);
+	if (nomem) {
+		rc = USERCGI_NOMEM;
+		goto out;
+	}
+	if (reason != NULL) {
+		pwv_whystr(why, whylen, reason);
+		rc = USERCGI_PW_DIGEST_INVALID;
 		goto out;
 	}
 	rc = USERCGI_OK;
@@ -574,7 +1101,8 @@ pwv_b64_loose(const char *s, size_t n, unsigned char *out)
 /*
  * Parses an Argon2 PHC string "$argon2{i,d,id}$v=19$m=M,t=T,p=P$salt$hash"
  * with m, t, p each once in any order (as hash-wasm, which Logto uses,
- * accepts them) and checks libargon2's limits and usercgi's work limits.
+ * accepts them) and checks libargon2's limits and the hasher's
+ * (pw_argon2_within); the cost ceilings are pwv_argon2_over's.
  * Returns NULL, or a short reason for the client.
  */
 static const char *
@@ -642,9 +1170,9 @@ pwv_phc_parse(const char *s, struct pwv_phc *ph)
 		return "the hash is shorter than 4 bytes";
 	if (ph->t < 1 || ph->p < 1 || ph->m < 8 * (uint64_t)ph->p)
 		return "t and p must be at least 1 and m at least 8 * p";
-	if (ph->m > PWV_ARGON2_M_MAX || ph->t > PWV_ARGON2_T_MAX ||
-	    ph->p > PWV_ARGON2_P_MAX)
-		return "the cost is above usercgi's limits (m=1048576,t=64,p=64)";
+	if (!pw_argon2_within(ph->type, ph->t, ph->m, ph->p, ph->saltlen,
+	    ph->hashlen, 0))
+		return "the cost is above usercgi's limits (m=4194304,t=64,p=64)";
 	return NULL;
 }
 
@@ -707,7 +1235,9 @@ pwv_import_crypt(const char *digest, char *why, size_t whylen)
 	struct crypt_data	*cd = NULL;
 	enum usercgi_err	 rc = USERCGI_PW_DIGEST_INVALID;
 	const char		*reason = NULL, *out, *dollar;
+	char			 msg[128];
 	size_t			 n = strlen(digest), setlen;
+	int			 turn = 0;
 
 	if (digest[0] == '*') {
 		reason = "a crypt failure token is not a hash";
@@ -721,15 +1251,24 @@ pwv_import_crypt(const char *digest, char *why, size_t whylen)
 		reason = "not a crypt(3) method libxcrypt supports";
 		goto out;
 	}
+	if (strncmp(digest, "$2", 2) == 0 &&
+	    (reason = pwv_bcrypt_check(digest)) != NULL)
+		goto out;
+	if ((reason = pwv_crypt_over(digest, PWV_COST_PWLEN, msg,
+	    sizeof(msg))) != NULL)
+		goto out;
 	if (strncmp(digest, "$2", 2) == 0) {
-		reason = pwv_bcrypt_check(digest);
-		rc = reason == NULL ? USERCGI_OK : USERCGI_PW_DIGEST_INVALID;
+		rc = USERCGI_OK;
 		goto out;
 	}
 	if ((cd = xcalloc(1, sizeof(*cd))) == NULL) {
 		rc = USERCGI_NOMEM;
 		goto out;
 	}
+	if ((rc = pwv_gate_take()) != USERCGI_OK)
+		goto out;
+	turn = 1;
+	rc = USERCGI_PW_DIGEST_INVALID;
 	out = crypt_rn("usercgi", digest, cd, (int)sizeof(*cd));
 	if (out == NULL || out[0] == '*') {
 		reason = "libxcrypt cannot hash with this setting";
@@ -745,6 +1284,8 @@ pwv_import_crypt(const char *digest, char *why, size_t whylen)
 	}
 	rc = USERCGI_OK;
 out:
+	if (turn)
+		pwv_gate_give();
 	if (reason != NULL)
 		pwv_whystr(why, whylen, reason);
 	if (cd != NULL) {
@@ -760,6 +1301,7 @@ pw_check_import(const char *algorithm, char *digest, char *why,
 {
 	struct pwv_phc		*ph = NULL;
 	const char		*reason = NULL;
+	char			 msg[128];
 	enum usercgi_err	 rc = USERCGI_OK;
 
 	if (why != NULL && whylen > 0)
@@ -787,11 +1329,16 @@ pw_check_import(const char *algorithm, char *digest, char *why,
 			rc = USERCGI_NOMEM;
 			goto out;
 		}
-		reason = pwv_phc_parse(digest, ph);
+		if ((reason = pwv_phc_parse(digest, ph)) == NULL)
+			reason = pwv_argon2_over(ph->type, ph->t, ph->m, ph->p,
+			    ph->saltlen, ph->hashlen, msg, sizeof(msg));
 	} else if (strcmp(algorithm, "Bcrypt") == 0) {
 		reason = pwv_bcrypt_check(digest);
 		if (reason == NULL && !pwv_crypt_known(digest))
 			reason = "libxcrypt does not support this bcrypt variant";
+		if (reason == NULL)
+			reason = pwv_crypt_over(digest, PWV_COST_PWLEN, msg,
+			    sizeof(msg));
 	} else if (strcmp(algorithm, "Crypt") == 0) {
 		rc = pwv_import_crypt(digest, why, whylen);
 	} else {
@@ -837,12 +1384,19 @@ pwv_verify_argon2(const char *digest, const char *pw, size_t pwlen,
 {
 	struct pwv_phc		*ph;
 	unsigned char		 out[PWV_B64_MAX];
+	const char		*reason;
+	char			 msg[128];
 	enum usercgi_err	 rc = USERCGI_OK;
 
 	if ((ph = xmalloc(sizeof(*ph))) == NULL)
 		return USERCGI_NOMEM;
 	if (pwv_phc_parse(digest, ph) != NULL || pwlen > ARGON2_MAX_PWD_LENGTH)
 		goto out;
+	if ((reason = pwv_argon2_over(ph->type, ph->t, ph->m, ph->p,
+	    ph->saltlen, ph->hashlen, msg, sizeof(msg))) != NULL) {
+		rc = pwv_not_run("an Argon2", reason);
+		goto out;
+	}
 	*slow = 1;
 	rc = pw_argon2_raw(ph->type, ph->t, ph->m, ph->p, pw, pwlen, ph->salt,
 	    ph->saltlen, out, ph->hashlen);
@@ -867,8 +1421,9 @@ pwv_verify_crypt(int bcrypt, const char *digest, const char *pw,
 {
 	struct crypt_data	*cd = NULL;
 	enum usercgi_err	 rc = USERCGI_OK;
-	const char		*out;
-	char			*cpw = NULL;
+	const char		*out, *reason;
+	char			*cpw = NULL, msg[128];
+	int			 turn = 0;
 
 	if (bcrypt && pwv_bcrypt_check(digest) != NULL)
 		goto out;
@@ -877,16 +1432,26 @@ pwv_verify_crypt(int bcrypt, const char *digest, const char *pw,
 		goto out;
 	if (!pwv_crypt_known(digest) || memchr(pw, '\0', pwlen) != NULL)
 		goto out;
+	if ((reason = pwv_crypt_over(digest, pwlen, msg, sizeof(msg))) !=
+	    NULL) {
+		rc = pwv_not_run("a crypt(3)", reason);
+		goto out;
+	}
 	if ((cd = xcalloc(1, sizeof(*cd))) == NULL ||
 	    (cpw = xstrndup(pw, pwlen)) == NULL) {
 		rc = USERCGI_NOMEM;
 		goto out;
 	}
+	if ((rc = pwv_gate_take()) != USERCGI_OK)
+		goto out;
+	turn = 1;
 	*slow = bcrypt;
 	out = crypt_rn(cpw, digest, cd, (int)sizeof(*cd));
 	if (out != NULL && out[0] != '*')
 		*match = pwv_eq(out, strlen(out), digest, strlen(digest));
 out:
+	if (turn)
+		pwv_gate_give();
 	if (cpw != NULL) {
 		secure_zero(cpw, pwlen);
 		free(cpw);
@@ -965,7 +1530,8 @@ out:
  * Legacy pbkdf2: [salt|"hex:"salt, iterations, keylen, digest, ...] after
  * "@" substitution, as Node's crypto.pbkdf2Sync(password, salt,
  * parseInt(iterations), parseInt(keylen), digest); lowercase hex.
- * usercgi limits: iterations <= 10^7, 1 <= keylen <= 1024.
+ * usercgi limits: 1 <= keylen <= 1024, iterations * blocks within the
+ * time ceiling (pwv_pbkdf2_over).
  */
 static enum usercgi_err
 pwv_legacy_pbkdf2(const struct pwv_legacy *l, const char *pw, size_t pwlen,
@@ -975,9 +1541,11 @@ pwv_legacy_pbkdf2(const struct pwv_legacy *l, const char *pw, size_t pwlen,
 	unsigned char		*hsalt = NULL, *key = NULL;
 	char			*hex = NULL, *dname = NULL;
 	const EVP_MD		*md;
+	const char		*reason;
+	char			 msg[128];
 	enum usercgi_err	 rc = USERCGI_OK;
 	long long		 iter, keylen;
-	int			 nomem = 0;
+	int			 nomem = 0, ok;
 
 	salt = pwv_resolve(l, 0, pw, pwlen);
 	it = pwv_resolve(l, 1, pw, pwlen);
@@ -994,7 +1562,7 @@ pwv_legacy_pbkdf2(const struct pwv_legacy *l, const char *pw, size_t pwlen,
 	if (pwv_js_parseint(it.p, it.n, &iter) != 0 || iter < 1 ||
 	    pwv_js_parseint(kl.p, kl.n, &keylen) != 0 || keylen < 1)
 		goto out;
-	if (iter > PWV_PBKDF2_ITER_MAX || keylen > PWV_PBKDF2_KEY_MAX ||
+	if (iter > INT_MAX || keylen > PWV_PBKDF2_KEY_MAX ||
 	    pwlen > INT_MAX || salt.n > INT_MAX) {
 		log_warn("pw_verify: pbkdf2 parameters above usercgi's limits");
 		goto out;
@@ -1005,13 +1573,22 @@ pwv_legacy_pbkdf2(const struct pwv_legacy *l, const char *pw, size_t pwlen,
 	}
 	if ((md = pwv_md(dname, dg.n, &nomem)) == NULL)
 		goto out;
+	if ((reason = pwv_pbkdf2_over(iter, keylen, md, msg, sizeof(msg))) !=
+	    NULL) {
+		rc = pwv_not_run("a Legacy pbkdf2", reason);
+		goto out;
+	}
 	if ((key = xmalloc((size_t)keylen)) == NULL ||
 	    (hex = xmalloc(2 * (size_t)keylen + 1)) == NULL) {
 		nomem = 1;
 		goto out;
 	}
-	if (PKCS5_PBKDF2_HMAC(pw, (int)pwlen, (const unsigned char *)salt.p,
-	    (int)salt.n, (int)iter, md, (int)keylen, key) != 1)
+	if ((rc = pwv_gate_take()) != USERCGI_OK)
+		goto out;
+	ok = PKCS5_PBKDF2_HMAC(pw, (int)pwlen, (const unsigned char *)salt.p,
+	    (int)salt.n, (int)iter, md, (int)keylen, key);
+	pwv_gate_give();
+	if (ok != 1)
 		goto out;
 	pwv_hex(key, (size_t)keylen, hex);
 	*match = pwv_eq(hex, 2 * (size_t)keylen, l->enc.p, l->enc.n);
@@ -1048,11 +1625,12 @@ pwv_legacy_firebase(const struct pwv_legacy *l, const char *pw,
 	EVP_CIPHER_CTX		*cc = NULL;
 	unsigned char		 key[PWV_SCRYPT_KEYLEN], iv[16];
 	unsigned char		*salt = NULL, *signer = NULL, *ct = NULL;
-	char			*b64 = NULL;
+	char			*b64 = NULL, msg[128];
+	const char		*reason;
 	enum usercgi_err	 rc = USERCGI_OK;
 	size_t			 saltlen, signerlen, i;
 	long long		 r, mc;
-	int			 outl = 0, finl = 0, b64len;
+	int			 outl = 0, finl = 0, b64len, ok;
 
 	memset(key, 0, sizeof(key));
 	memset(iv, 0, sizeof(iv));
@@ -1061,13 +1639,14 @@ pwv_legacy_firebase(const struct pwv_legacy *l, const char *pw,
 	for (i = 0; i < 5; i++)
 		if (l->args[i].n == 0)
 			goto out;
-	if (pwv_js_parseint(l->args[3].p, l->args[3].n, &r) != 0 || r < 0 ||
-	    r > UINT32_MAX ||
-	    pwv_js_parseint(l->args[4].p, l->args[4].n, &mc) != 0 ||
-	    mc < 1 || mc > 31)
+	if (pwv_firebase_params(l, &r, &mc) != 0)
 		goto out;
-	if (r == 0)
-		r = 8;
+	if ((reason = pwv_scrypt_over((uint64_t)1 << mc, (uint64_t)r, 1, 1,
+	    PWV_SCRYPT_EXTRA, PWV_NS_SCRYPT, pwv_ceil_bytes < PWV_SCRYPT_MAXMEM ?
+	    pwv_ceil_bytes : PWV_SCRYPT_MAXMEM, msg, sizeof(msg))) != NULL) {
+		rc = pwv_not_run("a Legacy firebase-scrypt", reason);
+		goto out;
+	}
 	if ((salt = xmalloc(l->args[0].n + l->args[2].n)) == NULL ||
 	    (signer = xmalloc(l->args[1].n + 1)) == NULL ||
 	    (ct = xmalloc(l->args[1].n + 1)) == NULL ||
@@ -1080,8 +1659,12 @@ pwv_legacy_firebase(const struct pwv_legacy *l, const char *pw,
 	signerlen = pwv_b64_loose(l->args[1].p, l->args[1].n, signer);
 	if (signerlen == 0 || signerlen > INT_MAX)
 		goto out;
-	if (EVP_PBE_scrypt(pw, pwlen, salt, saltlen, (uint64_t)1 << mc,
-	    (uint64_t)r, 1, PWV_SCRYPT_MAXMEM, key, sizeof(key)) != 1)
+	if ((rc = pwv_gate_take()) != USERCGI_OK)
+		goto out;
+	ok = EVP_PBE_scrypt(pw, pwlen, salt, saltlen, (uint64_t)1 << mc,
+	    (uint64_t)r, 1, PWV_SCRYPT_MAXMEM, key, sizeof(key));
+	pwv_gate_give();
+	if (ok != 1)
 		goto out;
 	if ((cc = EVP_CIPHER_CTX_new()) == NULL) {
 		rc = USERCGI_NOMEM;
@@ -1218,6 +1801,10 @@ pw_check_password(const struct pw_params *p, const char *method,
 	int			 slow, fast;
 
 	rc = pwv_verify(method, digest, pw, pwlen, match, &slow);
+	if (rc == USERCGI_PW_DIGEST_INVALID) {
+		pw_decoy(p, pw, pwlen);
+		return rc;
+	}
 	if (rc != USERCGI_OK || *match)
 		return rc;
 	fast = method == NULL || strcmp(method, "MD5") == 0 ||

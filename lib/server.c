@@ -26,6 +26,7 @@
 #include "http.h"
 #include "log.h"
 #include "pw.h"
+#include "pw_verify.h"
 #include "server.h"
 #include "store.h"
 #include "tokcache.h"
@@ -338,6 +339,7 @@ server_fastcgi(struct app *a)
 	sigset_t		 stopset, blocked;
 	char			 err[512];
 	long			 ncpu;
+	unsigned		 half, slow;
 	int			 i, n = a->cfg.threads, inited = 0, started = 0;
 	int			 rc = 1;
 
@@ -368,6 +370,15 @@ server_fastcgi(struct app *a)
 	 */
 	pw_set_max_concurrent(ncpu > 0 && ncpu < n ? (unsigned)ncpu :
 	    (unsigned)n);
+	/*
+	 * The other slow hashes of imported digests (bcrypt, crypt(3),
+	 * pbkdf2, scrypt) run in this process: as many at once, and no
+	 * more than half the threads running or waiting for one, so the
+	 * rest still answer the other routes; past that 503.
+	 */
+	half = n > 1 ? (unsigned)n / 2 : 1;
+	slow = ncpu > 0 && (unsigned long)ncpu < half ? (unsigned)ncpu : half;
+	pw_set_slow_limit(slow, half - slow);
 	w[0].app = *a;
 	memset(a, 0, sizeof(*a));
 	for (i = 0; i < n; i++, inited++) {
@@ -428,6 +439,7 @@ server_fastcgi(struct app *a)
 	rc = 0;
 out:
 	pw_set_pool(NULL);
+	pw_set_slow_limit(0, 0);
 	hasher_pool_stop(hashers);
 	for (i = 0; i < inited; i++)
 		app_free(&w[i].app);

@@ -163,4 +163,62 @@ expect "malformed PHC refused" 400 '{"code":"password.invalid_digest","message":
 cgi POST /api/users '{"passwordDigest":"$2a$12$WQMqTfbtcZFBC1C1u8wpie6lXOSciUr5kk/8yEydoIMKltb9UKJ.","passwordAlgorithm":"Bcrypt"}'
 expect "short bcrypt refused" 400 '{"code":"password.invalid_digest","message":"The password digest is not valid for Bcrypt: a bcrypt hash has 60 characters."}'
 
+# Cost ceilings (issue 12): the hostile digests are refused at import with
+# the limit named, each at once (nothing is hashed), and nothing is stored.
+INVALID='{"code":"password.invalid_digest","message":"The password digest is not valid for'
+A86=$(printf 'a%.0s' $(seq 86))
+A43=$(printf 'a%.0s' $(seq 43))
+A28=$(printf 'a%.0s' $(seq 28))
+hostile() {
+	local name=$1 alg=$2 digest=$3 why=$4 t0 ms
+	t0=$(date +%s%N)
+	cgi POST /api/users "{\"username\":\"hostile\",\"passwordDigest\":\"$digest\",\"passwordAlgorithm\":\"$alg\"}"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	expect "$name refused at import" 400 "$INVALID $alg: $why.\"}"
+	check "$name: refused within 2 s (nothing hashed; took $ms ms)" [ "$ms" -lt 2000 ]
+}
+hostile "Crypt \$6\$rounds=999999999" Crypt "\$6\$rounds=999999999\$saltsalt\$$A86" \
+    "rounds=999999999 is above usercgi's ceiling of rounds=974658 (digest_max_ms = 1000)"
+hostile "Crypt \$7\$ p=2^24" Crypt "\$7\$CU......../saltsalt\$$A43" \
+    "N=16384, r=32, p=16777216 is above usercgi's ceiling of 256 MiB (digest_max_mib = 256)"
+hostile "Crypt \$y\$ N=2^22" Crypt "\$y\$jJT\$saltsaltsaltsalt\$$A43" \
+    "N=4194304, r=32, p=1 is above usercgi's ceiling of 256 MiB (digest_max_mib = 256)"
+hostile "Crypt \$sha1\$ 4294967295" Crypt "\$sha1\$4294967295\$saltsalt\$$A28" \
+    "iterations 4294967295 is above usercgi's ceiling of iterations 495049 (digest_max_ms = 1000)"
+hostile "Bcrypt cost 31" Bcrypt '$2b$31$abcdefghijklmnopqrstuug0OUKUqE.qhcPP5WFBspJsURh9Qomw.' \
+    "cost 31 is above usercgi's ceiling of cost 13 (digest_max_ms = 1000)"
+hostile "Argon2id m=1048576,t=64,p=64" Argon2id '$argon2id$v=19$m=1048576,t=64,p=64$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g' \
+    "p=64 is above usercgi's ceiling of p=16"
+hostile "Argon2id m=1048576,t=2,p=1" Argon2id '$argon2id$v=19$m=1048576,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g' \
+    "m=1048576 is above usercgi's ceiling of m=262144 (digest_max_mib = 256)"
+hostile "Legacy pbkdf2 100000 x 1024 bytes" Legacy '[\"pbkdf2\",[\"saltsalt\",\"100000\",\"1024\",\"sha256\",\"@\"],\"x\"]' \
+    "iterations*blocks=100000*32 is above usercgi's ceiling of 1333333 for SHA256 (digest_max_ms = 1000)"
+cgi GET /api/users ""
+check "no hostile user was stored" [ "$(sqlite3 "$T/users.db" "select count(*) from users where username = 'hostile'")" = 0 ]
+# The ceiling is configurable: 50 ms admits bcrypt cost 9 only.
+CGI_EXTRA_ENV="${CGI_EXTRA_ENV:-} USERCGI_DIGEST_MAX_MS=50" \
+    cgi POST /api/users '{"passwordDigest":"$2b$10$abcdefghijklmnopqrstuug0OUKUqE.qhcPP5WFBspJsURh9Qomw.","passwordAlgorithm":"Bcrypt"}'
+expect "digest_max_ms=50 refuses bcrypt 10" 400 "$INVALID Bcrypt: cost 10 is above usercgi's ceiling of cost 9 (digest_max_ms = 50).\"}"
+
+# A digest already stored above the ceiling (written into the database
+# directly, as an import before the ceilings was) is never run: 422 at
+# once, a warning naming the user and the ceiling, the row unchanged.
+create "stored above the ceiling" '{"username":"storedhostile","password":"password"}'
+sqlite3 "$T/users.db" "update users set password_encrypted = '\$6\$rounds=999999999\$saltsalt\$$A86', password_encryption_method = 'Crypt' where id = '$ID'"
+t0=$(date +%s%N)
+verify password
+ms=$((($(date +%s%N) - t0) / 1000000))
+expect "stored \$6\$rounds=999999999: 422" 422 "$BADCRED"
+check "stored \$6\$rounds=999999999: answered within 2 s (took $ms ms)" [ "$ms" -lt 2000 ]
+check "stored \$6\$rounds=999999999: the warning names the user and the ceiling" \
+    grep -q "user $ID: the stored Crypt digest is above the cost ceilings" "$T/stderr"
+check "stored \$6\$rounds=999999999: the reason is logged" \
+    grep -q "digest above the cost ceilings is not run: rounds=999999999 is above usercgi's ceiling of rounds=" "$T/stderr"
+check "stored \$6\$rounds=999999999: the row is unchanged" \
+    [ "$(sqlite3 "$T/users.db" "select password_encryption_method from users where id = '$ID'")" = Crypt ]
+sqlite3 "$T/users.db" "update users set password_encrypted = '\$2b\$10\$abcdefghijklmnopqrstuug0OUKUqE.qhcPP5WFBspJsURh9Qomw.', password_encryption_method = 'Bcrypt' where id = '$ID'"
+CGI_EXTRA_ENV="${CGI_EXTRA_ENV:-} USERCGI_DIGEST_MAX_MS=50" verify password
+expect "a ceiling lowered later: a stored bcrypt 10 is not run, 422" 422 "$BADCRED"
+check "a ceiling lowered later: the warning" grep -q "user $ID: the stored Bcrypt digest is above the cost ceilings" "$T/stderr"
+
 tap_done

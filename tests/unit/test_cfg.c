@@ -65,6 +65,8 @@ main(void)
 	tap_int(c.argon2_t, 8, "argon2_t default");
 	tap_int(c.argon2_m, 8192, "argon2_m default");
 	tap_int(c.argon2_p, 1, "argon2_p default");
+	tap_int(c.digest_max_ms, 1000, "digest_max_ms default");
+	tap_int(c.digest_max_mib, 256, "digest_max_mib default");
 	tap_str(c.source, path, "source names the file");
 	cfg_free(&c);
 
@@ -101,6 +103,16 @@ main(void)
 	    NULL, err, sizeof(err)), USERCGI_INTERNAL, "overflowing number");
 	tap_int(load(&c, base, "USERCGI_ARGON2_T=0", NULL, err, sizeof(err)),
 	    USERCGI_INTERNAL, "number below its range");
+	tap_int(load(&c, base, "USERCGI_DIGEST_MAX_MS=2000",
+	    "USERCGI_DIGEST_MAX_MIB=1024", err, sizeof(err)), USERCGI_OK,
+	    "digest ceilings from the environment");
+	tap_int(c.digest_max_ms, 2000, "USERCGI_DIGEST_MAX_MS");
+	tap_int(c.digest_max_mib, 1024, "USERCGI_DIGEST_MAX_MIB");
+	cfg_free(&c);
+	tap_int(load(&c, base, "USERCGI_DIGEST_MAX_MS=0", NULL, err,
+	    sizeof(err)), USERCGI_INTERNAL, "digest_max_ms 0 refused");
+	tap_int(load(&c, base, "USERCGI_DIGEST_MAX_MIB=4097", NULL, err,
+	    sizeof(err)), USERCGI_INTERNAL, "digest_max_mib above 4096 refused");
 	tap_int(load(&c, base, "USERCGI_REQUIRE_EXP=maybe", NULL, err,
 	    sizeof(err)), USERCGI_INTERNAL, "bad boolean");
 	tap_int(load(&c, base, "USERCGI_REQUIRE_EXP=no", NULL, err,

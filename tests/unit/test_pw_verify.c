@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,47 @@ vok(const char *method, const char *digest, const char *pw, int want,
 	if (rc != USERCGI_OK || m != want)
 		printf("#   rc %s match %d, want %d\n", usercgi_errname(rc), m,
 		    want);
+}
+
+/* Milliseconds since a (CLOCK_MONOTONIC). */
+static double
+since_ms(const struct timespec *a)
+{
+	struct timespec	b;
+
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (double)(b.tv_sec - a->tv_sec) * 1e3 +
+	    (double)(b.tv_nsec - a->tv_nsec) / 1e6;
+}
+
+/*
+ * A stored digest above the cost ceilings: pw_verify answers
+ * USERCGI_PW_DIGEST_INVALID with no match at once (nothing hashed), and
+ * pw_check_password the same after its decoy.
+ */
+static void
+vover(const char *method, const char *digest, const char *pw,
+    const char *name)
+{
+	static const struct pw_params	fast = { 1, 8, 1 };
+	struct timespec			a;
+	enum usercgi_err		rc;
+	char				n[200];
+	double				ms;
+	int				m = -1;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	rc = pw_verify(method, digest, pw, strlen(pw), &m);
+	ms = since_ms(&a);
+	(void)snprintf(n, sizeof(n), "%s: not run at verify", name);
+	tap_ok(rc == USERCGI_PW_DIGEST_INVALID && m == 0 && ms < 100.0, n);
+	if (rc != USERCGI_PW_DIGEST_INVALID || m != 0 || ms >= 100.0)
+		printf("#   rc %s match %d, %.1f ms\n", usercgi_errname(rc), m,
+		    ms);
+	m = -1;
+	rc = pw_check_password(&fast, method, digest, pw, strlen(pw), &m);
+	(void)snprintf(n, sizeof(n), "%s: check_password not run", name);
+	tap_ok(rc == USERCGI_PW_DIGEST_INVALID && m == 0, n);
 }
 
 /* Right password "password" verifies, a wrong one does not. */
@@ -193,11 +235,11 @@ test_argon2(void)
 	    USERCGI_PW_DIGEST_INVALID, "malformed m, t, p parameters", "PHC negative m");
 	imp("Argon2d", "$argon2d$v=19$m=4294967296,t=2,p=1$VW1JcEJrMjN1Vnp3Tm5JUA$Ddl/I6Zem7vbZ4r5jPCb/g",
 	    USERCGI_PW_DIGEST_INVALID, "an m, t or p parameter is out of range", "PHC m = 2^32");
-	imp("Argon2d", "$argon2d$v=19$m=1048577,t=2,p=1$VW1JcEJrMjN1Vnp3Tm5JUA$Ddl/I6Zem7vbZ4r5jPCb/g",
-	    USERCGI_PW_DIGEST_INVALID, "the cost is above usercgi's limits (m=1048576,t=64,p=64)",
+	imp("Argon2d", "$argon2d$v=19$m=4194305,t=2,p=1$VW1JcEJrMjN1Vnp3Tm5JUA$Ddl/I6Zem7vbZ4r5jPCb/g",
+	    USERCGI_PW_DIGEST_INVALID, "the cost is above usercgi's limits (m=4194304,t=64,p=64)",
 	    "PHC m above the limit");
 	imp("Argon2d", "$argon2d$v=19$m=16,t=65,p=1$VW1JcEJrMjN1Vnp3Tm5JUA$Ddl/I6Zem7vbZ4r5jPCb/g",
-	    USERCGI_PW_DIGEST_INVALID, "the cost is above usercgi's limits (m=1048576,t=64,p=64)",
+	    USERCGI_PW_DIGEST_INVALID, "the cost is above usercgi's limits (m=4194304,t=64,p=64)",
 	    "PHC t above the limit");
 	imp("Argon2d", "$argon2d$v=19$m=15,t=2,p=2$VW1JcEJrMjN1Vnp3Tm5JUA$Ddl/I6Zem7vbZ4r5jPCb/g",
 	    USERCGI_PW_DIGEST_INVALID, "t and p must be at least 1 and m at least 8 * p",
@@ -500,8 +542,8 @@ test_legacy_verify(void)
 	    "\"\",\"8\",\"14\",\"@\"],"
 	    "\"lSrfV15cpx95/sZS2W9c9Kp6i/LVgQNDNC/qzrCnh1SAyZvqmZqAjTdn3aoItz+VHjoZilo78198JAdRuid5lQ==\"]",
 	    "user1password", 0, "Legacy firebase-scrypt empty separator: no match");
-	vok("Legacy", "[\"firebase-scrypt\",[\"42xEC+ixf3L2lw==\",\"jxsp\",\"Bw==\",\"8\",\"20\",\"@\"],\"x\"]",
-	    "user1password", 0, "Legacy firebase-scrypt over maxmem: no match");
+	vover("Legacy", "[\"firebase-scrypt\",[\"42xEC+ixf3L2lw==\",\"jxsp\",\"Bw==\",\"8\",\"20\",\"@\"],\"x\"]",
+	    "user1password", "Legacy firebase-scrypt over maxmem");
 	vok("Legacy", "[\"firebase-scrypt\",[\"42xEC+ixf3L2lw==\",\"jxsp\",\"Bw==\",\"8\",\"x\",\"@\"],\"x\"]",
 	    "user1password", 0, "Legacy firebase-scrypt NaN mem_cost: no match");
 	vok("Legacy", "[\"firebase-scrypt\",[\"42xEC+ixf3L2lw==\",\"!!!!\",\"Bw==\",\"8\",\"4\",\"@\"],\"\"]",
@@ -518,8 +560,8 @@ test_legacy_verify(void)
 	    "Legacy pbkdf2 keylen 0 never matches");
 	vok("Legacy", "[\"pbkdf2\",[\"s\",\"0\",\"16\",\"sha256\",\"@\"],\"x\"]", "password", 0,
 	    "Legacy pbkdf2 0 iterations: no match");
-	vok("Legacy", "[\"pbkdf2\",[\"s\",\"99999999\",\"16\",\"sha256\",\"@\"],\"x\"]", "password", 0,
-	    "Legacy pbkdf2 iterations over the limit: no match");
+	vover("Legacy", "[\"pbkdf2\",[\"s\",\"99999999\",\"16\",\"sha256\",\"@\"],\"x\"]",
+	    "password", "Legacy pbkdf2 iterations over the ceiling");
 	vok("Legacy", "[\"pbkdf2\",[\"s\",\"1\",\"16\",\"nope\",\"@\"],\"x\"]", "password", 0,
 	    "Legacy pbkdf2 unknown digest: no match");
 	vok("Legacy", "[\"pbkdf2\",[\"s\",\"1\",\"16\",\"@\"],\"x\"]", "password", 0,
@@ -621,6 +663,374 @@ test_misc(void)
 	tap_int(pw_needs_upgrade(NULL, NULL), 0, "no password: nothing to upgrade");
 }
 
+/* The PHC string of an Argon2 digest with these parameters (static). */
+static const char *
+phc(const char *v, unsigned long long m, unsigned long long t,
+    unsigned long long p)
+{
+	static char	buf[4][256];
+	static int	k;
+	char		*d = buf[k++ % 4];
+
+	(void)snprintf(d, 256, "$%s$v=19$m=%llu,t=%llu,p=%llu"
+	    "$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g",
+	    v, m, t, p);
+	return d;
+}
+
+/* setting followed by n copies of 'a' (a crypt hash part; static). */
+static const char *
+crypts(const char *setting, size_t n)
+{
+	static char	buf[4][512];
+	static int	k;
+	char		*d = buf[k++ % 4];
+	size_t		 len = strlen(setting);
+
+	memcpy(d, setting, len);
+	memset(d + len, 'a', n);
+	d[len + n] = '\0';
+	return d;
+}
+
+/* A Legacy pbkdf2 digest (static). */
+static const char *
+pbkdf2(unsigned long long iter, unsigned keylen, const char *md)
+{
+	static char	buf[4][256];
+	static int	k;
+	char		*d = buf[k++ % 4];
+
+	(void)snprintf(d, 256, "[\"pbkdf2\",[\"saltsalt\",\"%llu\",\"%u\","
+	    "\"%s\",\"@\"],\"x\"]", iter, keylen, md);
+	return d;
+}
+
+/* A Legacy firebase-scrypt digest with rounds r and memCost mc (static). */
+static const char *
+firebase(unsigned r, unsigned mc)
+{
+	static char	buf[4][256];
+	static int	k;
+	char		*d = buf[k++ % 4];
+
+	(void)snprintf(d, 256, "[\"firebase-scrypt\",[\"c2FsdA==\",\"c2lnbmVy\","
+	    "\"Bw==\",\"%u\",\"%u\",\"@\"],\"x\"]", r, mc);
+	return d;
+}
+
+/* A bsdicrypt setting with count n, and a hash (static). */
+static const char *
+bsdi(unsigned long n)
+{
+	static char	buf[2][32];
+	static int	k;
+	char		*d = buf[k++ % 2];
+	int		 i;
+
+	d[0] = '_';
+	for (i = 0; i < 4; i++)
+		d[1 + i] = pwv_itoa64[(n >> (6 * i)) & 0x3f];
+	(void)snprintf(d + 5, 27, "salt%s", "aaaaaaaaaaa");
+	return d;
+}
+
+/*
+ * The hostile digests of issue 12 item 1: each refused at import with
+ * the limit named, fast (nothing hashed), and never run at verify.
+ */
+static void
+test_ceiling_hostile(void)
+{
+	static const char bc[] = "abcdefghijklmnopqrstuug0OUKUqE.qhcPP5WFBspJsURh9Qomw.";
+	static const struct {
+		const char	*alg, *digest, *why, *name;
+	} h[] = {
+		{ "Crypt", "$6$rounds=999999999$saltsalt$", "rounds=999999999 is "
+		    "above usercgi's ceiling of rounds=974658 (digest_max_ms = 1000)",
+		    "$6$rounds=999999999" },
+		{ "Crypt", "$7$CU......../saltsalt$", "N=16384, r=32, p=16777216 "
+		    "is above usercgi's ceiling of 256 MiB (digest_max_mib = 256)",
+		    "$7$ p=2^24" },
+		{ "Crypt", "$y$jJT$saltsaltsaltsalt$", "N=4194304, r=32, p=1 is "
+		    "above usercgi's ceiling of 256 MiB (digest_max_mib = 256)",
+		    "$y$ N=2^22" },
+		{ "Crypt", "$gy$jJT$saltsaltsaltsalt$", "N=4194304, r=32, p=1 is "
+		    "above usercgi's ceiling of 256 MiB (digest_max_mib = 256)",
+		    "$gy$ N=2^22" },
+		{ "Crypt", "$sha1$4294967295$saltsalt$", "iterations 4294967295 "
+		    "is above usercgi's ceiling of iterations 495049 "
+		    "(digest_max_ms = 1000)", "$sha1$ 4294967295" },
+		{ "Crypt", "$md5,rounds=4294963199$saltsalt$$", "rounds=4294963199 "
+		    "is above usercgi's ceiling of rounds=522219 (digest_max_ms = "
+		    "1000)", "SunMD5 rounds=4294963199" },
+		{ "Crypt", "$y$jDT/0$saltsaltsaltsalt$", "N=65536, r=32, p=1 is "
+		    "above usercgi's ceiling of N*r*p=961538 (digest_max_ms = 1000)",
+		    "$y$ 256 MiB with t=3" },
+	};
+	char		 d[512], b[128], why[256];
+	size_t		 i;
+	struct timespec	 a;
+
+	for (i = 0; i < sizeof(h) / sizeof(h[0]); i++) {
+		(void)snprintf(d, sizeof(d), "%s", crypts(h[i].digest,
+		    h[i].digest[1] == '6' ? 86 : h[i].digest[1] == 's' ? 28 :
+		    h[i].digest[1] == 'm' ? 22 : 43));
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		imp(h[i].alg, d, USERCGI_PW_DIGEST_INVALID, h[i].why, h[i].name);
+		(void)snprintf(why, sizeof(why), "%s: import fast", h[i].name);
+		tap_ok(since_ms(&a) < 100.0, why);
+		vover(h[i].alg, d, "password", h[i].name);
+	}
+	(void)snprintf(d, sizeof(d), "%s", bsdi(16777215));
+	imp("Crypt", d, USERCGI_PW_DIGEST_INVALID, "count 16777215 is above "
+	    "usercgi's ceiling of count 5000000 (digest_max_ms = 1000)",
+	    "bsdicrypt count 2^24-1");
+	vover("Crypt", d, "password", "bsdicrypt count 2^24-1");
+
+	(void)snprintf(b, sizeof(b), "$2b$31$%s", bc);
+	imp("Bcrypt", b, USERCGI_PW_DIGEST_INVALID, "cost 31 is above usercgi's "
+	    "ceiling of cost 13 (digest_max_ms = 1000)", "Bcrypt cost 31");
+	vover("Bcrypt", b, "password", "Bcrypt cost 31");
+	imp("Crypt", b, USERCGI_PW_DIGEST_INVALID, "cost 31 is above usercgi's "
+	    "ceiling of cost 13 (digest_max_ms = 1000)", "Crypt $2b$31$");
+	vover("Crypt", b, "password", "Crypt $2b$31$");
+
+	imp("Argon2id", phc("argon2id", 1048576, 64, 64),
+	    USERCGI_PW_DIGEST_INVALID, "p=64 is above usercgi's ceiling of p=16",
+	    "Argon2id m=1048576,t=64,p=64");
+	vover("Argon2id", phc("argon2id", 1048576, 64, 64), "password",
+	    "Argon2id m=1048576,t=64,p=64");
+	imp("Argon2id", phc("argon2id", 1048576, 2, 1),
+	    USERCGI_PW_DIGEST_INVALID, "m=1048576 is above usercgi's ceiling "
+	    "of m=262144 (digest_max_mib = 256)", "Argon2id m=1048576,t=2");
+	vover("Argon2id", phc("argon2id", 1048576, 2, 1), "password",
+	    "Argon2id m=1048576,t=2");
+	imp("Argon2i", phc("argon2i", 262144, 64, 1), USERCGI_PW_DIGEST_INVALID,
+	    "t=64 is above usercgi's ceiling of t=3 at m=262144 (digest_max_ms "
+	    "= 1000)", "Argon2i m=262144,t=64");
+
+	imp("Legacy", pbkdf2(100000, 1024, "sha256"), USERCGI_PW_DIGEST_INVALID,
+	    "iterations*blocks=100000*32 is above usercgi's ceiling of 1333333 "
+	    "for SHA256 (digest_max_ms = 1000)", "pbkdf2 100000 x 1024 bytes");
+	vover("Legacy", pbkdf2(100000, 1024, "sha256"), "password",
+	    "pbkdf2 100000 x 1024 bytes");
+	imp("Legacy", "[\"pbkdf2\",[\"s\",\"@\",\"32\",\"sha256\"],\"x\"]",
+	    USERCGI_OK, "", "pbkdf2 iterations from the password: checked at "
+	    "verify");
+	vover("Legacy", "[\"pbkdf2\",[\"s\",\"@\",\"32\",\"sha256\"],\"x\"]",
+	    "100000000", "pbkdf2 iterations from the password");
+	imp("Legacy", firebase(8, 20), USERCGI_PW_DIGEST_INVALID,
+	    "N=1048576, r=8, p=1 is above usercgi's ceiling of 32 MiB (Node's "
+	    "scrypt maxmem)", "firebase-scrypt memCost 20");
+}
+
+/*
+ * Exactly at each ceiling is accepted, one step above refused: at the
+ * defaults where the import check hashes nothing (Bcrypt, Argon2,
+ * Legacy), with a 40 ms / 8 MiB ceiling for Crypt, whose import check
+ * hashes once.  Then a lowered ceiling refuses a stored digest at verify,
+ * and a long password turns a sha512crypt digest within the ceiling at
+ * import into one above it.
+ */
+static void
+test_ceiling_bounds(void)
+{
+	static const char bc[] = "abcdefghijklmnopqrstuug0OUKUqE.qhcPP5WFBspJsURh9Qomw.";
+	char		 d[512], pw[600];
+	uint64_t	 n;
+	int		 m;
+
+	(void)snprintf(d, sizeof(d), "$2b$13$%s", bc);
+	imp("Bcrypt", d, USERCGI_OK, NULL, "Bcrypt cost 13 at the ceiling");
+	(void)snprintf(d, sizeof(d), "$2b$14$%s", bc);
+	imp("Bcrypt", d, USERCGI_PW_DIGEST_INVALID, NULL, "Bcrypt cost 14 above");
+	imp("Argon2id", phc("argon2id", 262144, 3, 1), USERCGI_OK, NULL,
+	    "Argon2id m=262144,t=3 (libsodium's MODERATE) at the ceiling");
+	imp("Argon2id", phc("argon2id", 262144, 4, 1),
+	    USERCGI_PW_DIGEST_INVALID, NULL, "Argon2id m=262144,t=4 above");
+	imp("Argon2d", phc("argon2d", 262144, 1, 1), USERCGI_OK, NULL,
+	    "Argon2d m=262144,t=1 at the ceiling");
+	imp("Argon2d", phc("argon2d", 262144, 2, 1), USERCGI_PW_DIGEST_INVALID,
+	    "t=2 is above usercgi's ceiling of t=1 at m=262144 (digest_max_ms "
+	    "= 1000)", "Argon2d m=262144,t=2 above");
+	imp("Argon2d", phc("argon2d", 262145, 1, 1), USERCGI_PW_DIGEST_INVALID,
+	    NULL, "Argon2d m=262145 above");
+	imp("Argon2id", phc("argon2id", 262144, 1, 16), USERCGI_OK, NULL,
+	    "Argon2id p=16 at the ceiling");
+	imp("Argon2id", phc("argon2id", 262144, 1, 17),
+	    USERCGI_PW_DIGEST_INVALID, NULL, "Argon2id p=17 above");
+	imp("Argon2i", phc("argon2i", 65536, 3, 4), USERCGI_OK, NULL,
+	    "Argon2i RFC 9106 second recommendation");
+	imp("Argon2id", phc("argon2id", 47104, 1, 1), USERCGI_OK, NULL,
+	    "Argon2id OWASP m=47104,t=1");
+	imp("Legacy", pbkdf2(1333333, 32, "sha256"), USERCGI_OK, NULL,
+	    "pbkdf2 sha256 1333333 at the ceiling");
+	imp("Legacy", pbkdf2(1333334, 32, "sha256"), USERCGI_PW_DIGEST_INVALID,
+	    NULL, "pbkdf2 sha256 1333334 above");
+	imp("Legacy", pbkdf2(1300000, 20, "sha1"), USERCGI_OK, NULL,
+	    "pbkdf2 sha1 OWASP 1300000");
+	imp("Legacy", pbkdf2(41666, 1024, "sha256"), USERCGI_OK, NULL,
+	    "pbkdf2 sha256 41666 x 32 blocks at the ceiling");
+	imp("Legacy", pbkdf2(41667, 1024, "sha256"), USERCGI_PW_DIGEST_INVALID,
+	    NULL, "pbkdf2 sha256 41667 x 32 blocks above");
+	imp("Legacy", pbkdf2(500000, 64, "sha512"), USERCGI_OK, NULL,
+	    "pbkdf2 sha512 500000 at the ceiling");
+	imp("Legacy", pbkdf2(500001, 64, "sha512"), USERCGI_PW_DIGEST_INVALID,
+	    NULL, "pbkdf2 sha512 500001 above");
+	imp("Legacy", firebase(8, 14), USERCGI_OK, NULL,
+	    "firebase-scrypt r=8 memCost=14 (Firebase's)");
+	imp("Legacy", firebase(15, 14), USERCGI_OK, NULL,
+	    "firebase-scrypt r=15 memCost=14 at the ceiling");
+	imp("Legacy", firebase(16, 14), USERCGI_PW_DIGEST_INVALID, NULL,
+	    "firebase-scrypt r=16 memCost=14 above");
+
+	pw_set_digest_ceiling(40, 8);
+	(void)snprintf(d, sizeof(d), "$2b$09$%s", bc);
+	imp("Crypt", d, USERCGI_OK, NULL, "40 ms: $2b$09$ at the ceiling");
+	(void)snprintf(d, sizeof(d), "$2b$10$%s", bc);
+	imp("Crypt", d, USERCGI_PW_DIGEST_INVALID, "cost 10 is above usercgi's "
+	    "ceiling of cost 9 (digest_max_ms = 40)", "40 ms: $2b$10$ above");
+	n = pwv_most(PWV_NS_SHA256C + PWV_NS_SHA256C_B * PWV_COST_PWLEN);
+	(void)snprintf(d, sizeof(d), "$5$rounds=%llu$saltsalt$",
+	    (unsigned long long)n);
+	imp("Crypt", crypts(d, 43), USERCGI_OK, NULL, "40 ms: $5$ at the ceiling");
+	(void)snprintf(d, sizeof(d), "$5$rounds=%llu$saltsalt$",
+	    (unsigned long long)n + 1);
+	imp("Crypt", crypts(d, 43), USERCGI_PW_DIGEST_INVALID, NULL,
+	    "40 ms: $5$ above");
+	n = pwv_most(PWV_NS_SHA512C + PWV_NS_SHA512C_B * PWV_COST_PWLEN);
+	(void)snprintf(d, sizeof(d), "$6$rounds=%llu$saltsalt$",
+	    (unsigned long long)n);
+	imp("Crypt", crypts(d, 86), USERCGI_OK, NULL, "40 ms: $6$ at the ceiling");
+	memset(pw, 'p', sizeof(pw));
+	tap_int(pw_verify("Crypt", crypts(d, 86), pw, PWV_COST_PWLEN, &m),
+	    USERCGI_OK, "40 ms: $6$ at the ceiling runs for 64 bytes");
+	tap_int(pw_verify("Crypt", crypts(d, 86), pw, 511, &m),
+	    USERCGI_PW_DIGEST_INVALID, "40 ms: $6$ at the ceiling not run for 511 bytes");
+	(void)snprintf(d, sizeof(d), "$6$rounds=%llu$saltsalt$",
+	    (unsigned long long)n + 1);
+	imp("Crypt", crypts(d, 86), USERCGI_PW_DIGEST_INVALID, NULL,
+	    "40 ms: $6$ above");
+	n = pwv_most(PWV_NS_SHA1C + PWV_NS_SHA1C_B * PWV_COST_PWLEN);
+	(void)snprintf(d, sizeof(d), "$sha1$%llu$saltsalt$", (unsigned long long)n);
+	imp("Crypt", crypts(d, 28), USERCGI_OK, NULL, "40 ms: $sha1$ at the ceiling");
+	(void)snprintf(d, sizeof(d), "$sha1$%llu$saltsalt$",
+	    (unsigned long long)n + 1);
+	imp("Crypt", crypts(d, 28), USERCGI_PW_DIGEST_INVALID, NULL,
+	    "40 ms: $sha1$ above");
+	n = pwv_most(PWV_NS_SUNMD5) - 4096;
+	(void)snprintf(d, sizeof(d), "$md5,rounds=%llu$saltsalt$$",
+	    (unsigned long long)n);
+	imp("Crypt", crypts(d, 22), USERCGI_OK, NULL, "40 ms: SunMD5 at the ceiling");
+	(void)snprintf(d, sizeof(d), "$md5,rounds=%llu$saltsalt$$",
+	    (unsigned long long)n + 1);
+	imp("Crypt", crypts(d, 22), USERCGI_PW_DIGEST_INVALID, NULL,
+	    "40 ms: SunMD5 above");
+	imp("Crypt", bsdi(199999), USERCGI_OK, NULL, "40 ms: bsdicrypt 199999");
+	imp("Crypt", bsdi(200001), USERCGI_PW_DIGEST_INVALID, NULL,
+	    "40 ms: bsdicrypt 200001 above");
+	imp("Crypt", crypts("$7$9U..../....saltsalt$", 43), USERCGI_OK, NULL,
+	    "8 MiB: $7$ N=2^11, r=32 at the ceiling");
+	imp("Crypt", crypts("$7$9V..../....saltsalt$", 43),
+	    USERCGI_PW_DIGEST_INVALID, "N=2048, r=33, p=1 is above usercgi's "
+	    "ceiling of 8 MiB (digest_max_mib = 8)", "8 MiB: $7$ r=33 above");
+	imp("Crypt", crypts("$y$j8T$saltsaltsaltsalt$", 43), USERCGI_OK, NULL,
+	    "8 MiB: $y$ N=2^11, r=32 at the ceiling");
+	imp("Crypt", crypts("$y$j9T$saltsaltsaltsalt$", 43),
+	    USERCGI_PW_DIGEST_INVALID, NULL,
+	    "8 MiB: $y$ j9T (libxcrypt's default) above");
+	vover("Crypt", crypts("$y$j9T$saltsaltsaltsalt$", 43), "password",
+	    "8 MiB: a stored $y$ j9T");
+	pw_set_digest_ceiling(PW_DIGEST_MAX_MS, PW_DIGEST_MAX_MIB);
+	imp("Crypt", crypts("$y$j9T$saltsaltsaltsalt$", 43), USERCGI_OK, NULL,
+	    "defaults: $y$ j9T");
+}
+
+/* A slow verify in a thread: a $5$ digest at the 40 ms ceiling. */
+struct slow_arg {
+	const char		*digest;
+	enum usercgi_err	 rc;
+};
+
+static void *
+slow_main(void *p)
+{
+	struct slow_arg	*a = p;
+	int		 m;
+
+	a->rc = pw_verify("Crypt", a->digest, "password", 8, &m);
+	return NULL;
+}
+
+/* Waits up to 10 s until run slow hashes run and wait wait. */
+static int
+gate_until(unsigned run, unsigned wait)
+{
+	struct timespec	a, nap = { 0, 1000000 };
+	unsigned	r, w;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (;;) {
+		pthread_mutex_lock(&pwv_gate_mu);
+		r = pwv_gate_run;
+		w = pwv_gate_wait;
+		pthread_mutex_unlock(&pwv_gate_mu);
+		if (r == run && w == wait)
+			return 1;
+		if (since_ms(&a) > 10000.0)
+			return 0;
+		nanosleep(&nap, NULL);
+	}
+}
+
+/*
+ * pw_set_slow_limit(1, 1): while one slow verify runs and one waits, a
+ * third is USERCGI_BUSY at once; the first two complete.  A cheap
+ * method (MD5) never takes a turn.
+ */
+static void
+test_slow_gate(void)
+{
+	struct slow_arg	 a[2];
+	pthread_t	 th[2];
+	struct timespec	 t0;
+	char		 d[128], why[128];
+	enum usercgi_err rc;
+	int		 i, m;
+
+	(void)snprintf(d, sizeof(d), "%s", crypts("$5$rounds=400000$saltsalt$",
+	    43));
+	pw_set_slow_limit(1, 1);
+	for (i = 0; i < 2; i++) {
+		a[i].digest = d;
+		a[i].rc = USERCGI_INTERNAL;
+		if (pthread_create(&th[i], NULL, slow_main, &a[i]) != 0) {
+			tap_ok(0, "slow gate: pthread_create");
+			return;
+		}
+		tap_ok(gate_until(1, (unsigned)i), "slow gate: a verify runs "
+		    "or waits");
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = pw_verify("Crypt", d, "password", 8, &m);
+	tap_ok(rc == USERCGI_BUSY && m == 0 && since_ms(&t0) < 50.0,
+	    "slow gate: a third verify is busy at once");
+	rc = pw_check_password(NULL, "Crypt", d, "password", 8, &m);
+	tap_int(rc, USERCGI_BUSY, "slow gate: check_password busy too");
+	tap_int(pw_check_import("Crypt", d, why, sizeof(why)), USERCGI_BUSY,
+	    "slow gate: a Crypt import check is busy too");
+	rc = pw_verify("MD5", "5f4dcc3b5aa765d61d8327deb882cf99", "password",
+	    8, &m);
+	tap_ok(rc == USERCGI_OK && m == 1, "slow gate: MD5 takes no turn");
+	for (i = 0; i < 2; i++) {
+		pthread_join(th[i], NULL);
+		tap_int(a[i].rc, USERCGI_OK, "slow gate: a queued verify ran");
+	}
+	tap_ok(gate_until(0, 0), "slow gate: every turn given back");
+	pw_set_slow_limit(0, 0);
+}
+
 int
 main(void)
 {
@@ -634,5 +1044,8 @@ main(void)
 	test_legacy_verify();
 	test_helpers();
 	test_misc();
+	test_ceiling_hostile();
+	test_ceiling_bounds();
+	test_slow_gate();
 	return tap_done();
 }
