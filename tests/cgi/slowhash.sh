@@ -14,7 +14,7 @@ fi
 [ -n "${UCGI_WRAPPER:-}" ] && { echo "1..0 # SKIP not under valgrind"; exit 0; }
 
 BADCRED='{"code":"session.invalid_credentials","message":"Incorrect account or password. Please check your input."}'
-BUSY='{"message":"The service is busy. Please retry."}'
+BUSY='{"code":"request.service_busy","message":"The service is busy. Please retry."}'
 lpid=""
 trap 'lighttpd_stop; rm -rf "$T"' EXIT
 cat >"$T/usercgi.conf" <<CONF
