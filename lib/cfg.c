@@ -250,17 +250,24 @@ cfg_read_file(struct cfg *c, const char *path, int missing_ok,
     char *errbuf, size_t errlen)
 {
 	struct buf		 b;
+	struct stat		 st;
 	char			 chunk[4096];
 	ssize_t			 n;
 	int			 fd;
 	enum usercgi_err	 rc = USERCGI_INTERNAL;
 
 	buf_init(&b, CFG_MAX_FILE);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	/* O_NONBLOCK: a FIFO must not hang the open; fstat refuses it. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) ==
+	    -1) {
 		if (errno == ENOENT && missing_ok)
 			rc = USERCGI_OK;
 		else
 			cfg_err(errbuf, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		cfg_err(errbuf, errlen, "%s: not a regular file", path);
 		goto out;
 	}
 	for (;;) {

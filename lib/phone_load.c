@@ -9,10 +9,12 @@
 #include "config.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "log.h"
 #include "phone.h"
@@ -58,10 +60,22 @@ phone_load(void)
 {
 	phonemod_format_fn	*fns[PHONE_NFN];
 	phonemod_init_fn	*init;
+	struct stat		 st;
 	const char		*e;
-	void			*h;
+	void			*h = NULL;
 	size_t			 i;
 
+	/* dlopen() would wait forever in open() on a FIFO. */
+	if (stat(phone_path, &st) == -1) {
+		(void)snprintf(phone_why, sizeof(phone_why), "%s: %s",
+		    phone_path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		(void)snprintf(phone_why, sizeof(phone_why), "%s: not a "
+		    "regular file", phone_path);
+		goto out;
+	}
 	if ((h = dlopen(phone_path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
 		e = dlerror();
 		(void)snprintf(phone_why, sizeof(phone_why), "%s",
