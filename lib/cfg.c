@@ -257,7 +257,11 @@ cfg_read_file(struct cfg *c, const char *path, int missing_ok,
 	enum usercgi_err	 rc = USERCGI_INTERNAL;
 
 	buf_init(&b, CFG_MAX_FILE);
-	/* O_NONBLOCK: a FIFO must not hang the open; fstat refuses it. */
+	/*
+	 * O_NONBLOCK: a FIFO must not hang the open; fstat refuses it.  A
+	 * character device (/dev/null: no file) stays non-blocking, so a
+	 * read that would wait fails instead.
+	 */
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) ==
 	    -1) {
 		if (errno == ENOENT && missing_ok)
@@ -266,7 +270,8 @@ cfg_read_file(struct cfg *c, const char *path, int missing_ok,
 			cfg_err(errbuf, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) == -1 || !(S_ISREG(st.st_mode) ||
+	    S_ISCHR(st.st_mode))) {
 		cfg_err(errbuf, errlen, "%s: not a regular file", path);
 		goto out;
 	}
