@@ -9,6 +9,7 @@
 #ifdef HAVE_MALLOC_H
 #include <malloc.h>
 #endif
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -32,6 +33,9 @@
 
 extern char **environ;
 
+/* The CGI watchdog's stack: it only polls (PTHREAD_STACK_MIN is 16 KiB). */
+#define CGI_WATCH_STACK	(64 * 1024)
+
 static volatile sig_atomic_t	stop_requested;
 
 static void
@@ -42,18 +46,30 @@ on_stop(int sig)
 }
 
 void
-server_init_signals(void)
+server_init_signals(int cgi)
 {
-	struct sigaction	sa;
+	static const int	 stops[] = { SIGTERM, SIGUSR1, SIGINT, SIGPIPE };
+	struct sigaction	 sa;
+	sigset_t		 set;
+	size_t			 i;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
-	(void)sigaction(SIGTERM, &sa, NULL);
-	(void)sigaction(SIGUSR1, &sa, NULL);
-	(void)sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	(void)sigaction(SIGPIPE, &sa, NULL);
+	sigemptyset(&set);
+	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+		/*
+		 * A web server may have left any of these ignored or
+		 * blocked (both survive exec): a CGI process must die of
+		 * them, a FastCGI worker must see them.
+		 */
+		sigaddset(&set, stops[i]);
+		if (cgi)
+			sa.sa_handler = SIG_DFL;
+		else
+			sa.sa_handler = stops[i] == SIGPIPE ? SIG_IGN : on_stop;
+		(void)sigaction(stops[i], &sa, NULL);
+	}
+	(void)sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
 static ssize_t
@@ -439,16 +455,72 @@ out:
 	return rc;
 }
 
+/*
+ * The CGI watchdog thread: waits until the reading end of stdout is gone
+ * (a pipe reports POLLERR, a socket POLLHUP: the web server gave up on
+ * the client), then ends the process at once, whatever the request is
+ * doing: an uncommitted transaction vanishes with the process (SQLite's
+ * WAL ignores frames without their commit), exactly as after SIGTERM.
+ * Returns NULL when stdout cannot be watched (not open).
+ */
+static void *
+cgi_watch(void *arg)
+{
+	struct pollfd	pfd;
+
+	(void)arg;
+	memset(&pfd, 0, sizeof(pfd));
+	pfd.fd = STDOUT_FILENO;
+	for (;;) {
+		/* events 0: only POLLERR, POLLHUP and POLLNVAL wake it. */
+		if (poll(&pfd, 1, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			return NULL;
+		}
+		if (pfd.revents & POLLNVAL)
+			return NULL;
+		if (pfd.revents & (POLLERR | POLLHUP))
+			break;
+	}
+	log_info("the web server closed the response pipe: stopping the "
+	    "request");
+	_exit(1);
+}
+
+/*
+ * Serves the CGI request.  SIGTERM, SIGINT and SIGPIPE end the process
+ * (server_init_signals), and cgi_watch ends it when stdout is closed, so
+ * a web server that gives up on a client never leaves this process
+ * computing a hash or a verification nobody will read.  The watchdog
+ * stops once the response is written: a server that closes the pipe
+ * after reading the whole answer ends nothing.
+ */
 int
 server_cgi(struct app *a)
 {
 	struct http_req	rq;
+	pthread_attr_t	attr;
+	pthread_t	watch;
+	int		watching = 0;
 
+	if (pthread_attr_init(&attr) == 0) {
+		(void)pthread_attr_setstacksize(&attr, CGI_WATCH_STACK);
+		watching = pthread_create(&watch, &attr, cgi_watch, NULL) == 0;
+		(void)pthread_attr_destroy(&attr);
+	}
+	if (!watching)
+		log_warn("cannot watch stdout: a closed response pipe will "
+		    "not stop the request");
 	memset(&rq, 0, sizeof(rq));
 	req_from_env(&rq, environ);
 	rq.read = cgi_read;
 	rq.write = cgi_write;
 	(void)app_handle(a, &rq);
+	if (watching) {
+		(void)pthread_cancel(watch);
+		(void)pthread_join(watch, NULL);
+	}
 	cgi_drain(4 * a->cfg.max_body_bytes);
 	return 0;
 }
