@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -31,6 +32,8 @@
 #define PKGLIBEXECDIR "/usr/local/libexec/usercgi"
 #endif
 
+#define CFG_GROUP_BUF	(16 * 1024)	/* getgrnam_r's buffer: members */
+
 enum cfg_type { CFG_STR, CFG_SIZE, CFG_BOOL, CFG_I64, CFG_U32, CFG_INT, CFG_ULONG };
 
 struct cfg_key {
@@ -44,6 +47,8 @@ struct cfg_key {
 
 static const struct cfg_key cfg_keys[] = {
 	K("database", CFG_STR, database, 0, 0),
+	K("database_group", CFG_STR, database_group, 0, 0),
+	K("database_symlink", CFG_STR, database_symlink, 0, 0),
 	K("jwks_file", CFG_STR, jwks_file, 0, 0),
 	K("issuer", CFG_STR, issuer, 0, 0),
 	K("audience", CFG_STR, audience, 0, 0),
@@ -355,6 +360,36 @@ cfg_env(char *const *env, const char *name)
 	return NULL;
 }
 
+/*
+ * Resolves database_group (a group name, or a number) into
+ * c->database_gid.  Returns 0, or -1 with the reason in errbuf.
+ */
+static int
+cfg_group(struct cfg *c, char *errbuf, size_t errlen)
+{
+	struct group	 gr, *res = NULL;
+	char		 buf[CFG_GROUP_BUF];
+	long long	 n;
+	int		 e;
+
+	if (c->database_group == NULL)
+		return 0;
+	if (cfg_number(c->database_group, 0, UINT32_MAX - 1, &n) == 0) {
+		c->database_gid = (gid_t)n;
+		c->database_gid_set = 1;
+		return 0;
+	}
+	if ((e = getgrnam_r(c->database_group, &gr, buf, sizeof(buf),
+	    &res)) != 0 || res == NULL) {
+		cfg_err(errbuf, errlen, "database_group: %.64s: %s",
+		    c->database_group, e != 0 ? strerror(e) : "no such group");
+		return -1;
+	}
+	c->database_gid = gr.gr_gid;
+	c->database_gid_set = 1;
+	return 0;
+}
+
 enum usercgi_err
 cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 {
@@ -375,6 +410,7 @@ cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 	if ((c->required_scope = xstrdup("all")) == NULL ||
 	    (c->hasher = xstrdup(PKGLIBEXECDIR "/usercgi-hasher")) == NULL ||
 	    (c->log_level = xstrdup("info")) == NULL ||
+	    (c->database_symlink = xstrdup("refuse")) == NULL ||
 	    (c->phone_module = xstrdup(PHONE_MODULE_DEFAULT)) == NULL) {
 		rc = USERCGI_NOMEM;
 		goto out;
@@ -405,8 +441,14 @@ cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 	    strcmp(c->log_level, "debug") != 0)
 		cfg_err(errbuf, errlen, "log_level: expected err, warn, info "
 		    "or debug");
-	else
+	else if (strcmp(c->database_symlink, "refuse") != 0 &&
+	    strcmp(c->database_symlink, "allow") != 0)
+		cfg_err(errbuf, errlen, "database_symlink: expected refuse or "
+		    "allow");
+	else if (cfg_group(c, errbuf, errlen) == 0)
 		rc = USERCGI_OK;
+	c->database_symlink_ok = c->database_symlink != NULL &&
+	    strcmp(c->database_symlink, "allow") == 0;
 out:
 	if (rc != USERCGI_OK)
 		cfg_free(c);
@@ -417,6 +459,8 @@ void
 cfg_free(struct cfg *c)
 {
 	free(c->database);
+	free(c->database_group);
+	free(c->database_symlink);
 	free(c->jwks_file);
 	free(c->issuer);
 	free(c->audience);

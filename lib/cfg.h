@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "err.h"
 
@@ -19,6 +20,12 @@
 
 struct cfg {
 	char		*database;	/* SQLite file path */
+	char		*database_group;	/* group (name or number) of a
+					   new database, or NULL */
+	int		 database_gid_set;	/* database_group given */
+	gid_t		 database_gid;	/* its gid, when set */
+	char		*database_symlink;	/* "refuse" (default) or "allow" */
+	int		 database_symlink_ok;	/* database_symlink = allow */
 	char		*jwks_file;	/* JWKS (public keys) path */
 	char		*issuer;	/* required "iss" */
 	char		*audience;	/* required "aud" member */
@@ -44,7 +51,7 @@ struct cfg {
  * Loads the configuration into *c (which the caller later passes to
  * cfg_free).  Returns USERCGI_OK, or USERCGI_INTERNAL with a one-line
  * reason in errbuf (file unreadable, unknown key, bad number, missing
- * required key).  environ is the process environment to read USERCGI_*
+ * required key, unknown database_group, bad database_symlink).  environ is the process environment to read USERCGI_*
  * from (tests pass their own).
  */
 enum usercgi_err cfg_load(struct cfg *c, char *const *environ_,
