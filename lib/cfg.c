@@ -31,6 +31,9 @@
 #ifndef PKGLIBEXECDIR
 #define PKGLIBEXECDIR "/usr/local/libexec/usercgi"
 #endif
+#ifndef USERCGI_BUILDDIR
+#define USERCGI_BUILDDIR "/nonexistent"
+#endif
 
 #define CFG_GROUP_BUF	(16 * 1024)	/* getgrnam_r's buffer: members */
 
@@ -390,12 +393,47 @@ cfg_group(struct cfg *c, char *errbuf, size_t errlen)
 	return 0;
 }
 
+/*
+ * Returns 1 when the running program is one of the build tree it was
+ * compiled in (USERCGI_BUILDDIR), by the kernel's name for it
+ * (/proc/self/exe: symlinks resolved, " (deleted)" once replaced), 0
+ * otherwise or when that cannot be told.
+ *
+ * Such a program takes the tree's phone module and hasher as defaults,
+ * any other (installed, or copied elsewhere) only the installed
+ * $pkglibdir and $pkglibexecdir ones: one candidate each, never a
+ * search.  A search "next to the executable" would load whatever lies
+ * beside a copy of the binary in a cgi-bin directory or a document root
+ * (where uploads may land), and a search with a fallback lets whoever
+ * can create the first candidate choose the code; the build tree's files
+ * are writable only by whoever can already replace the program itself,
+ * and they are the ones built with it (the installed module may be
+ * another version).  Neither depends on the current directory, the
+ * environment (other than USERCGI_* keys, which win) or a request.
+ */
+static int
+cfg_builddir(void)
+{
+	char	 exe[PATH_MAX], top[PATH_MAX];
+	ssize_t	 n;
+	size_t	 len;
+
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
+		return 0;
+	exe[n] = '\0';
+	if (realpath(USERCGI_BUILDDIR, top) == NULL)
+		return 0;
+	len = strlen(top);
+	return strncmp(exe, top, len) == 0 && exe[len] == '/';
+}
+
 enum usercgi_err
 cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 {
 	const char		*path;
 	enum usercgi_err	 rc;
 	long			 ncpu;
+	int			 tree = cfg_builddir();
 
 	memset(c, 0, sizeof(*c));
 	c->max_body_bytes = 1048576;
@@ -408,10 +446,13 @@ cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	c->hashers = ncpu < 1 ? 1 : ncpu > 64 ? 64 : (int)ncpu;
 	if ((c->required_scope = xstrdup("all")) == NULL ||
-	    (c->hasher = xstrdup(PKGLIBEXECDIR "/usercgi-hasher")) == NULL ||
+	    (c->hasher = xstrdup(tree ? USERCGI_BUILDDIR
+	    "/cgi-bin/usercgi-hasher" : PKGLIBEXECDIR "/usercgi-hasher")) ==
+	    NULL ||
 	    (c->log_level = xstrdup("info")) == NULL ||
 	    (c->database_symlink = xstrdup("refuse")) == NULL ||
-	    (c->phone_module = xstrdup(PHONE_MODULE_DEFAULT)) == NULL) {
+	    (c->phone_module = xstrdup(tree ? USERCGI_BUILDDIR
+	    "/lib/usercgi-phone.so" : PHONE_MODULE_DEFAULT)) == NULL) {
 		rc = USERCGI_NOMEM;
 		goto out;
 	}

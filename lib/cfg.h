@@ -39,11 +39,15 @@ struct cfg {
 	int		 busy_timeout_ms;	/* default 5000 */
 	unsigned long	 max_requests;	/* per process, 0 = unlimited */
 	int		 threads;	/* FastCGI threads per process, default 16 */
-	char		*hasher;	/* hasher program (FastCGI only) */
+	char		*hasher;	/* hasher program (FastCGI only); default
+					   PKGLIBEXECDIR's, or the build
+					   tree's for a program run from it */
 	int		 hashers;	/* hasher processes per FastCGI worker,
 					   default online CPUs; 0: none */
 	char		*log_level;	/* err|warn|info|debug, default info */
-	char		*phone_module;	/* default PHONE_MODULE_DEFAULT (phone.h) */
+	char		*phone_module;	/* default PHONE_MODULE_DEFAULT (phone.h),
+					   or the build tree's module for a
+					   program run from it */
 	char		*source;	/* the file that was read, or NULL */
 };
 

@@ -26,6 +26,7 @@
 #include "hasher.h"
 #include "http.h"
 #include "log.h"
+#include "phone.h"
 #include "pw.h"
 #include "server.h"
 #include "store.h"
@@ -404,6 +405,12 @@ server_fastcgi(struct app *a)
 		}
 	}
 
+	/*
+	 * A phone module that cannot load is said now (by a child: this
+	 * process loads it on the first phone number), not to the first
+	 * user with a phone number.
+	 */
+	(void)phone_module_probe();
 	if (w[0].app.cfg.hashers > 0 &&
 	    hasher_pool_start(w[0].app.cfg.hasher,
 	    (unsigned)w[0].app.cfg.hashers, &hashers) != USERCGI_OK)

@@ -206,6 +206,9 @@ cmd_check(void)
 	printf("hasher          = %s\n", c.hasher);
 	printf("hashers         = %d\n", c.hashers);
 	printf("log_level       = %s\n", c.log_level);
+	if (c.hashers > 0 && access(c.hasher, X_OK) == -1)
+		printf("warning: hasher %s: %s (FastCGI workers will hash in "
+		    "their own process)\n", c.hasher, strerror(errno));
 	if (!phone_normalises())
 		printf("phone numbers   = kept verbatim (built "
 		    "--without-libphonenumber)\n");
