@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,8 +35,8 @@
 
 extern char **environ;
 
-/* The CGI watchdog's stack: it only polls (PTHREAD_STACK_MIN is 16 KiB). */
-#define CGI_WATCH_STACK	(64 * 1024)
+/* How often a CGI request checks that the web server still reads it. */
+#define CGI_WATCH_MS	100
 
 static volatile sig_atomic_t	stop_requested;
 
@@ -463,42 +464,74 @@ out:
 }
 
 /*
- * The CGI watchdog thread: waits until the reading end of stdout is gone
- * (a pipe reports POLLERR, a socket POLLHUP: the web server gave up on
- * the client), then ends the process at once, whatever the request is
- * doing: an uncommitted transaction vanishes with the process (SQLite's
- * WAL ignores frames without their commit), exactly as after SIGTERM.
- * Returns NULL when stdout cannot be watched (not open).
+ * The CGI watchdog: every CGI_WATCH_MS while a request is served, a
+ * SIGALRM handler polls stdout (poll(2) and write(2) are
+ * async-signal-safe) and, when its reading end is gone (a pipe reports
+ * POLLERR, a socket POLLHUP: the web server gave up on the client), ends
+ * the process at once, whatever the request is doing: an uncommitted
+ * transaction vanishes with the process (SQLite's WAL keeps no frame
+ * without its commit), exactly as after SIGTERM.  SA_RESTART: the
+ * interrupted system calls go on (the busy handler's sleep may end
+ * early; it measures its wait with the clock).  cgi_gone is the log
+ * line, built before the timer starts.
  */
-static void *
-cgi_watch(void *arg)
+static char	cgi_gone[128];
+static size_t	cgi_gone_len;
+
+static void
+cgi_on_alarm(int sig)
 {
 	struct pollfd	pfd;
+	int		saved = errno;
 
-	(void)arg;
+	(void)sig;
 	memset(&pfd, 0, sizeof(pfd));
 	pfd.fd = STDOUT_FILENO;
-	for (;;) {
-		/* events 0: only POLLERR, POLLHUP and POLLNVAL wake it. */
-		if (poll(&pfd, 1, -1) == -1) {
-			if (errno == EINTR)
-				continue;
-			return NULL;
-		}
-		if (pfd.revents & POLLNVAL)
-			return NULL;
-		if (pfd.revents & (POLLERR | POLLHUP))
-			break;
+	/* events 0: only POLLERR, POLLHUP (and POLLNVAL) are reported. */
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLERR | POLLHUP))) {
+		(void)!write(STDERR_FILENO, cgi_gone, cgi_gone_len);
+		_exit(1);
 	}
-	log_info("the web server closed the response pipe: stopping the "
-	    "request");
-	_exit(1);
+	errno = saved;
+}
+
+/*
+ * Starts (on 1) or stops (on 0) the watchdog.  Returns 0, or -1 when it
+ * cannot be started (logged).
+ */
+static int
+cgi_watch(int on)
+{
+	struct itimerval	it;
+	struct sigaction	sa;
+	int			n;
+
+	memset(&it, 0, sizeof(it));
+	if (!on)
+		return setitimer(ITIMER_REAL, &it, NULL);
+	n = snprintf(cgi_gone, sizeof(cgi_gone), "usercgi[%ld]: info: the web "
+	    "server closed the response pipe: stopping the request\n",
+	    log_pid());
+	cgi_gone_len = n > 0 && (size_t)n < sizeof(cgi_gone) ? (size_t)n : 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = cgi_on_alarm;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	it.it_interval.tv_usec = CGI_WATCH_MS * 1000L;
+	it.it_value = it.it_interval;
+	if (sigaction(SIGALRM, &sa, NULL) == -1 ||
+	    setitimer(ITIMER_REAL, &it, NULL) == -1) {
+		log_warn("cannot watch stdout (%s): a closed response pipe "
+		    "will not stop the request", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /*
  * Serves the CGI request.  SIGTERM, SIGINT and SIGPIPE end the process
- * (server_init_signals), and cgi_watch ends it when stdout is closed, so
- * a web server that gives up on a client never leaves this process
+ * (server_init_signals), and the watchdog ends it when stdout is closed,
+ * so a web server that gives up on a client never leaves this process
  * computing a hash or a verification nobody will read.  The watchdog
  * stops once the response is written: a server that closes the pipe
  * after reading the whole answer ends nothing.
@@ -507,27 +540,16 @@ int
 server_cgi(struct app *a)
 {
 	struct http_req	rq;
-	pthread_attr_t	attr;
-	pthread_t	watch;
-	int		watching = 0;
+	int		watching;
 
-	if (pthread_attr_init(&attr) == 0) {
-		(void)pthread_attr_setstacksize(&attr, CGI_WATCH_STACK);
-		watching = pthread_create(&watch, &attr, cgi_watch, NULL) == 0;
-		(void)pthread_attr_destroy(&attr);
-	}
-	if (!watching)
-		log_warn("cannot watch stdout: a closed response pipe will "
-		    "not stop the request");
+	watching = cgi_watch(1) == 0;
 	memset(&rq, 0, sizeof(rq));
 	req_from_env(&rq, environ);
 	rq.read = cgi_read;
 	rq.write = cgi_write;
 	(void)app_handle(a, &rq);
-	if (watching) {
-		(void)pthread_cancel(watch);
-		(void)pthread_join(watch, NULL);
-	}
+	if (watching)
+		(void)cgi_watch(0);
 	cgi_drain(4 * a->cfg.max_body_bytes);
 	return 0;
 }
