@@ -24,12 +24,12 @@ main(void)
 	char		err[512];
 	int		cgi, rc;
 
-	server_init_signals();
 	if (FCGX_Init() != 0) {
 		log_err("FCGX_Init failed");
 		return 1;
 	}
 	cgi = FCGX_IsCGI();
+	server_init_signals(cgi);
 	if (app_init(&a, environ, err, sizeof(err)) != USERCGI_OK) {
 		log_err("configuration: %s", err);
 		if (!cgi)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <time.h>
 #include <unistd.h>
@@ -259,6 +260,9 @@ app_store_open(struct app *a)
 	memset(&o, 0, sizeof(o));
 	o.busy_timeout_ms = a->cfg.busy_timeout_ms;
 	o.one_request = app_cgi(a);
+	o.group_set = a->cfg.database_gid_set;
+	o.group = a->cfg.database_gid;
+	o.nofollow = !a->cfg.database_symlink_ok;
 	if ((rc = store_open(a->cfg.database, &o, &a->store)) == USERCGI_OK)
 		store_set_group(a->store, a->group);
 	return rc;
@@ -502,37 +506,65 @@ out:
 
 /*
  * Is the database inside the web server's document root (where a
- * misconfigured server could hand it out)?  Returns 1 when it is, 0 when
- * it is not or when docroot is unknown.  The verdict for the last
- * docroot seen is cached: servers pass the same one every time.
+ * misconfigured server could hand it out), or a symlink while
+ * database_symlink is not allow?  Returns 1 when it is (logged once per
+ * verdict), 0 when it is not; with docroot unknown only the symlink
+ * counts.  The database path itself is lstat()ed every time, and its
+ * real path, symlinks resolved, is what is compared with the real
+ * docroot (a missing file: its directory's).  The verdict is cached for
+ * the last docroot and database identity seen: servers pass the same
+ * docroot every time.  A symlink that cannot be resolved is refused.
  */
 static int
 app_db_exposed(struct app *a, const char *docroot)
 {
-	char	 root[PATH_MAX], dir[PATH_MAX], real[PATH_MAX], *slash;
-	size_t	 n;
+	char		 root[PATH_MAX], dir[PATH_MAX], real[PATH_MAX], *slash;
+	struct stat	 st;
+	size_t		 n;
 
-	if (docroot == NULL || *docroot == '\0')
-		return 0;
-	if (a->docroot != NULL && strcmp(a->docroot, docroot) == 0)
+	if (docroot == NULL)
+		docroot = "";
+	if (lstat(a->cfg.database, &st) == -1)
+		memset(&st, 0, sizeof(st));
+	if (a->docroot != NULL && strcmp(a->docroot, docroot) == 0 &&
+	    a->db_dev == st.st_dev && a->db_ino == st.st_ino &&
+	    a->db_mode == st.st_mode)
 		return a->docroot_exposed;
 	free(a->docroot);
 	if ((a->docroot = xstrdup(docroot)) == NULL)
 		return 0;
+	a->db_dev = st.st_dev;
+	a->db_ino = st.st_ino;
+	a->db_mode = st.st_mode;
+	a->docroot_exposed = 1;
+	if (S_ISLNK(st.st_mode) && !a->cfg.database_symlink_ok) {
+		log_err("the database %s is a symbolic link: refusing to serve "
+		    "(database_symlink = allow follows it)", a->cfg.database);
+		return 1;
+	}
 	a->docroot_exposed = 0;
-	if (realpath(docroot, root) == NULL)
+	if (*docroot == '\0' || realpath(docroot, root) == NULL)
 		return 0;
-	if (snprintf(dir, sizeof(dir), "%s", a->cfg.database) >=
-	    (int)sizeof(dir))
-		return 0;
-	if ((slash = strrchr(dir, '/')) == NULL)
-		(void)snprintf(dir, sizeof(dir), ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
-	if (realpath(dir, real) == NULL)
-		return 0;
+	if (st.st_mode != 0) {
+		if (realpath(a->cfg.database, real) == NULL) {
+			log_err("the database %s: %s: refusing to serve",
+			    a->cfg.database, strerror(errno));
+			a->docroot_exposed = 1;
+			return 1;
+		}
+	} else {
+		if (snprintf(dir, sizeof(dir), "%s", a->cfg.database) >=
+		    (int)sizeof(dir))
+			return 0;
+		if ((slash = strrchr(dir, '/')) == NULL)
+			(void)snprintf(dir, sizeof(dir), ".");
+		else if (slash == dir)
+			dir[1] = '\0';
+		else
+			*slash = '\0';
+		if (realpath(dir, real) == NULL)
+			return 0;
+	}
 	n = strlen(root);
 	if (strcmp(root, "/") == 0 || (strncmp(real, root, n) == 0 &&
 	    (real[n] == '\0' || real[n] == '/'))) {

@@ -21,6 +21,7 @@
 
 #include <stdatomic.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "cfg.h"
 #include "http.h"
@@ -38,10 +39,14 @@ struct app {
 					   threads share it, or NULL */
 	struct store_group *group;	/* not owned: group commit, or NULL */
 	struct tokcache	*tokens;	/* the process's verified tokens (not owned), or NULL */
-	char		*docroot;	/* last DOCUMENT_ROOT checked */
+	char		*docroot;	/* last DOCUMENT_ROOT checked ("": none) */
+	dev_t		 db_dev;	/* and the database path's lstat then */
+	ino_t		 db_ino;
+	mode_t		 db_mode;	/* 0: it did not exist */
 	char		 logid[STORE_ID_LEN + 1];	/* user the request
 					   created, for its log line, or "" */
-	int		 docroot_exposed;	/* database lies under it */
+	int		 docroot_exposed;	/* database lies under it, or
+					   is a symlink that is refused */
 };
 
 /*
@@ -51,8 +56,8 @@ struct app {
 enum usercgi_err app_init(struct app *a, char *const *env, char *errbuf,
 	    size_t errlen);
 /*
- * Checks that the database and its directory are writable and not under
- * DOCUMENT_ROOT, then loads the JWKS and opens the database now instead
+ * Checks that the database and its directory are writable, not under
+ * DOCUMENT_ROOT and not a symlink (unless database_symlink = allow), then loads the JWKS and opens the database now instead
  * of on first use (a FastCGI worker does this at start).  Returns
  * USERCGI_OK, or USERCGI_UNAVAILABLE when the placement is wrong (the
  * worker refuses to start).  A JWKS or database that cannot be opened

@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -31,6 +32,11 @@
 #ifndef PKGLIBEXECDIR
 #define PKGLIBEXECDIR "/usr/local/libexec/usercgi"
 #endif
+#ifndef USERCGI_BUILDDIR
+#define USERCGI_BUILDDIR "/nonexistent"
+#endif
+
+#define CFG_GROUP_BUF	(16 * 1024)	/* getgrnam_r's buffer: members */
 
 enum cfg_type { CFG_STR, CFG_SIZE, CFG_BOOL, CFG_I64, CFG_U32, CFG_INT, CFG_ULONG };
 
@@ -45,6 +51,8 @@ struct cfg_key {
 
 static const struct cfg_key cfg_keys[] = {
 	K("database", CFG_STR, database, 0, 0),
+	K("database_group", CFG_STR, database_group, 0, 0),
+	K("database_symlink", CFG_STR, database_symlink, 0, 0),
 	K("jwks_file", CFG_STR, jwks_file, 0, 0),
 	K("issuer", CFG_STR, issuer, 0, 0),
 	K("audience", CFG_STR, audience, 0, 0),
@@ -253,17 +261,29 @@ cfg_read_file(struct cfg *c, const char *path, int missing_ok,
     char *errbuf, size_t errlen)
 {
 	struct buf		 b;
+	struct stat		 st;
 	char			 chunk[4096];
 	ssize_t			 n;
 	int			 fd;
 	enum usercgi_err	 rc = USERCGI_INTERNAL;
 
 	buf_init(&b, CFG_MAX_FILE);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	/*
+	 * O_NONBLOCK: a FIFO must not hang the open; fstat refuses it.  A
+	 * character device (/dev/null: no file) stays non-blocking, so a
+	 * read that would wait fails instead.
+	 */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) ==
+	    -1) {
 		if (errno == ENOENT && missing_ok)
 			rc = USERCGI_OK;
 		else
 			cfg_err(errbuf, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) == -1 || !(S_ISREG(st.st_mode) ||
+	    S_ISCHR(st.st_mode))) {
+		cfg_err(errbuf, errlen, "%s: not a regular file", path);
 		goto out;
 	}
 	for (;;) {
@@ -346,12 +366,77 @@ cfg_env(char *const *env, const char *name)
 	return NULL;
 }
 
+/*
+ * Resolves database_group (a group name, or a number) into
+ * c->database_gid.  Returns 0, or -1 with the reason in errbuf.
+ */
+static int
+cfg_group(struct cfg *c, char *errbuf, size_t errlen)
+{
+	struct group	 gr, *res = NULL;
+	char		 buf[CFG_GROUP_BUF];
+	long long	 n;
+	int		 e;
+
+	if (c->database_group == NULL)
+		return 0;
+	if (cfg_number(c->database_group, 0, UINT32_MAX - 1, &n) == 0) {
+		c->database_gid = (gid_t)n;
+		c->database_gid_set = 1;
+		return 0;
+	}
+	if ((e = getgrnam_r(c->database_group, &gr, buf, sizeof(buf),
+	    &res)) != 0 || res == NULL) {
+		cfg_err(errbuf, errlen, "database_group: %.64s: %s",
+		    c->database_group, e != 0 ? strerror(e) : "no such group");
+		return -1;
+	}
+	c->database_gid = gr.gr_gid;
+	c->database_gid_set = 1;
+	return 0;
+}
+
+/*
+ * Returns 1 when the running program is one of the build tree it was
+ * compiled in (USERCGI_BUILDDIR), by the kernel's name for it
+ * (/proc/self/exe: symlinks resolved, " (deleted)" once replaced), 0
+ * otherwise or when that cannot be told.
+ *
+ * Such a program takes the tree's phone module and hasher as defaults,
+ * any other (installed, or copied elsewhere) only the installed
+ * $pkglibdir and $pkglibexecdir ones: one candidate each, never a
+ * search.  A search "next to the executable" would load whatever lies
+ * beside a copy of the binary in a cgi-bin directory or a document root
+ * (where uploads may land), and a search with a fallback lets whoever
+ * can create the first candidate choose the code; the build tree's files
+ * are writable only by whoever can already replace the program itself,
+ * and they are the ones built with it (the installed module may be
+ * another version).  Neither depends on the current directory, the
+ * environment (other than USERCGI_* keys, which win) or a request.
+ */
+static int
+cfg_builddir(void)
+{
+	char	 exe[PATH_MAX], top[PATH_MAX];
+	ssize_t	 n;
+	size_t	 len;
+
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
+		return 0;
+	exe[n] = '\0';
+	if (realpath(USERCGI_BUILDDIR, top) == NULL)
+		return 0;
+	len = strlen(top);
+	return strncmp(exe, top, len) == 0 && exe[len] == '/';
+}
+
 enum usercgi_err
 cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 {
 	const char		*path;
 	enum usercgi_err	 rc;
 	long			 ncpu;
+	int			 tree = cfg_builddir();
 
 	memset(c, 0, sizeof(*c));
 	c->max_body_bytes = 1048576;
@@ -366,9 +451,13 @@ cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	c->hashers = ncpu < 1 ? 1 : ncpu > 64 ? 64 : (int)ncpu;
 	if ((c->required_scope = xstrdup("all")) == NULL ||
-	    (c->hasher = xstrdup(PKGLIBEXECDIR "/usercgi-hasher")) == NULL ||
+	    (c->hasher = xstrdup(tree ? USERCGI_BUILDDIR
+	    "/cgi-bin/usercgi-hasher" : PKGLIBEXECDIR "/usercgi-hasher")) ==
+	    NULL ||
 	    (c->log_level = xstrdup("info")) == NULL ||
-	    (c->phone_module = xstrdup(PHONE_MODULE_DEFAULT)) == NULL) {
+	    (c->database_symlink = xstrdup("refuse")) == NULL ||
+	    (c->phone_module = xstrdup(tree ? USERCGI_BUILDDIR
+	    "/lib/usercgi-phone.so" : PHONE_MODULE_DEFAULT)) == NULL) {
 		rc = USERCGI_NOMEM;
 		goto out;
 	}
@@ -398,8 +487,14 @@ cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 	    strcmp(c->log_level, "debug") != 0)
 		cfg_err(errbuf, errlen, "log_level: expected err, warn, info "
 		    "or debug");
-	else
+	else if (strcmp(c->database_symlink, "refuse") != 0 &&
+	    strcmp(c->database_symlink, "allow") != 0)
+		cfg_err(errbuf, errlen, "database_symlink: expected refuse or "
+		    "allow");
+	else if (cfg_group(c, errbuf, errlen) == 0)
 		rc = USERCGI_OK;
+	c->database_symlink_ok = c->database_symlink != NULL &&
+	    strcmp(c->database_symlink, "allow") == 0;
 out:
 	if (rc != USERCGI_OK)
 		cfg_free(c);
@@ -410,6 +505,8 @@ void
 cfg_free(struct cfg *c)
 {
 	free(c->database);
+	free(c->database_group);
+	free(c->database_symlink);
 	free(c->jwks_file);
 	free(c->issuer);
 	free(c->audience);

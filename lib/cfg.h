@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "err.h"
 
@@ -19,6 +20,12 @@
 
 struct cfg {
 	char		*database;	/* SQLite file path */
+	char		*database_group;	/* group (name or number) of a
+					   new database, or NULL */
+	int		 database_gid_set;	/* database_group given */
+	gid_t		 database_gid;	/* its gid, when set */
+	char		*database_symlink;	/* "refuse" (default) or "allow" */
+	int		 database_symlink_ok;	/* database_symlink = allow */
 	char		*jwks_file;	/* JWKS (public keys) path */
 	char		*issuer;	/* required "iss" */
 	char		*audience;	/* required "aud" member */
@@ -36,11 +43,15 @@ struct cfg {
 	int		 busy_timeout_ms;	/* default 5000 */
 	unsigned long	 max_requests;	/* per process, 0 = unlimited */
 	int		 threads;	/* FastCGI threads per process, default 16 */
-	char		*hasher;	/* hasher program (FastCGI only) */
+	char		*hasher;	/* hasher program (FastCGI only); default
+					   PKGLIBEXECDIR's, or the build
+					   tree's for a program run from it */
 	int		 hashers;	/* hasher processes per FastCGI worker,
 					   default online CPUs; 0: none */
 	char		*log_level;	/* err|warn|info|debug, default info */
-	char		*phone_module;	/* default PHONE_MODULE_DEFAULT (phone.h) */
+	char		*phone_module;	/* default PHONE_MODULE_DEFAULT (phone.h),
+					   or the build tree's module for a
+					   program run from it */
 	char		*source;	/* the file that was read, or NULL */
 };
 
@@ -48,7 +59,7 @@ struct cfg {
  * Loads the configuration into *c (which the caller later passes to
  * cfg_free).  Returns USERCGI_OK, or USERCGI_INTERNAL with a one-line
  * reason in errbuf (file unreadable, unknown key, bad number, missing
- * required key).  environ is the process environment to read USERCGI_*
+ * required key, unknown database_group, bad database_symlink).  environ is the process environment to read USERCGI_*
  * from (tests pass their own).
  */
 enum usercgi_err cfg_load(struct cfg *c, char *const *environ_,

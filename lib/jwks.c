@@ -499,7 +499,12 @@ jwks_read_file(const char *path, enum log_level lvl, char **data,
 		log_msg(lvl, "jwks: no JWKS file configured");
 		goto out;
 	}
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+	/*
+	 * O_NONBLOCK: opening a FIFO for reading would wait for a writer;
+	 * fstat then refuses it (and devices) before any read.
+	 */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) ==
+	    -1) {
 		log_msg(lvl, "jwks: %s: %s", path, strerror(errno));
 		goto out;
 	}

@@ -94,6 +94,18 @@ enum usercgi_err phone_module_set(const char *path);
  */
 enum usercgi_err phone_module_load(char *errbuf, size_t errlen);
 
+/*
+ * Checks, at the start of a long-lived process, that the module loads,
+ * without loading it here: a child process (fork) loads it and exits, so
+ * this process maps nor holds any of it (its peak RSS stays as it was)
+ * until a phone number comes.  Call it while the process has a single
+ * thread.  Returns USERCGI_OK, or USERCGI_INTERNAL when the module
+ * cannot be loaded (the child logged why, with this process's id) or
+ * the check could not be made (logged).  The verbatim build returns
+ * USERCGI_OK.
+ */
+enum usercgi_err phone_module_probe(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,14 +9,22 @@
 #include "config.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "phone.h"
 #include "phone_module.h"
+
+#define PHONE_PROBE_MS	10000	/* the loading child's time limit */
 
 enum phone_fn { PHONE_NORMALIZE, PHONE_ALTERNATE, PHONE_KEY, PHONE_NFN };
 
@@ -58,10 +66,22 @@ phone_load(void)
 {
 	phonemod_format_fn	*fns[PHONE_NFN];
 	phonemod_init_fn	*init;
+	struct stat		 st;
 	const char		*e;
-	void			*h;
+	void			*h = NULL;
 	size_t			 i;
 
+	/* dlopen() would wait forever in open() on a FIFO. */
+	if (stat(phone_path, &st) == -1) {
+		(void)snprintf(phone_why, sizeof(phone_why), "%s: %s",
+		    phone_path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		(void)snprintf(phone_why, sizeof(phone_why), "%s: not a "
+		    "regular file", phone_path);
+		goto out;
+	}
 	if ((h = dlopen(phone_path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
 		e = dlerror();
 		(void)snprintf(phone_why, sizeof(phone_why), "%s",
@@ -155,4 +175,43 @@ phone_module_load(char *errbuf, size_t errlen)
 	if (errlen > 0)
 		(void)snprintf(errbuf, errlen, "%s", phone_why);
 	return USERCGI_INTERNAL;
+}
+
+enum usercgi_err
+phone_module_probe(void)
+{
+	struct timespec		 tick = { 0, 10 * 1000000L };
+	enum usercgi_err	 rc = USERCGI_INTERNAL;
+	pid_t			 pid, r;
+	int			 st, ms;
+
+	if ((pid = fork()) == -1) {
+		log_err("phone: cannot check the module: fork: %s",
+		    strerror(errno));
+		goto out;
+	}
+	if (pid == 0)
+		_exit(phone_module_load(NULL, 0) == USERCGI_OK ? 0 : 1);
+	for (ms = 0; (r = waitpid(pid, &st, WNOHANG)) == 0 &&
+	    ms < PHONE_PROBE_MS; ms += 10)
+		(void)nanosleep(&tick, NULL);
+	if (r == 0) {
+		(void)kill(pid, SIGKILL);
+		r = waitpid(pid, &st, 0);
+		log_err("phone: loading the module %s took over %d ms",
+		    phone_path, PHONE_PROBE_MS);
+		goto out;
+	}
+	if (r == -1) {
+		log_err("phone: cannot check the module: waitpid: %s",
+		    strerror(errno));
+		goto out;
+	}
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		rc = USERCGI_OK;
+	else if (WIFSIGNALED(st))
+		log_err("phone: loading the module %s ended by signal %d",
+		    phone_path, WTERMSIG(st));
+out:
+	return rc;
 }

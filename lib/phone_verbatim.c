@@ -74,3 +74,9 @@ phone_module_load(char *errbuf, size_t errlen)
 		errbuf[0] = '\0';
 	return USERCGI_OK;
 }
+
+enum usercgi_err
+phone_module_probe(void)
+{
+	return USERCGI_OK;
+}

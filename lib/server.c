@@ -9,12 +9,14 @@
 #ifdef HAVE_MALLOC_H
 #include <malloc.h>
 #endif
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,6 +27,7 @@
 #include "hasher.h"
 #include "http.h"
 #include "log.h"
+#include "phone.h"
 #include "pw.h"
 #include "pw_verify.h"
 #include "server.h"
@@ -32,6 +35,9 @@
 #include "tokcache.h"
 
 extern char **environ;
+
+/* How often a CGI request checks that the web server still reads it. */
+#define CGI_WATCH_MS	100
 
 static volatile sig_atomic_t	stop_requested;
 
@@ -43,18 +49,30 @@ on_stop(int sig)
 }
 
 void
-server_init_signals(void)
+server_init_signals(int cgi)
 {
-	struct sigaction	sa;
+	static const int	 stops[] = { SIGTERM, SIGUSR1, SIGINT, SIGPIPE };
+	struct sigaction	 sa;
+	sigset_t		 set;
+	size_t			 i;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
-	(void)sigaction(SIGTERM, &sa, NULL);
-	(void)sigaction(SIGUSR1, &sa, NULL);
-	(void)sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	(void)sigaction(SIGPIPE, &sa, NULL);
+	sigemptyset(&set);
+	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+		/*
+		 * A web server may have left any of these ignored or
+		 * blocked (both survive exec): a CGI process must die of
+		 * them, a FastCGI worker must see them.
+		 */
+		sigaddset(&set, stops[i]);
+		if (cgi)
+			sa.sa_handler = SIG_DFL;
+		else
+			sa.sa_handler = stops[i] == SIGPIPE ? SIG_IGN : on_stop;
+		(void)sigaction(stops[i], &sa, NULL);
+	}
+	(void)sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
 static ssize_t
@@ -399,6 +417,12 @@ server_fastcgi(struct app *a)
 		}
 	}
 
+	/*
+	 * A phone module that cannot load is said now (by a child: this
+	 * process loads it on the first phone number), not to the first
+	 * user with a phone number.
+	 */
+	(void)phone_module_probe();
 	if (w[0].app.cfg.hashers > 0 &&
 	    hasher_pool_start(w[0].app.cfg.hasher,
 	    (unsigned)w[0].app.cfg.hashers, &hashers) != USERCGI_OK)
@@ -451,16 +475,93 @@ out:
 	return rc;
 }
 
+/*
+ * The CGI watchdog: every CGI_WATCH_MS while a request is served, a
+ * SIGALRM handler polls stdout (poll(2) and write(2) are
+ * async-signal-safe) and, when its reading end is gone (a pipe reports
+ * POLLERR, a socket POLLHUP: the web server gave up on the client), ends
+ * the process at once, whatever the request is doing: an uncommitted
+ * transaction vanishes with the process (SQLite's WAL keeps no frame
+ * without its commit), exactly as after SIGTERM.  SA_RESTART: the
+ * interrupted system calls go on (the busy handler's sleep may end
+ * early; it measures its wait with the clock).  cgi_gone is the log
+ * line, built before the timer starts.
+ */
+static char	cgi_gone[128];
+static size_t	cgi_gone_len;
+
+static void
+cgi_on_alarm(int sig)
+{
+	struct pollfd	pfd;
+	int		saved = errno;
+
+	(void)sig;
+	memset(&pfd, 0, sizeof(pfd));
+	pfd.fd = STDOUT_FILENO;
+	/* events 0: only POLLERR, POLLHUP (and POLLNVAL) are reported. */
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLERR | POLLHUP))) {
+		(void)!write(STDERR_FILENO, cgi_gone, cgi_gone_len);
+		_exit(1);
+	}
+	errno = saved;
+}
+
+/*
+ * Starts (on 1) or stops (on 0) the watchdog.  Returns 0, or -1 when it
+ * cannot be started (logged).
+ */
+static int
+cgi_watch(int on)
+{
+	struct itimerval	it;
+	struct sigaction	sa;
+	int			n;
+
+	memset(&it, 0, sizeof(it));
+	if (!on)
+		return setitimer(ITIMER_REAL, &it, NULL);
+	n = snprintf(cgi_gone, sizeof(cgi_gone), "usercgi[%ld]: info: the web "
+	    "server closed the response pipe: stopping the request\n",
+	    log_pid());
+	cgi_gone_len = n > 0 && (size_t)n < sizeof(cgi_gone) ? (size_t)n : 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = cgi_on_alarm;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	it.it_interval.tv_usec = CGI_WATCH_MS * 1000L;
+	it.it_value = it.it_interval;
+	if (sigaction(SIGALRM, &sa, NULL) == -1 ||
+	    setitimer(ITIMER_REAL, &it, NULL) == -1) {
+		log_warn("cannot watch stdout (%s): a closed response pipe "
+		    "will not stop the request", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Serves the CGI request.  SIGTERM, SIGINT and SIGPIPE end the process
+ * (server_init_signals), and the watchdog ends it when stdout is closed,
+ * so a web server that gives up on a client never leaves this process
+ * computing a hash or a verification nobody will read.  The watchdog
+ * stops once the response is written: a server that closes the pipe
+ * after reading the whole answer ends nothing.
+ */
 int
 server_cgi(struct app *a)
 {
 	struct http_req	rq;
+	int		watching;
 
+	watching = cgi_watch(1) == 0;
 	memset(&rq, 0, sizeof(rq));
 	req_from_env(&rq, environ);
 	rq.read = cgi_read;
 	rq.write = cgi_write;
 	(void)app_handle(a, &rq);
+	if (watching)
+		(void)cgi_watch(0);
 	cgi_drain(4 * a->cfg.max_body_bytes);
 	return 0;
 }

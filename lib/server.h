@@ -9,10 +9,13 @@
 struct app;
 
 /*
- * Installs the stop handlers (SIGTERM, SIGUSR1, SIGINT: finish the
- * request in hand, then exit) and ignores SIGPIPE.  Call first.
+ * cgi 0 (FastCGI): installs the stop handlers (SIGTERM, SIGUSR1, SIGINT:
+ * finish the requests in hand, then exit) and ignores SIGPIPE.  cgi 1:
+ * SIGTERM, SIGUSR1, SIGINT and SIGPIPE end the process at once (their
+ * default), whatever the web server left ignored or blocked.  Call as
+ * soon as the interface is known, before any thread is started.
  */
-void	server_init_signals(void);
+void	server_init_signals(int cgi);
 
 /*
  * Serves the one CGI request in the environment and on stdin (RFC 3875),

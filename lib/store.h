@@ -12,6 +12,7 @@
 #define USERCGI_STORE_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "err.h"
 
@@ -49,11 +50,21 @@ struct store_opts {
 	 * commits checkpoint every STORE_CGI_CHECKPOINT pages instead.
 	 */
 	int	one_request;
+	/*
+	 * A database file that does not exist yet is created mode 0600,
+	 * or 0660 and group group when group_set, whatever the umask;
+	 * SQLite gives its -wal and -shm files the same mode.
+	 */
+	int	group_set;
+	gid_t	group;
+	/* Refuse a database path that is a symlink (SQLITE_OPEN_NOFOLLOW). */
+	int	nofollow;
 };
 
 /*
  * Opens (creating and migrating when needed, safely when several
- * processes start at once) the database at path.  Prepares the
+ * processes start at once) the database at path, which must be a
+ * regular file (or a symlink to one) when it exists.  Prepares the
  * statements used per request.  Returns USERCGI_OK with *out set,
  * USERCGI_UNAVAILABLE (cannot open or write), USERCGI_BUSY, or
  * USERCGI_INTERNAL; the reason is logged.

@@ -41,6 +41,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <pthread.h>
 #include <semaphore.h>
@@ -48,6 +50,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <wctype.h>
@@ -699,6 +702,55 @@ store_one_request(struct store *s)
 	(void)sqlite3_wal_hook(s->db, store_wal_hook, s);
 }
 
+/*
+ * Creates the database file at path empty, mode 0600 (or 0660 with
+ * o->group), unless it exists; SQLite would create it 0644 & ~umask,
+ * readable by everyone, and give its -wal and -shm files that mode too.
+ * The group is set while the mode is still 0600, so no other group ever
+ * sees the file.  An existing path must be a regular file (a FIFO would
+ * hang SQLite's first read).  Returns USERCGI_OK, USERCGI_UNAVAILABLE
+ * (cannot create: directory, disk) or USERCGI_INTERNAL (not a regular
+ * file, cannot set the mode or group), logged.
+ */
+static enum usercgi_err
+store_create_file(const char *path, const struct store_opts *o)
+{
+	struct stat		 st;
+	mode_t			 mode = o->group_set ? 0660 : 0600;
+	int			 fd;
+	enum usercgi_err	 err = USERCGI_INTERNAL;
+
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC, 0600);
+	if (fd == -1 && errno == EEXIST) {
+		if (stat(path, &st) == -1)
+			log_err("sqlite: %s: %s", path, strerror(errno));
+		else if (!S_ISREG(st.st_mode))
+			log_err("sqlite: %s: not a regular file", path);
+		else
+			err = USERCGI_OK;
+		goto out;
+	}
+	if (fd == -1) {
+		log_err("sqlite: cannot create %s: %s", path, strerror(errno));
+		err = USERCGI_UNAVAILABLE;
+		goto out;
+	}
+	if ((o->group_set && fchown(fd, (uid_t)-1, o->group) == -1) ||
+	    fchmod(fd, mode) == -1) {
+		log_err("sqlite: %s: cannot set mode %04o%s: %s", path,
+		    (unsigned)mode, o->group_set ? " and the group" : "",
+		    strerror(errno));
+		(void)unlink(path);
+		goto out;
+	}
+	err = USERCGI_OK;
+out:
+	if (fd != -1)
+		(void)close(fd);
+	return err;
+}
+
 enum usercgi_err
 store_open(const char *path, const struct store_opts *o, struct store **out)
 {
@@ -719,8 +771,12 @@ store_open(const char *path, const struct store_opts *o, struct store **out)
 		goto out;
 	}
 	s->opts = *o;
-	rc = sqlite3_open_v2(path, &s->db,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if ((err = store_create_file(path, o)) != USERCGI_OK)
+		goto out;
+	err = USERCGI_INTERNAL;
+	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | (o->nofollow ? SQLITE_OPEN_NOFOLLOW : 0),
+	    NULL);
 	if (s->db == NULL) {
 		err = USERCGI_NOMEM;
 		goto out;

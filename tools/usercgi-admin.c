@@ -128,6 +128,9 @@ cmd_init(void)
 		return EX_FAIL;
 	memset(&o, 0, sizeof(o));
 	o.busy_timeout_ms = c.busy_timeout_ms;
+	o.group_set = c.database_gid_set;
+	o.group = c.database_gid;
+	o.nofollow = !c.database_symlink_ok;
 	if ((rc = store_open(c.database, &o, &s)) != USERCGI_OK) {
 		fprintf(stderr, "%s: database %s: cannot open (%s)\n",
 		    progname, c.database, usercgi_errname(rc));
@@ -140,6 +143,31 @@ out:
 	store_close(s);
 	cfg_free(&c);
 	return ex;
+}
+
+/*
+ * Warns about the database, its -wal and its -shm file when one exists
+ * with permissions for others: they hold password hashes and imported
+ * digests (unsalted MD5 among them).  Older versions created them 0644.
+ */
+static void
+check_modes(const char *db)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	struct stat	 sb;
+	char		 path[PATH_MAX];
+	size_t		 i;
+	int		 n;
+
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		n = snprintf(path, sizeof(path), "%s%s", db, suffixes[i]);
+		if (n < 0 || (size_t)n >= sizeof(path) ||
+		    stat(path, &sb) == -1 || (sb.st_mode & 0007) == 0)
+			continue;
+		printf("warning: %s is mode %04o: other users can %s it "
+		    "(chmod o-rwx %s)\n", path, (unsigned)(sb.st_mode & 07777),
+		    (sb.st_mode & 0004) != 0 ? "read" : "change", path);
+	}
 }
 
 /* check: prints the settings, tests database and JWKS.  Returns the exit status. */
@@ -160,6 +188,9 @@ cmd_check(void)
 	printf("config file     = %s\n", c.source != NULL ? c.source :
 	    "(none: defaults and environment)");
 	printf("database        = %s\n", c.database);
+	printf("database_group  = %s\n", c.database_group != NULL ?
+	    c.database_group : "(none: mode 0600)");
+	printf("database_symlink = %s\n", c.database_symlink);
 	printf("jwks_file       = %s\n", c.jwks_file);
 	printf("issuer          = %s\n", c.issuer);
 	printf("audience        = %s\n", c.audience);
@@ -175,6 +206,9 @@ cmd_check(void)
 	printf("hasher          = %s\n", c.hasher);
 	printf("hashers         = %d\n", c.hashers);
 	printf("log_level       = %s\n", c.log_level);
+	if (c.hashers > 0 && access(c.hasher, X_OK) == -1)
+		printf("warning: hasher %s: %s (FastCGI workers will hash in "
+		    "their own process)\n", c.hasher, strerror(errno));
 	if (!phone_normalises())
 		printf("phone numbers   = kept verbatim (built "
 		    "--without-libphonenumber)\n");
@@ -187,7 +221,11 @@ cmd_check(void)
 		good = 0;
 	}
 
-	/* Opening creates a missing file; check only looks. */
+	/*
+	 * Opening creates a missing file; check only looks.  The modes
+	 * first: SQLite gives an empty -wal or -shm the database's mode.
+	 */
+	check_modes(c.database);
 	if (stat(c.database, &sb) == -1) {
 		printf("database: %s: %s (usercgi-admin init creates it)\n",
 		    c.database, strerror(errno));
@@ -195,6 +233,9 @@ cmd_check(void)
 	} else {
 		memset(&o, 0, sizeof(o));
 		o.busy_timeout_ms = c.busy_timeout_ms;
+		o.group_set = c.database_gid_set;
+		o.group = c.database_gid;
+		o.nofollow = !c.database_symlink_ok;
 		if ((rc = store_open(c.database, &o, &s)) == USERCGI_OK)
 			printf("database: ok, schema version %d\n",
 			    store_schema_version());

@@ -63,6 +63,11 @@ case $LOG in *"database directory /proc/usercgi is not writable"*"exit 1") ok "w
 start_worker "$T/users.db" DOCUMENT_ROOT="$T"
 case $LOG in *"lies under DOCUMENT_ROOT"*"exit 1") ok "worker refuses a database under DOCUMENT_ROOT" ;;
 	*) not_ok "worker refuses a database under DOCUMENT_ROOT"; printf '%s\n' "$LOG" | sed 's/^/# /' ;; esac
+mkdir -p "$T/real"
+ln -s "$T/real/users.db" "$T/link.db"
+start_worker "$T/link.db"
+case $LOG in *"link.db is a symbolic link: refusing to serve"*"exit 1") ok "worker refuses a symlinked database" ;;
+	*) not_ok "worker refuses a symlinked database"; printf '%s\n' "$LOG" | sed 's/^/# /' ;; esac
 
 url=http://127.0.0.1:$port/api/users
 # req [CURL-ARGS...]: sets STATUS and BODY.

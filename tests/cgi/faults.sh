@@ -2,7 +2,8 @@
 # faults.sh: the responder when its surroundings fail (issue 7, item 4):
 # a read-only database file or file system, a full disk, a missing or
 # malformed JWKS, a database locked beyond busy_timeout, a configuration
-# typo, a database placed under the document root.  Each gives a clear log line and a JSON 503 (with Retry-After,
+# typo, a database placed under the document root, a configured path that
+# is a FIFO.  Each gives a clear log line and a JSON 503 (with Retry-After,
 # where retrying helps) or 401/500, never a crash, and the service
 # recovers by itself once the fault is gone.  The JWKS cases run both as
 # CGI and in one long-lived FastCGI worker behind lighttpd (no restart).
@@ -129,6 +130,29 @@ done
 cp "$T/jwks.good" "$T/jwks.json"
 create
 expect_status "JWKS fixed: 200" 200
+
+# --- configured paths that are FIFOs (opening one would wait for a writer) --
+# timeout: today's responder hangs in open(2); the answer must be prompt.
+base_wrapper=${UCGI_WRAPPER:-}
+UCGI_WRAPPER="timeout 20 $base_wrapper"
+mkfifo "$T/jwks.fifo" "$T/conf.fifo" "$T/phone.fifo" "$T/db.fifo"
+create "USERCGI_DATABASE=$T/db.fifo"
+expect "database is a FIFO: 500" 500 "$INTERNAL"
+logged "database is a FIFO" 'sqlite: .*db.fifo: not a regular file'
+create "USERCGI_JWKS_FILE=$T/jwks.fifo"
+expect "JWKS file is a FIFO: 401" 401 "$NOKEY"
+logged "JWKS file is a FIFO" 'jwks: .*jwks.fifo: not a regular file'
+create "USERCGI_CONFIG=$T/conf.fifo"
+expect "configuration file is a FIFO: 500" 500 "$INTERNAL"
+logged "configuration file is a FIFO" 'conf.fifo: not a regular file'
+if grep -q '^#define HAVE_LIBPHONENUMBER 1' "$top_builddir/config.h"; then
+	k=$((k + 1))
+	CGI_EXTRA_ENV="$base_env USERCGI_PHONE_MODULE=$T/phone.fifo" cgi POST /api/users "{\"username\":\"f_$k\",\"primaryPhone\":\"61412345678\"}"
+	expect "phone module is a FIFO: 500" 500 "$INTERNAL"
+	logged "phone module is a FIFO" 'phone: cannot load .*phone.fifo: not a regular file'
+fi
+UCGI_WRAPPER=$base_wrapper
+rm -f "$T/jwks.fifo" "$T/conf.fifo" "$T/phone.fifo" "$T/db.fifo"
 
 # --- file-system faults (tmpfs) -------------------------------------------
 fsdir=$T/fs

@@ -11,7 +11,9 @@ set -u
 : "${top_builddir:=$top_srcdir}"
 : "${NODE:=node}"
 UCGI="$top_builddir/cgi-bin/usercgi.fcgi"
-# The build tree's phone module and hasher (the installed ones may not exist).
+# The build tree's phone module and hasher (the installed ones may not
+# exist).  A test that sets PHONE_MODULE or HASHER to "" after sourcing
+# this passes neither: the responder then uses its own defaults.
 : "${USERCGI_PHONE_MODULE:=$top_builddir/lib/usercgi-phone.so}"
 PHONE_MODULE=$USERCGI_PHONE_MODULE
 : "${USERCGI_HASHER:=$top_builddir/cgi-bin/usercgi-hasher}"
@@ -45,8 +47,9 @@ free_port() {
 
 # lighttpd_start CONFIG PROCS [LIGHTTPD-LINES]: a real lighttpd on
 # 127.0.0.1 serving /api with PROCS FastCGI workers of the responder
-# (USERCGI_CONFIG=CONFIG, the build tree's phone module and hasher),
-# LIGHTTPD-LINES added to its configuration.  Its log and the workers'
+# (USERCGI_CONFIG=CONFIG, the build tree's phone module and hasher
+# unless PHONE_MODULE or HASHER is ""), LIGHTTPD-LINES added to its
+# configuration.  Its log and the workers'
 # stderr go to $T/lighttpd.log, emptied first.  Returns once it answers;
 # sets lpid, port and url.
 lighttpd_start() {
@@ -65,9 +68,9 @@ lighttpd_start() {
 		"socket" => "$T/usercgi.sock",
 		"check-local" => "disable",
 		"max-procs" => $2,
-		"bin-environment" => ( "USERCGI_CONFIG" => "$1",
-		    "USERCGI_PHONE_MODULE" => "$PHONE_MODULE",
-		    "USERCGI_HASHER" => "$HASHER" ),
+		"bin-environment" => ( "USERCGI_CONFIG" => "$1"${PHONE_MODULE:+,
+		    \"USERCGI_PHONE_MODULE\" => \"$PHONE_MODULE\"}${HASHER:+,
+		    \"USERCGI_HASHER\" => \"$HASHER\"} ),
 		"bin-copy-environment" => ( "PATH" ),
 	)) )
 	CONF
@@ -125,7 +128,8 @@ cgi() {
 	    GATEWAY_INTERFACE=CGI/1.1 REMOTE_ADDR=127.0.0.1
 	    USERCGI_CONFIG="$T/usercgi.conf" USERCGI_DATABASE="$T/users.db"
 	    USERCGI_JWKS_FILE="$T/jwks.json" USERCGI_ISSUER="$ISSUER"
-	    USERCGI_AUDIENCE="$AUDIENCE" USERCGI_PHONE_MODULE="$PHONE_MODULE")
+	    USERCGI_AUDIENCE="$AUDIENCE")
+	[ -n "$PHONE_MODULE" ] && envs+=(USERCGI_PHONE_MODULE="$PHONE_MODULE")
 	# ${#body} counts characters; the server needs bytes.
 	envs+=(CONTENT_LENGTH="$(printf '%s' "$body" | wc -c)")
 	# The sanitizer build's settings (run-all.sh) reach the responder too.

@@ -103,7 +103,7 @@ static void *
 worker_run(void *arg)
 {
 	struct worker		*w = arg;
-	struct store_opts	 o = { w->timeout_ms, 0 };
+	struct store_opts	 o = { .busy_timeout_ms = w->timeout_ms, .one_request = 0 };
 	struct store		*s = NULL;
 	size_t			 i;
 
@@ -228,7 +228,7 @@ test_batch_vs_serial(void)
 {
 	struct worker		 w[NBATCH];
 	struct store_group	*g = NULL;
-	struct store_opts	 o = { 1000, 0 };
+	struct store_opts	 o = { .busy_timeout_ms = 1000, .one_request = 0 };
 	struct store		*s = NULL;
 	enum usercgi_err	 serial[NBATCH];
 	sqlite3			*db = NULL;
@@ -295,7 +295,7 @@ test_batch_busy(void)
 	};
 	struct worker		 w[4];
 	struct store_group	*g = NULL;
-	struct store_opts	 o = { 1000, 0 };
+	struct store_opts	 o = { .busy_timeout_ms = 1000, .one_request = 0 };
 	struct store		*s = NULL;
 	sqlite3			*db = NULL;
 	size_t			 i;
@@ -376,7 +376,7 @@ child(int p)
 static void
 test_processes(void)
 {
-	struct store_opts	 o = { 1000, 0 };
+	struct store_opts	 o = { .busy_timeout_ms = 1000, .one_request = 0 };
 	struct store		*s = NULL;
 	pid_t			 pids[NPROCS];
 	int			 i, st, won = 0, clean = 1;

@@ -118,7 +118,7 @@ static void
 test_schema(void)
 {
 	struct store		*s = NULL;
-	struct store_opts	 o = { 1000, 0 };
+	struct store_opts	 o = { .busy_timeout_ms = 1000, .one_request = 0 };
 	sqlite3			*db;
 
 	tap_int(store_schema_version(), 2, "schema version is 2");
@@ -323,7 +323,7 @@ static void
 test_migrate_v1(void)
 {
 	struct store		*s = NULL;
-	struct store_opts	 o = { 1000, 0 };
+	struct store_opts	 o = { .busy_timeout_ms = 1000, .one_request = 0 };
 	struct store_user	 g;
 	sqlite3			*db;
 	unsigned char		 key[STORE_TOKEN_KEY];
@@ -427,7 +427,7 @@ static void
 test_busy(void)
 {
 	struct store		*s = NULL;
-	struct store_opts	 o = { 100, 0 };
+	struct store_opts	 o = { .busy_timeout_ms = 100, .one_request = 0 };
 	sqlite3			*db;
 	unsigned char		 key[STORE_TOKEN_KEY];
 	double			 t;
@@ -473,7 +473,7 @@ static void
 test_full(void)
 {
 	struct store		*s = NULL;
-	struct store_opts	 o = { 1000, 0 };
+	struct store_opts	 o = { .busy_timeout_ms = 1000, .one_request = 0 };
 	struct store_user	 u;
 	char			 big[8192];
 	long long		 pages;
@@ -500,7 +500,7 @@ static void
 test_readonly(void)
 {
 	struct store		*s = NULL;
-	struct store_opts	 o = { 100, 0 };
+	struct store_opts	 o = { .busy_timeout_ms = 100, .one_request = 0 };
 	struct passwd		*pw;
 	pid_t			 pid;
 	int			 st = -1;
@@ -530,7 +530,7 @@ test_readonly(void)
 static void
 test_one_request(void)
 {
-	struct store_opts	 o = { 1000, 1 };
+	struct store_opts	 o = { .busy_timeout_ms = 1000, .one_request = 1 };
 	struct store		*s = NULL;
 	sqlite3			*reader = NULL;
 	struct stat		 sb;
@@ -626,7 +626,7 @@ static void
 race(const char *db, int n, int insert, const char *(*email)(int),
     int *counts)
 {
-	struct store_opts	 o = { 10000, 0 };
+	struct store_opts	 o = { .busy_timeout_ms = 10000, .one_request = 0 };
 	pid_t			 pids[32];
 	int			 gate[2], i, st;
 	char			 c;
@@ -727,7 +727,7 @@ int
 main(void)
 {
 	struct store		*s = NULL;
-	struct store_opts	 o = { 5000, 0 };
+	struct store_opts	 o = { .busy_timeout_ms = 5000, .one_request = 0 };
 	const char		*mod;
 	char			 cmd[300];
 
