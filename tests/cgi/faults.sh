@@ -66,8 +66,10 @@ mkfifo "$T/lockfifo"
 sqlite3 "$T/users.db" <"$T/lockfifo" >/dev/null 2>&1 &
 spid=$!
 exec 7>"$T/lockfifo"
-echo 'BEGIN IMMEDIATE;' >&7
-for i in $(seq 1 50); do
+# The holder waits for a probe that holds the lock for a moment (without
+# .timeout its BEGIN would fail at once and no lock would be held).
+printf '.timeout 30000\nBEGIN IMMEDIATE;\n' >&7
+for i in $(seq 1 300); do
 	sqlite3 -cmd '.timeout 0' "$T/users.db" 'BEGIN IMMEDIATE; ROLLBACK;' >/dev/null 2>&1 || break
 	sleep 0.1
 done
