@@ -98,11 +98,12 @@ enum usercgi_err phone_module_load(char *errbuf, size_t errlen);
  * Checks, at the start of a long-lived process, that the module loads,
  * without loading it here: a child process (fork) loads it and exits, so
  * this process maps nor holds any of it (its peak RSS stays as it was)
- * until a phone number comes.  Call it while the process has a single
- * thread.  Returns USERCGI_OK, or USERCGI_INTERNAL when the module
- * cannot be loaded (the child logged why, with this process's id) or
- * the check could not be made (logged).  The verbatim build returns
- * USERCGI_OK.
+ * until a phone number comes.  The check does not delay the start: a
+ * detached thread reaps the child and logs a failure (the child logs
+ * why the module does not load, with this process's id).  Call it while
+ * the process has a single thread.  Returns USERCGI_OK when the check
+ * was started, USERCGI_INTERNAL when it could not be (logged).  The
+ * verbatim build returns USERCGI_OK.
  */
 enum usercgi_err phone_module_probe(void);
 

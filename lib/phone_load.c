@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <signal.h>
 #include <string.h>
@@ -177,13 +178,44 @@ phone_module_load(char *errbuf, size_t errlen)
 	return USERCGI_INTERNAL;
 }
 
+/*
+ * The probe's reaper thread: waits up to PHONE_PROBE_MS for the loading
+ * child whose pid arg holds, kills it past that, and logs what went
+ * wrong (the child itself logs why a module does not load).
+ */
+static void *
+phone_probe_reap(void *arg)
+{
+	struct timespec	 tick = { 0, 10 * 1000000L };
+	pid_t		 pid = (pid_t)(intptr_t)arg, r;
+	int		 st, ms;
+
+	for (ms = 0; (r = waitpid(pid, &st, WNOHANG)) == 0 &&
+	    ms < PHONE_PROBE_MS; ms += 10)
+		(void)nanosleep(&tick, NULL);
+	if (r == 0) {
+		(void)kill(pid, SIGKILL);
+		(void)waitpid(pid, &st, 0);
+		log_err("phone: loading the module %s took over %d ms",
+		    phone_path, PHONE_PROBE_MS);
+	} else if (r == -1)
+		log_err("phone: cannot check the module: waitpid: %s",
+		    strerror(errno));
+	else if (WIFSIGNALED(st))
+		log_err("phone: loading the module %s ended by signal %d",
+		    phone_path, WTERMSIG(st));
+	return NULL;
+}
+
 enum usercgi_err
 phone_module_probe(void)
 {
-	struct timespec		 tick = { 0, 10 * 1000000L };
+	pthread_attr_t		 attr;
+	pthread_t		 th;
+	sigset_t		 all, old;
 	enum usercgi_err	 rc = USERCGI_INTERNAL;
-	pid_t			 pid, r;
-	int			 st, ms;
+	pid_t			 pid;
+	int			 made;
 
 	if ((pid = fork()) == -1) {
 		log_err("phone: cannot check the module: fork: %s",
@@ -192,26 +224,24 @@ phone_module_probe(void)
 	}
 	if (pid == 0)
 		_exit(phone_module_load(NULL, 0) == USERCGI_OK ? 0 : 1);
-	for (ms = 0; (r = waitpid(pid, &st, WNOHANG)) == 0 &&
-	    ms < PHONE_PROBE_MS; ms += 10)
-		(void)nanosleep(&tick, NULL);
-	if (r == 0) {
-		(void)kill(pid, SIGKILL);
-		r = waitpid(pid, &st, 0);
-		log_err("phone: loading the module %s took over %d ms",
-		    phone_path, PHONE_PROBE_MS);
+	if (pthread_attr_init(&attr) != 0) {
+		log_err("phone: cannot check the module: pthread_attr_init");
+		(void)waitpid(pid, NULL, 0);
 		goto out;
 	}
-	if (r == -1) {
-		log_err("phone: cannot check the module: waitpid: %s",
-		    strerror(errno));
-		goto out;
-	}
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+	(void)pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	/* The reaper takes no signal: they stay the process's own threads'. */
+	(void)sigfillset(&all);
+	(void)pthread_sigmask(SIG_SETMASK, &all, &old);
+	made = pthread_create(&th, &attr, phone_probe_reap,
+	    (void *)(intptr_t)pid) == 0;
+	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!made) {
+		log_err("phone: cannot check the module: pthread_create");
+		(void)waitpid(pid, NULL, 0);
+	} else
 		rc = USERCGI_OK;
-	else if (WIFSIGNALED(st))
-		log_err("phone: loading the module %s ended by signal %d",
-		    phone_path, WTERMSIG(st));
+	(void)pthread_attr_destroy(&attr);
 out:
 	return rc;
 }
