@@ -355,7 +355,7 @@ user_js_space(uint32_t cp)
 }
 
 /* /^\d+$/ */
-static int
+int
 user_re_phone(const char *s, size_t n)
 {
 	size_t	i;
@@ -369,7 +369,7 @@ user_re_phone(const char *s, size_t n)
 }
 
 /* /^[A-Z_a-z]\w*$/ */
-static int
+int
 user_re_username(const char *s, size_t n)
 {
 	size_t	i;
@@ -390,7 +390,7 @@ user_re_username(const char *s, size_t n)
  * and some '@' at i >= 1 and '.' at j with i + 2 <= j <= n - 2 (each of
  * the three \S+ non-empty; byte positions suffice for non-emptiness).
  */
-static int
+int
 user_re_email(const char *s, size_t n)
 {
 	size_t		i, k, at = 0, dot = 0;

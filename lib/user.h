@@ -62,6 +62,16 @@ enum usercgi_err user_parse_password(struct json_object *body, char **pw,
 enum usercgi_err user_check_lengths(const struct user_input *in, int *limit);
 
 /*
+ * The identifier regexes of Logto's core-kit, as JavaScript runs them
+ * (create-user.md §1) on len bytes of valid UTF-8: phoneRegEx /^\d+$/,
+ * usernameRegEx /^[A-Z_a-z]\w*$/, emailRegEx /^\S+@\S+\.\S+$/.  Each
+ * returns 1 on a match.
+ */
+int	user_re_phone(const char *s, size_t len);
+int	user_re_username(const char *s, size_t len);
+int	user_re_email(const char *s, size_t len);
+
+/*
  * Appends the user object of §5 to out (keys in the contract's order).
  * With include_hash, passwordDigest and passwordAlgorithm are added
  * (GET ?includePasswordHash=true).
