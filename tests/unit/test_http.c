@@ -51,6 +51,100 @@ route(const char *sn, const char *pi, char *id, size_t idlen)
 	return app_route(&rq, id, idlen);
 }
 
+/* Extra headers, the 304 and 204 shapes, entity tags, If-None-Match. */
+static void
+test_headers(void)
+{
+	struct http_req		 rq;
+	struct http_resp	 r;
+	struct fake		 f;
+	char			 etag[HTTP_ETAG_SIZE];
+
+	memset(&rq, 0, sizeof(rq));
+	memset(&f, 0, sizeof(f));
+	buf_init(&f.out, 4096);
+	rq.write = fake_write;
+	rq.ctx = &f;
+	http_resp_init(&r);
+	r.status = 200;
+	(void)buf_addstr(&r.body, "[]");
+	tap_int(http_resp_header(&r, "Total-Number", "0"), USERCGI_OK,
+	    "header: added");
+	tap_int(http_resp_header(&r, "Link", "<http://a/api/users?page=1>; "
+	    "rel=\"first\""), USERCGI_OK, "header: a Link");
+	tap_int(http_resp_header(&r, "Bad Name", "x"), USERCGI_INTERNAL,
+	    "header: a name that is not a token");
+	tap_int(http_resp_header(&r, "", "x"), USERCGI_INTERNAL,
+	    "header: an empty name");
+	tap_int(http_resp_header(&r, "X", "a\r\nSet-Cookie: x"),
+	    USERCGI_INTERNAL, "header: CR LF in a value");
+	tap_int(http_send(&rq, &r), 0, "header: send");
+	tap_str(buf_str(&f.out), "Status: 200 OK\r\n"
+	    "Content-Type: application/json; charset=utf-8\r\n"
+	    "Content-Length: 2\r\nCache-Control: no-store\r\n"
+	    "X-Content-Type-Options: nosniff\r\nTotal-Number: 0\r\n"
+	    "Link: <http://a/api/users?page=1>; rel=\"first\"\r\n\r\n[]",
+	    "header: response bytes");
+	http_resp_free(&r);
+
+	buf_reset(&f.out);
+	http_resp_init(&r);
+	r.status = 304;
+	(void)buf_addstr(&r.body, "{}");
+	(void)http_resp_header(&r, "ETag", "\"ab\"");
+	tap_int(http_send(&rq, &r), 0, "304: send");
+	tap_str(buf_str(&f.out), "Status: 304 Not Modified\r\n"
+	    "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n"
+	    "ETag: \"ab\"\r\n\r\n", "304: no Content-Type, no body");
+	http_resp_free(&r);
+
+	buf_reset(&f.out);
+	http_resp_init(&r);
+	r.status = 204;
+	tap_int(http_send(&rq, &r), 0, "204: send");
+	tap_str(buf_str(&f.out), "Status: 204 No Content\r\n"
+	    "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n"
+	    "\r\n", "204: no Content-Type, no body");
+	http_resp_free(&r);
+
+	http_resp_init(&r);
+	while (http_resp_header(&r, "X", "0123456789abcdef") == USERCGI_OK)
+		continue;
+	tap_ok(r.headers.len <= HTTP_MAX_HEADERS && r.headers.len > 60000,
+	    "header: bounded by HTTP_MAX_HEADERS");
+	tap_ok(r.headers.len % strlen("X: 0123456789abcdef\r\n") == 0,
+	    "header: a refused line leaves no part behind");
+	http_resp_free(&r);
+	buf_free(&f.out);
+
+	tap_int(http_etag("", 0, etag), USERCGI_OK, "etag: of nothing");
+	tap_str(etag, "\"e3b0c44298fc1c149afbf4c8996fb924\"",
+	    "etag: SHA-256 prefix of the empty body");
+	tap_int(http_etag("[]", 2, etag), USERCGI_OK, "etag: of []");
+	tap_str(etag, "\"4f53cda18c2baa0c0354bb5f9a3ecbe5\"",
+	    "etag: SHA-256 prefix of []");
+	tap_int(http_none_match(NULL, etag), 0, "inm: absent");
+	tap_int(http_none_match("", etag), 0, "inm: empty");
+	tap_int(http_none_match("*", etag), 1, "inm: *");
+	tap_int(http_none_match(" * ", etag), 1, "inm: * with spaces");
+	tap_int(http_none_match("*, \"x\"", etag), 0, "inm: * in a list");
+	tap_int(http_none_match(etag, etag), 1, "inm: the tag");
+	tap_int(http_none_match("W/\"4f53cda18c2baa0c0354bb5f9a3ecbe5\"",
+	    etag), 1, "inm: weak comparison ignores W/");
+	tap_int(http_none_match("\"a\", \"4f53cda18c2baa0c0354bb5f9a3ecbe5\"",
+	    etag), 1, "inm: second in a list");
+	tap_int(http_none_match(",,\"4f53cda18c2baa0c0354bb5f9a3ecbe5\",",
+	    etag), 1, "inm: empty list elements");
+	tap_int(http_none_match("\"4f53cda18c2baa0c0354bb5f9a3ecbe\"", etag),
+	    0, "inm: a shorter tag");
+	tap_int(http_none_match("4f53cda18c2baa0c0354bb5f9a3ecbe5", etag), 0,
+	    "inm: unquoted");
+	tap_int(http_none_match("\"a\" x, \"4f53cda18c2baa0c0354bb5f9a3ecbe5\"",
+	    etag), 0, "inm: junk after a tag ends the list");
+	tap_int(http_none_match("\"4f53cda18c2baa0c0354bb5f9a3ecbe5", etag),
+	    0, "inm: unterminated");
+}
+
 int
 main(void)
 {
@@ -153,5 +247,6 @@ main(void)
 	big[sizeof(big) - 1] = '\0';
 	tap_int(route(big, "/api/users", id, sizeof(id)), ROUTE_NONE,
 	    "over-long path");
+	test_headers();
 	return tap_done();
 }
