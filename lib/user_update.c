@@ -1,7 +1,7 @@
 /*
  * user_update.c: the bodies of PATCH /api/users/{id} and its sub-routes,
- * PUT .../identities/{target} (users-api.md §2-§7), and the JSON values
- * a write computes from the stored ones.
+ * PUT .../identities/{target} (users-api.md §2-§7), and the JSON the
+ * handlers hand to the store or answer with.
  *
  * The guards are Logto's (routes/admin-user/basics.ts, social.ts), run
  * by zod 3.24.3: members are checked in schema order; for a member
@@ -20,7 +20,6 @@
 #include "buf.h"
 #include "err.h"
 #include "json.h"
-#include "log.h"
 #include "url.h"
 #include "user.h"
 #include "user_update.h"
@@ -29,16 +28,12 @@
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
-/*
- * Depth of a stored object: a body's value (at most JSON_MAX_DEPTH deep
- * with the body) nests two levels further in the identities map.
- */
-#define USER_JSON_DEPTH	(JSON_MAX_DEPTH + 2)
 
 /* userProfileGuard's members, in schema order ("address" last). */
-static const char *const uu_profile_keys[] = { "familyName", "givenName",
-	"middleName", "nickname", "preferredUsername", "profile", "website",
-	"gender", "birthdate", "zoneinfo", "locale", "address" };
+const char *const user_profile_keys[USER_PROFILE_NKEYS + 1] = { "familyName",
+	"givenName", "middleName", "nickname", "preferredUsername", "profile",
+	"website", "gender", "birthdate", "zoneinfo", "locale", "address",
+	NULL };
 static const char *const uu_address_keys[] = { "formatted",
 	"streetAddress", "locality", "region", "postalCode", "country" };
 
@@ -174,12 +169,12 @@ user_profile_filter(struct zod *z, struct json_object *prof, struct buf *out)
 		return;
 	}
 	(void)zod_ok(z, buf_addc(out, '{'));
-	for (i = 0; i < NELEM(uu_profile_keys); i++) {
+	for (i = 0; i < USER_PROFILE_NKEYS; i++) {
 		p.n = 2;
-		p.k[1] = uu_profile_keys[i];
+		p.k[1] = user_profile_keys[i];
 		if (!json_object_object_get_ex(prof, p.k[1], &v))
 			continue;
-		if (i + 1 < NELEM(uu_profile_keys)) {
+		if (i + 1 < USER_PROFILE_NKEYS) {
 			if (!json_object_is_type(v, json_type_string)) {
 				zod_invalid_type(z, &p, "string",
 				    zod_type_name(v));
@@ -463,272 +458,40 @@ user_parse_logto_config(struct json_object *body, struct user_logto_patch *p,
 	return rc;
 }
 
-/*
- * Parses the stored JSON object text s (NULL: a new empty object) of at
- * most USER_JSON_DEPTH levels.
- * Returns USERCGI_OK with *out (caller puts), USERCGI_NOMEM, or
- * USERCGI_INTERNAL when s is not a JSON object (logged: the database
- * holds what this program never writes).
- */
-static enum usercgi_err
-uu_load(const char *s, const char *what, struct json_object **out)
-{
-	char			 msg[128];
-	enum usercgi_err	 rc;
-
-	*out = NULL;
-	if (s == NULL)
-		return (*out = json_object_new_object()) == NULL ?
-		    USERCGI_NOMEM : USERCGI_OK;
-	rc = json_parse_strict(s, strlen(s), USER_JSON_DEPTH, out, msg,
-	    sizeof(msg));
-	if (rc == USERCGI_NOMEM)
-		return rc;
-	if (rc != USERCGI_OK || !json_object_is_type(*out, json_type_object)) {
-		log_err("stored %s is not a JSON object", what);
-		json_object_put(*out);
-		*out = NULL;
-		return USERCGI_INTERNAL;
-	}
-	return USERCGI_OK;
-}
-
-/* Writes v as compact JSON into *out (caller frees), bounded by USER_JSON_MAX. */
-static enum usercgi_err
-uu_store(struct json_object *v, char **out)
+enum usercgi_err
+user_identity_json(const char *user_id, const char *details_json, char **out)
 {
 	struct buf		b;
 	enum usercgi_err	rc;
 
 	*out = NULL;
 	buf_init(&b, USER_JSON_MAX);
-	if ((rc = jsonw_value(&b, v)) == USERCGI_OK &&
-	    (*out = buf_take(&b)) == NULL)
+	if ((rc = buf_addstr(&b, "{\"userId\":")) == USERCGI_OK &&
+	    (rc = jsonw_str(&b, user_id, strlen(user_id))) == USERCGI_OK &&
+	    details_json != NULL &&
+	    (rc = buf_addstr(&b, ",\"details\":")) == USERCGI_OK)
+		rc = buf_addstr(&b, details_json);
+	if (rc == USERCGI_OK)
+		rc = buf_addc(&b, '}');
+	if (rc == USERCGI_OK && (*out = buf_take(&b)) == NULL)
 		rc = USERCGI_NOMEM;
 	buf_free(&b);
 	return rc;
 }
 
-/*
- * Sets key of obj to val (one reference handed over, also on failure).
- * json-c keeps an existing key in its place, as a JavaScript spread
- * does, and appends a new one.
- */
-static enum usercgi_err
-uu_set(struct json_object *obj, const char *key, struct json_object *val)
-{
-	if (json_object_object_add(obj, key, val) != 0) {
-		json_object_put(val);
-		return USERCGI_NOMEM;
-	}
-	return USERCGI_OK;
-}
-
 enum usercgi_err
-user_merge_object(const char *stored, const char *patch, char **out)
+user_logto_config_render(struct buf *out, const struct user_logto_patch *c)
 {
-	struct json_object	*s = NULL, *p = NULL;
-	enum usercgi_err	 rc;
+	enum usercgi_err	rc;
 
-	*out = NULL;
-	if ((rc = uu_load(stored, "object", &s)) != USERCGI_OK ||
-	    (rc = uu_load(patch, "patch", &p)) != USERCGI_OK)
-		goto out;
-	json_object_object_foreach(p, key, val) {
-		if ((rc = uu_set(s, key, json_object_get(val))) != USERCGI_OK)
-			goto out;
-	}
-	rc = uu_store(s, out);
-out:
-	json_object_put(s);
-	json_object_put(p);
-	return rc;
-}
-
-enum usercgi_err
-user_merge_profile(const char *stored, const char *patch, char **out)
-{
-	struct json_object	*s = NULL, *p = NULL, *m = NULL, *v;
-	enum usercgi_err	 rc;
-	size_t			 i;
-
-	*out = NULL;
-	if ((rc = uu_load(stored, "profile", &s)) != USERCGI_OK ||
-	    (rc = uu_load(patch, "profile patch", &p)) != USERCGI_OK)
-		goto out;
-	if ((m = json_object_new_object()) == NULL) {
-		rc = USERCGI_NOMEM;
-		goto out;
-	}
-	for (i = 0; i < NELEM(uu_profile_keys); i++) {
-		if (!json_object_object_get_ex(p, uu_profile_keys[i], &v) &&
-		    !json_object_object_get_ex(s, uu_profile_keys[i], &v))
-			continue;
-		if ((rc = uu_set(m, uu_profile_keys[i], json_object_get(v))) !=
-		    USERCGI_OK)
-			goto out;
-	}
-	rc = uu_store(m, out);
-out:
-	json_object_put(s);
-	json_object_put(p);
-	json_object_put(m);
-	return rc;
-}
-
-/*
- * The object member key of obj, created empty (and any non-object
- * value replaced) when needed.  Returns NULL on allocation failure.
- */
-static struct json_object *
-uu_child(struct json_object *obj, const char *key)
-{
-	struct json_object	*v;
-
-	if (json_object_object_get_ex(obj, key, &v) &&
-	    json_object_is_type(v, json_type_object))
-		return v;
-	if ((v = json_object_new_object()) == NULL ||
-	    uu_set(obj, key, v) != USERCGI_OK)
-		return NULL;
-	return v;
-}
-
-/* Sets the boolean key of obj to val unless val is -1. */
-static enum usercgi_err
-uu_set_bool(struct json_object *obj, const char *key, int val)
-{
-	struct json_object	*b;
-
-	if (val < 0)
-		return USERCGI_OK;
-	if ((b = json_object_new_boolean(val)) == NULL)
-		return USERCGI_NOMEM;
-	return uu_set(obj, key, b);
-}
-
-enum usercgi_err
-user_logto_config_apply(const char *stored, const struct user_logto_patch *p,
-    char **out)
-{
-	struct json_object	*s = NULL, *mfa, *pk;
-	enum usercgi_err	 rc;
-
-	*out = NULL;
-	if ((rc = uu_load(stored, "logtoConfig", &s)) != USERCGI_OK)
-		goto out;
-	if ((mfa = uu_child(s, "mfa")) == NULL ||
-	    (pk = uu_child(s, "passkey_sign_in")) == NULL) {
-		rc = USERCGI_NOMEM;
-		goto out;
-	}
-	if ((rc = uu_set_bool(mfa, "enabled", p->mfa_enabled)) != USERCGI_OK ||
-	    (rc = uu_set_bool(mfa, "skipped", p->mfa_skipped)) != USERCGI_OK ||
-	    (rc = uu_set_bool(mfa, "skipMfaOnSignIn",
-	    p->mfa_skip_mfa_on_sign_in)) != USERCGI_OK ||
-	    (rc = uu_set_bool(pk, "skipped", p->passkey_skipped)) != USERCGI_OK)
-		goto out;
-	rc = uu_store(s, out);
-out:
-	json_object_put(s);
-	return rc;
-}
-
-/* The stored boolean obj.section.key: 1 or 0, -1 when absent or not a boolean. */
-static int
-uu_get_bool(struct json_object *obj, const char *section, const char *key)
-{
-	struct json_object	*sec, *v;
-
-	if (!json_object_object_get_ex(obj, section, &sec) ||
-	    !json_object_is_type(sec, json_type_object) ||
-	    !json_object_object_get_ex(sec, key, &v) ||
-	    !json_object_is_type(v, json_type_boolean))
-		return -1;
-	return json_object_get_boolean(v) ? 1 : 0;
-}
-
-enum usercgi_err
-user_logto_config_render(struct buf *out, const char *stored)
-{
-	struct json_object	*s = NULL;
-	enum usercgi_err	 rc;
-	int			 enabled;
-
-	if ((rc = uu_load(stored, "logtoConfig", &s)) != USERCGI_OK)
-		goto out;
 	if ((rc = buf_addstr(out, "{\"mfa\":{")) != USERCGI_OK)
-		goto out;
-	if ((enabled = uu_get_bool(s, "mfa", "enabled")) >= 0 &&
-	    (rc = buf_printf(out, "\"enabled\":%s,", enabled ? "true" :
-	    "false")) != USERCGI_OK)
-		goto out;
-	rc = buf_printf(out, "\"skipped\":%s,\"skipMfaOnSignIn\":%s},"
+		return rc;
+	if (c->mfa_enabled >= 0 && (rc = buf_printf(out, "\"enabled\":%s,",
+	    c->mfa_enabled ? "true" : "false")) != USERCGI_OK)
+		return rc;
+	return buf_printf(out, "\"skipped\":%s,\"skipMfaOnSignIn\":%s},"
 	    "\"passkeySignIn\":{\"skipped\":%s}}",
-	    uu_get_bool(s, "mfa", "skipped") == 1 ? "true" : "false",
-	    uu_get_bool(s, "mfa", "skipMfaOnSignIn") == 1 ? "true" : "false",
-	    uu_get_bool(s, "passkey_sign_in", "skipped") == 1 ? "true" :
-	    "false");
-out:
-	json_object_put(s);
-	return rc;
-}
-
-enum usercgi_err
-user_identity_put(const char *stored, const char *target,
-    const char *user_id, const char *details_json, char **out, int *created)
-{
-	struct json_object	*s = NULL, *id = NULL, *d = NULL, *str;
-	enum usercgi_err	 rc;
-
-	*out = NULL;
-	*created = 0;
-	if ((rc = uu_load(stored, "identities", &s)) != USERCGI_OK)
-		goto out;
-	if (details_json != NULL &&
-	    (rc = uu_load(details_json, "identity details", &d)) != USERCGI_OK)
-		goto out;
-	if ((id = json_object_new_object()) == NULL ||
-	    (str = json_object_new_string(user_id)) == NULL ||
-	    uu_set(id, "userId", str) != USERCGI_OK) {
-		rc = USERCGI_NOMEM;
-		goto out;
-	}
-	if (d != NULL) {
-		rc = uu_set(id, "details", d);
-		d = NULL;
-		if (rc != USERCGI_OK)
-			goto out;
-	}
-	*created = !json_object_object_get_ex(s, target, NULL);
-	rc = uu_set(s, target, id);
-	id = NULL;
-	if (rc == USERCGI_OK)
-		rc = uu_store(s, out);
-out:
-	json_object_put(s);
-	json_object_put(id);
-	json_object_put(d);
-	return rc;
-}
-
-enum usercgi_err
-user_identity_remove(const char *stored, const char *target, char **out,
-    int *found)
-{
-	struct json_object	*s = NULL;
-	enum usercgi_err	 rc;
-
-	*out = NULL;
-	*found = 0;
-	if ((rc = uu_load(stored, "identities", &s)) != USERCGI_OK)
-		goto out;
-	if (!json_object_object_get_ex(s, target, NULL))
-		goto out;
-	*found = 1;
-	json_object_object_del(s, target);
-	rc = uu_store(s, out);
-out:
-	json_object_put(s);
-	return rc;
+	    c->mfa_skipped == 1 ? "true" : "false",
+	    c->mfa_skip_mfa_on_sign_in == 1 ? "true" : "false",
+	    c->passkey_skipped == 1 ? "true" : "false");
 }

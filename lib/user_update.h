@@ -1,7 +1,7 @@
 /*
  * user_update.h: the bodies of the routes that change a user
- * (shared/spec/users-api.md §2-§7) and the JSON each write computes from
- * the stored value (merges, identities, logto-configs).
+ * (shared/spec/users-api.md §2-§7), and the JSON the handlers hand to
+ * the store or answer with.
  *
  * Every parser validates as Logto's koaGuard does: unknown members are
  * dropped, problems are collected in schema order as zod issues, and a
@@ -20,8 +20,15 @@
 #include "user.h"
 #include "zod.h"
 
-/* Hard maximum of a JSON object written back (customData, profile, ...). */
+/* Hard maximum of a JSON object text built here (customData, profile, ...). */
 #define USER_JSON_MAX	(8u << 20)
+
+/*
+ * The profile's members in schema order, NULL-terminated (the store's
+ * profile merge lists them in this order).
+ */
+#define USER_PROFILE_NKEYS	12
+extern const char *const user_profile_keys[USER_PROFILE_NKEYS + 1];
 
 /* The members a PATCH /api/users/{id} body gives (struct user_patch.set). */
 #define USER_PATCH_USERNAME	0x01u
@@ -106,60 +113,21 @@ enum usercgi_err user_parse_logto_config(struct json_object *body,
 	    struct user_logto_patch *p, struct buf *data, struct buf *details);
 
 /*
- * The shallow merge of custom-data (§3), as PostgreSQL's jsonb "||":
- * every top-level member of patch overwrites or joins those of stored
- * (a member keeps its place, new ones follow in patch's order; null
- * values stay), nothing is removed.  stored and patch are JSON object
- * text (stored NULL: "{}").  Returns USERCGI_OK with *out (caller
- * frees), USERCGI_TOO_LARGE past USER_JSON_MAX, USERCGI_NOMEM, or
- * USERCGI_INTERNAL when either text is not a JSON object (logged).
+ * The identity object {"userId":user_id,"details":<details_json>} that
+ * PUT .../identities/{target} stores ("details" only when details_json
+ * is not NULL).  Returns USERCGI_OK with *out (caller frees),
+ * USERCGI_TOO_LARGE or USERCGI_NOMEM.
  */
-enum usercgi_err user_merge_object(const char *stored, const char *patch,
-	    char **out);
+enum usercgi_err user_identity_json(const char *user_id,
+	    const char *details_json, char **out);
 
 /*
- * The shallow merge of a profile (§3): both are filtered profiles
- * (user_profile_filter); a member of patch replaces the stored one
- * (address as a unit); the result lists the members in schema order.
- * Returns as user_merge_object.
+ * Appends the logto-configs answer (§7) for the stored booleans c
+ * (mfa_enabled -1: never set): {"mfa":{"enabled"?,"skipped",
+ * "skipMfaOnSignIn"},"passkeySignIn":{"skipped"}}.  Returns USERCGI_OK,
+ * USERCGI_NOMEM or USERCGI_TOO_LARGE.
  */
-enum usercgi_err user_merge_profile(const char *stored, const char *patch,
-	    char **out);
-
-/*
- * Applies p to the stored logtoConfig object text (NULL: "{}"), kept in
- * Logto's own layout {"mfa":{...},"passkey_sign_in":{...},...}: only the
- * booleans sent change, other members stay.  Returns as
- * user_merge_object.
- */
-enum usercgi_err user_logto_config_apply(const char *stored,
-	    const struct user_logto_patch *p, char **out);
-
-/*
- * Appends the logto-configs response (§7) for the stored logtoConfig
- * text (NULL: "{}"): {"mfa":{"enabled"?,"skipped","skipMfaOnSignIn"},
- * "passkeySignIn":{"skipped"}}, missing booleans false, "enabled" only
- * when stored.  Returns USERCGI_OK, USERCGI_NOMEM, USERCGI_TOO_LARGE or
- * USERCGI_INTERNAL (stored is not a JSON object).
- */
-enum usercgi_err user_logto_config_render(struct buf *out, const char *stored);
-
-/*
- * The identities map after PUT .../identities/{target} (§6): stored
- * (NULL: "{}") with target set to {"userId":user_id,"details":...}
- * ("details" only when details_json is not NULL).  *created is 1 when
- * target was not in stored.  Returns as user_merge_object.
- */
-enum usercgi_err user_identity_put(const char *stored, const char *target,
-	    const char *user_id, const char *details_json, char **out,
-	    int *created);
-
-/*
- * The identities map after DELETE .../identities/{target}: *found is 0
- * (and *out NULL) when target is not in stored, else 1 with *out the map
- * without it.  Returns as user_merge_object.
- */
-enum usercgi_err user_identity_remove(const char *stored, const char *target,
-	    char **out, int *found);
+enum usercgi_err user_logto_config_render(struct buf *out,
+	    const struct user_logto_patch *c);
 
 #endif

@@ -826,137 +826,64 @@ static const struct {
 	    "\"}" },
 };
 
-/* The outcome of a merge-style call: "OK <*json>" (freed) or "ERR <name>". */
-static const char *
-outcome(enum usercgi_err rc, char **json)
+static void
+test_identity_json(void)
 {
-	static char	res[RES_MAX];
+	char	*out = NULL;
 
-	if (rc == USERCGI_OK)
-		(void)snprintf(res, sizeof(res), "OK %s", *json);
-	else
-		(void)snprintf(res, sizeof(res), "ERR %s", usercgi_errname(rc));
-	free(*json);
-	*json = NULL;
-	return res;
+	tap_int(user_identity_json("g1", NULL, &out), USERCGI_OK,
+	    "identity json: without details");
+	tap_str(out, "{\"userId\":\"g1\"}", "identity json: userId only");
+	free(out);
+	tap_int(user_identity_json("a\"\\\u00e4", "{\"k\":[1]}", &out),
+	    USERCGI_OK, "identity json: with details");
+	tap_str(out, "{\"userId\":\"a\\\"\\\\\u00e4\",\"details\":{\"k\":[1]}}",
+	    "identity json: userId escaped, details kept");
+	free(out);
 }
 
 static void
-test_merge_object(void)
+test_logto_render(void)
 {
-	char	*out;
-
-	tap_str(outcome(user_merge_object("{\"a\":1,\"b\":{\"x\":1},\"c\":2}",
-	    "{\"b\":{\"y\":2},\"d\":null,\"a\":null}", &out), &out),
-	    "OK {\"a\":null,\"b\":{\"y\":2},\"c\":2,\"d\":null}",
-	    "custom-data merge: members keep their place, nested objects "
-	    "replaced, null kept, new members last");
-	tap_str(outcome(user_merge_object("{\"a\":1}", "{}", &out), &out),
-	    "OK {\"a\":1}", "custom-data merge: an empty patch changes nothing");
-	tap_str(outcome(user_merge_object(NULL, "{\"k\":[1,0.1,1e21]}", &out),
-	    &out), "OK {\"k\":[1,0.1,1e+21]}",
-	    "custom-data merge: nothing stored; numbers as JavaScript prints");
-	tap_str(outcome(user_merge_object("[1]", "{}", &out), &out),
-	    "ERR INTERNAL", "custom-data merge: a stored array is refused");
-	tap_str(outcome(user_merge_object("{", "{}", &out), &out),
-	    "ERR INTERNAL", "custom-data merge: stored text that is not JSON");
-}
-
-static void
-test_merge_profile(void)
-{
-	char	*out;
-
-	tap_str(outcome(user_merge_profile("{\"givenName\":\"G\",\"locale\":"
-	    "\"en\",\"address\":{\"country\":\"NZ\",\"region\":\"R\"}}",
-	    "{\"familyName\":\"\",\"address\":{\"formatted\":\"F\"},"
-	    "\"locale\":\"de\"}", &out), &out),
-	    "OK {\"familyName\":\"\",\"givenName\":\"G\",\"locale\":\"de\","
-	    "\"address\":{\"formatted\":\"F\"}}",
-	    "profile merge: schema order, address replaced as a unit, \"\" "
-	    "kept");
-	tap_str(outcome(user_merge_profile("{}", "{}", &out), &out), "OK {}",
-	    "profile merge: empty on empty");
-	tap_str(outcome(user_merge_profile(NULL, "{\"website\":\"w\"}", &out),
-	    &out), "OK {\"website\":\"w\"}", "profile merge: nothing stored");
-}
-
-static void
-test_logto_config(void)
-{
-	struct user_logto_patch	 p = { -1, -1, -1, -1 };
+	struct user_logto_patch	 c = { -1, 0, 0, 0 };
 	struct buf		 b;
-	char			*out;
 
 	buf_init(&b, 4096);
-	(void)user_logto_config_render(&b, NULL);
+	(void)user_logto_config_render(&b, &c);
 	tap_str(buf_str(&b), "{\"mfa\":{\"skipped\":false,\"skipMfaOnSignIn\":"
 	    "false},\"passkeySignIn\":{\"skipped\":false}}",
-	    "logto-configs: nothing stored renders false, enabled omitted");
+	    "logto-configs: enabled omitted when never set");
 	buf_reset(&b);
-	(void)user_logto_config_render(&b, "{\"mfa\":{\"enabled\":false,"
-	    "\"skipped\":true},\"passkey_sign_in\":{\"skipped\":true},"
-	    "\"other\":1}");
+	c.mfa_enabled = 0;
+	c.mfa_skipped = 1;
+	c.passkey_skipped = 1;
+	(void)user_logto_config_render(&b, &c);
 	tap_str(buf_str(&b), "{\"mfa\":{\"enabled\":false,\"skipped\":true,"
 	    "\"skipMfaOnSignIn\":false},\"passkeySignIn\":{\"skipped\":true}}",
-	    "logto-configs: stored values, enabled shown when set");
+	    "logto-configs: every value");
 	buf_reset(&b);
-	tap_int(user_logto_config_render(&b, "[]"), USERCGI_INTERNAL,
-	    "logto-configs: a stored array is refused");
-
-	tap_str(outcome(user_logto_config_apply(NULL, &p, &out), &out),
-	    "OK {\"mfa\":{},\"passkey_sign_in\":{}}",
-	    "logto-configs apply: nothing sent, nothing stored");
-	p.mfa_skip_mfa_on_sign_in = 1;
-	p.passkey_skipped = 0;
-	tap_str(outcome(user_logto_config_apply("{\"x\":[1],\"mfa\":"
-	    "{\"enabled\":true,\"skipped\":false}}", &p, &out), &out),
-	    "OK {\"x\":[1],\"mfa\":{\"enabled\":true,\"skipped\":false,"
-	    "\"skipMfaOnSignIn\":true},\"passkey_sign_in\":{\"skipped\":"
-	    "false}}",
-	    "logto-configs apply: only the booleans sent change, other "
-	    "members stay");
-	p.mfa_enabled = 0;
-	p.mfa_skipped = 1;
-	tap_str(outcome(user_logto_config_apply("{\"mfa\":5}", &p, &out), &out),
-	    "OK {\"mfa\":{\"enabled\":false,\"skipped\":true,"
-	    "\"skipMfaOnSignIn\":true},\"passkey_sign_in\":{\"skipped\":"
-	    "false}}", "logto-configs apply: a stored non-object is replaced");
+	c.mfa_enabled = 1;
+	c.mfa_skip_mfa_on_sign_in = 1;
+	c.passkey_skipped = 0;
+	(void)user_logto_config_render(&b, &c);
+	tap_str(buf_str(&b), "{\"mfa\":{\"enabled\":true,\"skipped\":true,"
+	    "\"skipMfaOnSignIn\":true},\"passkeySignIn\":{\"skipped\":false}}",
+	    "logto-configs: enabled true");
 	buf_free(&b);
 }
 
 static void
-test_identities(void)
+test_profile_keys(void)
 {
-	char	*out;
-	int	 flag;
+	size_t	i;
 
-	tap_str(outcome(user_identity_put(NULL, "google", "g1", NULL, &out,
-	    &flag), &out), "OK {\"google\":{\"userId\":\"g1\"}}",
-	    "identity put: first identity, no details");
-	tap_int(flag, 1, "identity put: new target is created");
-	tap_str(outcome(user_identity_put("{\"github\":{\"userId\":\"h\"},"
-	    "\"google\":{\"userId\":\"g1\",\"details\":{\"a\":1}}}", "google",
-	    "g2", "{\"email\":\"x@y.z\"}", &out, &flag), &out),
-	    "OK {\"github\":{\"userId\":\"h\"},\"google\":{\"userId\":\"g2\","
-	    "\"details\":{\"email\":\"x@y.z\"}}}",
-	    "identity put: an existing target is replaced in place");
-	tap_int(flag, 0, "identity put: existing target is not created");
-	tap_str(outcome(user_identity_put("{}", "a\"b", "\"", "{}", &out,
-	    &flag), &out), "OK {\"a\\\"b\":{\"userId\":\"\\\"\",\"details\":{}}}",
-	    "identity put: target and userId are escaped");
-	tap_str(outcome(user_identity_remove("{\"a\":{\"userId\":\"1\"},\"b\":"
-	    "{\"userId\":\"2\"}}", "a", &out, &flag), &out),
-	    "OK {\"b\":{\"userId\":\"2\"}}", "identity remove: removed");
-	tap_int(flag, 1, "identity remove: found");
-	out = (char *)1;
-	tap_int(user_identity_remove("{\"a\":{\"userId\":\"1\"}}", "b", &out,
-	    &flag), USERCGI_OK, "identity remove: absent target is no error");
-	tap_int(flag, 0, "identity remove: absent target not found");
-	tap_ok(out == NULL, "identity remove: absent target gives no map");
-	tap_int(user_identity_remove(NULL, "b", &out, &flag), USERCGI_OK,
-	    "identity remove: nothing stored");
-	tap_int(flag, 0, "identity remove: nothing stored, not found");
+	for (i = 0; user_profile_keys[i] != NULL; i++)
+		continue;
+	tap_int((long long)i, USER_PROFILE_NKEYS,
+	    "profile keys: NULL-terminated after the twelve members");
+	tap_str(user_profile_keys[0], "familyName", "profile keys: first");
+	tap_str(user_profile_keys[USER_PROFILE_NKEYS - 1], "address",
+	    "profile keys: address last");
 }
 
 int
@@ -971,9 +898,8 @@ main(void)
 		tap_str(run(cases[i].guard, cases[i].body), cases[i].want,
 		    name);
 	}
-	test_merge_object();
-	test_merge_profile();
-	test_logto_config();
-	test_identities();
+	test_identity_json();
+	test_logto_render();
+	test_profile_keys();
 	return tap_done();
 }
