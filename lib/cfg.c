@@ -55,6 +55,7 @@ static const struct cfg_key cfg_keys[] = {
 	K("argon2_m", CFG_U32, argon2_m, 8, 4 * 1024 * 1024),
 	K("argon2_p", CFG_U32, argon2_p, 1, 16),
 	K("busy_timeout_ms", CFG_INT, busy_timeout_ms, 0, 600000),
+	K("password_expiration", CFG_BOOL, password_expiration, 0, 1),
 	K("max_requests", CFG_ULONG, max_requests, 0, LONG_MAX),
 	K("threads", CFG_INT, threads, 1, 64),
 	K("hasher", CFG_STR, hasher, 0, 0),

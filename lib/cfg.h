@@ -30,6 +30,7 @@ struct cfg {
 	uint32_t	 argon2_m;	/* KiB, default 8192 */
 	uint32_t	 argon2_p;	/* default 1 */
 	int		 busy_timeout_ms;	/* default 5000 */
+	int		 password_expiration;	/* expiring passwords allowed, default 0 */
 	unsigned long	 max_requests;	/* per process, 0 = unlimited */
 	int		 threads;	/* FastCGI threads per process, default 16 */
 	char		*hasher;	/* hasher program (FastCGI only) */
