@@ -265,7 +265,7 @@ user_parse_patch(struct json_object *body, struct user_patch *p,
 	enum usercgi_err	 rc;
 
 	memset(p, 0, sizeof(*p));
-	zod_init(&z, details);
+	zod_init(&z, data, details);
 	if ((body = uu_object(&z, body)) != NULL) {
 		uu_scalar(&z, body, "username", user_re_username,
 		    USER_PATCH_USERNAME, p, &p->v.username);
@@ -302,7 +302,7 @@ user_parse_custom_data(struct json_object *body, char **json,
 	enum usercgi_err	 rc;
 
 	*json = NULL;
-	zod_init(&z, details);
+	zod_init(&z, data, details);
 	if ((body = uu_object(&z, body)) != NULL)
 		(void)uu_json_object(&z, body, "customData", 1, json);
 	if ((rc = uu_finish(&z, data, details)) != USERCGI_OK) {
@@ -320,7 +320,7 @@ user_parse_profile(struct json_object *body, char **json, struct buf *data,
 	enum usercgi_err	 rc;
 
 	*json = NULL;
-	zod_init(&z, details);
+	zod_init(&z, data, details);
 	if ((body = uu_object(&z, body)) != NULL)
 		(void)uu_profile(&z, body, 1, json);
 	if ((rc = uu_finish(&z, data, details)) != USERCGI_OK) {
@@ -362,7 +362,7 @@ user_parse_flag(struct json_object *body, const char *key, int *val,
 	struct zod		 z;
 
 	*val = 0;
-	zod_init(&z, details);
+	zod_init(&z, data, details);
 	if ((body = uu_object(&z, body)) != NULL)
 		*val = uu_bool(&z, body, NULL, key, 1) == 1;
 	return uu_finish(&z, data, details);
@@ -381,7 +381,7 @@ user_parse_identity(struct json_object *body, char **user_id,
 
 	*user_id = NULL;
 	*details_json = NULL;
-	zod_init(&z, details);
+	zod_init(&z, data, details);
 	if ((body = uu_object(&z, body)) == NULL)
 		goto out;
 	if (!json_object_object_get_ex(body, "userId", &v))
@@ -438,7 +438,7 @@ user_parse_logto_config(struct json_object *body, struct user_logto_patch *p,
 
 	p->mfa_enabled = p->mfa_skipped = p->mfa_skip_mfa_on_sign_in =
 	    p->passkey_skipped = -1;
-	zod_init(&z, details);
+	zod_init(&z, data, details);
 	if ((body = uu_object(&z, body)) != NULL) {
 		if ((mfa = uu_sub_object(&z, body, "mfa")) != NULL) {
 			p->mfa_enabled = uu_bool(&z, mfa, "mfa", "enabled", 0);

@@ -14,11 +14,13 @@
 #include "json.h"
 #include "zod.h"
 
+static const char zod_ellipsis[] = "\xe2\x80\xa6";	/* U+2026 */
+
 void
-zod_init(struct zod *z, struct buf *details)
+zod_init(struct zod *z, const struct buf *data, struct buf *details)
 {
 	memset(z, 0, sizeof(*z));
-	buf_init(&z->iss, ZOD_ISSUES_MAX);
+	buf_init(&z->iss, data->max);
 	z->details = details;
 }
 
@@ -107,22 +109,52 @@ zod_path_json(struct zod *z, struct buf *b, const struct zod_path *p)
 	(void)zod_ok(z, buf_addc(b, ']'));
 }
 
+/*
+ * Appends n bytes of s to the details text.  Past its maximum the text
+ * is cut instead (a client mistake keeps its 400): at a code point
+ * boundary, ending in U+2026, and nothing more is added.
+ */
+static void
+zod_detail_add(struct zod *z, const char *s, size_t n)
+{
+	struct buf	*d = z->details;
+	size_t		 keep = sizeof(zod_ellipsis) - 1, room;
+
+	if (z->cut || d->max < keep || d->len > d->max - keep)
+		return;
+	room = d->max - keep - d->len;
+	if (n <= room) {
+		(void)zod_ok(z, buf_add(d, s, n));
+		return;
+	}
+	z->cut = 1;
+	while (room > 0 && ((unsigned char)s[room] & 0xc0) == 0x80)
+		room--;
+	if (zod_ok(z, buf_add(d, s, room)))
+		(void)zod_ok(z, buf_add(d, zod_ellipsis, keep));
+}
+
 void
 zod_detail(struct zod *z, const struct zod_path *p, const char *code,
     const char *text)
 {
-	int	i;
+	struct buf	line;
+	int		i;
 
 	z->nissues++;
-	if (z->details->len > 0 && !zod_ok(z, buf_addc(z->details, '\n')))
-		return;
-	if (!zod_ok(z, buf_addstr(z->details, "Error in key path \"")))
-		return;
+	buf_init(&line, z->iss.max);
+	if (z->details->len > 0 && !zod_ok(z, buf_addc(&line, '\n')))
+		goto out;
+	if (!zod_ok(z, buf_addstr(&line, "Error in key path \"")))
+		goto out;
 	for (i = 0; i < p->n; i++)
-		if (!zod_ok(z, buf_printf(z->details, "%s%s", i > 0 ? "." : "",
+		if (!zod_ok(z, buf_printf(&line, "%s%s", i > 0 ? "." : "",
 		    p->k[i])))
-			return;
-	(void)zod_ok(z, buf_printf(z->details, "\": (%s) %s", code, text));
+			goto out;
+	if (zod_ok(z, buf_printf(&line, "\": (%s) %s", code, text)))
+		zod_detail_add(z, buf_str(&line), line.len);
+out:
+	buf_free(&line);
 }
 
 /* The invalid_type object alone, into b (no details line). */
@@ -206,7 +238,7 @@ zod_union_literal(struct zod *z, const struct zod_path *p,
 {
 	struct buf	first;
 
-	buf_init(&first, ZOD_ISSUES_MAX);
+	buf_init(&first, z->iss.max);
 	zod_type_json(z, &first, p, expected, zod_type_name(v));
 	zod_begin(z, &z->iss);
 	if (!zod_ok(z, buf_addstr(&z->iss, "{\"code\":\"invalid_union\","

@@ -20,7 +20,6 @@
 #include "err.h"
 
 #define ZOD_PATH_MAX	3	/* "profile", "address", member */
-#define ZOD_ISSUES_MAX	(8u << 20)	/* issues echo at most the body */
 
 /* A zod issue path: up to ZOD_PATH_MAX member names. */
 struct zod_path {
@@ -32,11 +31,17 @@ struct zod {
 	struct buf	 iss;		/* issues, comma separated */
 	struct buf	*details;	/* lines joined by '\n'; the caller's */
 	int		 nissues;
+	int		 cut;		/* details reached its maximum */
 	enum usercgi_err err;		/* first write failure */
 };
 
-/* Starts a validation whose details lines go to details. */
-void	zod_init(struct zod *z, struct buf *details);
+/*
+ * Starts a validation whose issues will go to data (its maximum bounds
+ * them: USERCGI_TOO_LARGE past it) and whose details lines go to
+ * details, cut at its maximum (at a code point, ending in U+2026), never
+ * an error.
+ */
+void	zod_init(struct zod *z, const struct buf *data, struct buf *details);
 
 /*
  * Ends a validation.  With issues, appends zod's error object
