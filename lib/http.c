@@ -201,6 +201,66 @@ http_media_type_is(const char *ct, const char *type)
 	return n == tl && strncasecmp(ct, type, n) == 0;
 }
 
+/* RFC 3986 §3.2: the characters of an authority (host and port). */
+static int
+http_authority_ok(const char *s)
+{
+	size_t	i;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	for (i = 0; s[i] != '\0'; i++)
+		if (!isalnum((unsigned char)s[i]) &&
+		    strchr("-._~%!$&'()*+,;=:[]", s[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+/* Appends s percent-encoded where a URI path may not hold it (RFC 3986 §3.3). */
+static enum usercgi_err
+http_add_path(struct buf *out, const char *s)
+{
+	static const char	hex[] = "0123456789ABCDEF";
+	enum usercgi_err	rc = USERCGI_OK;
+	unsigned char		c;
+
+	for (; s != NULL && *s != '\0' && rc == USERCGI_OK; s++) {
+		c = (unsigned char)*s;
+		if (isalnum(c) || strchr("-._~!$&'()*+,;=:@/", c) != NULL)
+			rc = buf_addc(out, (char)c);
+		else if ((rc = buf_addc(out, '%')) == USERCGI_OK &&
+		    (rc = buf_addc(out, hex[c >> 4])) == USERCGI_OK)
+			rc = buf_addc(out, hex[c & 15]);
+	}
+	return rc;
+}
+
+enum usercgi_err
+http_base_url(const struct http_req *rq, struct buf *out)
+{
+	int			 tls = rq->https != NULL &&
+				    strcasecmp(rq->https, "on") == 0;
+	const char		*scheme = tls ? "https" : "http";
+	const char		*dflt = tls ? "443" : "80";
+	const char		*port = rq->server_port;
+	enum usercgi_err	 rc = USERCGI_OK;
+
+	if (http_authority_ok(rq->http_host))
+		rc = buf_printf(out, "%s://%s", scheme, rq->http_host);
+	else if (http_authority_ok(rq->server_name)) {
+		rc = buf_printf(out, "%s://%s", scheme, rq->server_name);
+		if (rc == USERCGI_OK && port != NULL && *port != '\0' &&
+		    strcmp(port, dflt) != 0 && strspn(port, "0123456789") ==
+		    strlen(port))
+			rc = buf_printf(out, ":%s", port);
+	}
+	if (rc == USERCGI_OK)
+		rc = http_add_path(out, rq->script_name);
+	if (rc == USERCGI_OK)
+		rc = http_add_path(out, rq->path_info);
+	return rc;
+}
+
 const char *
 http_reason(int status)
 {

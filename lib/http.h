@@ -110,6 +110,19 @@ enum usercgi_err http_etag(const char *body, size_t len,
 int	http_none_match(const char *if_none_match, const char *etag);
 
 /*
+ * Appends the URL the client called, without its query, to out: the
+ * origin (RFC 6454 §4) from HTTPS ("on": https), then HTTP_HOST, or
+ * SERVER_NAME with SERVER_PORT unless it is the scheme's default, then
+ * SCRIPT_NAME and PATH_INFO percent-encoded where RFC 3986 §3.3 does not
+ * allow the byte.  A host that is not made of RFC 3986 authority
+ * characters is skipped (the next source is tried); with none, only the
+ * path is appended (a relative reference, RFC 3986 §4.2).  No
+ * X-Forwarded-* header is read.  Returns USERCGI_OK, USERCGI_TOO_LARGE
+ * or USERCGI_NOMEM.
+ */
+enum usercgi_err http_base_url(const struct http_req *rq, struct buf *out);
+
+/*
  * Writes the response: Status line, Content-Type JSON and Content-Length
  * (neither for 204 or 304, which have no body), Cache-Control:
  * no-store, the optional headers, a blank line, the body.  Returns 0 or

@@ -145,6 +145,58 @@ test_headers(void)
 	    0, "inm: unterminated");
 }
 
+/* http_base_url of a request with these variables. */
+static const char *
+base_url(const char *https, const char *host, const char *name,
+    const char *port, const char *sn, const char *pi)
+{
+	static char	res[512];
+	struct http_req	rq;
+	struct buf	b;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.https = https;
+	rq.http_host = host;
+	rq.server_name = name;
+	rq.server_port = port;
+	rq.script_name = sn;
+	rq.path_info = pi;
+	buf_init(&b, sizeof(res) - 1);
+	if (http_base_url(&rq, &b) != USERCGI_OK)
+		(void)snprintf(res, sizeof(res), "ERR");
+	else
+		(void)snprintf(res, sizeof(res), "%s", buf_str(&b));
+	buf_free(&b);
+	return res;
+}
+
+static void
+test_base_url(void)
+{
+	tap_str(base_url(NULL, "a.test", "b.test", "81", "/api", "/users"),
+	    "http://a.test/api/users", "base url: Host wins, path joined");
+	tap_str(base_url("on", "a.test:8443", NULL, NULL, "/api", "/users"),
+	    "https://a.test:8443/api/users", "base url: HTTPS on, Host's port");
+	tap_str(base_url("ON", NULL, "b.test", "443", "/api", "/users"),
+	    "https://b.test/api/users", "base url: SERVER_NAME, default port");
+	tap_str(base_url("off", NULL, "b.test", "8080", "/api", "/users"),
+	    "http://b.test:8080/api/users", "base url: SERVER_PORT added");
+	tap_str(base_url(NULL, NULL, "b.test", "8x", "/api", "/users"),
+	    "http://b.test/api/users", "base url: a port that is no number");
+	tap_str(base_url(NULL, "a.test>; rel=x", "b.test", "80", "/api",
+	    "/users"), "http://b.test/api/users",
+	    "base url: a Host with bad characters is skipped");
+	tap_str(base_url(NULL, "a b", "c\r\nd", NULL, "/cgi-bin/u.fcgi",
+	    "/api/users"), "/cgi-bin/u.fcgi/api/users",
+	    "base url: no usable host gives the path");
+	tap_str(base_url(NULL, "[::1]:8080", NULL, NULL, "/api", "/users"),
+	    "http://[::1]:8080/api/users", "base url: an IPv6 literal");
+	tap_str(base_url(NULL, NULL, NULL, NULL, "/a b%", "/u>\"\xc3\xa4"),
+	    "/a%20b%25/u%3E%22%C3%A4", "base url: path bytes encoded");
+	tap_str(base_url(NULL, NULL, NULL, NULL, NULL, NULL), "",
+	    "base url: nothing at all");
+}
+
 int
 main(void)
 {
@@ -248,5 +300,6 @@ main(void)
 	tap_int(route(big, "/api/users", id, sizeof(id)), ROUTE_NONE,
 	    "over-long path");
 	test_headers();
+	test_base_url();
 	return tap_done();
 }
