@@ -26,17 +26,22 @@
 #include "user.h"
 
 #define APP_MAX_PATH	4096
+#define APP_MAX_ARGS	2	/* "{}" segments in a route pattern */
+#define APP_MAX_ALLOW	128	/* the Allow header of a 405 */
 #define APP_ID_TRIES	8
-#define APP_MAX_DATA	(64 * 1024)
+#define APP_MAX_DETAILS	(64 * 1024)	/* zod details text, cut beyond */
+#define APP_BODY_COST	16	/* parsed body: json_cost per body byte */
 
 _Static_assert(AUTH_KEY_LEN == STORE_TOKEN_KEY, "token keys differ in size");
 
-enum app_route {
-	ROUTE_NONE,
-	ROUTE_EXPOSED,		/* the database is under DOCUMENT_ROOT */
-	ROUTE_USERS,		/* /api/users */
-	ROUTE_USER,		/* /api/users/{id} */
-	ROUTE_USER_VERIFY,	/* /api/users/{id}/password/verify */
+/*
+ * The parameters of a matched route: arg[i] is the i-th "{}" segment of
+ * its pattern, NUL-terminated in buf.
+ */
+struct app_args {
+	const char	*arg[APP_MAX_ARGS];
+	size_t		 n;
+	char		 buf[APP_MAX_PATH];
 };
 
 int64_t
@@ -46,6 +51,32 @@ app_now_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The most memory the parsed body may take as JSON values (json_cost):
+ * APP_BODY_COST times max_body_bytes, plus 64 KiB so that a small limit
+ * still admits a few objects (README.md, "Memory per request").
+ */
+static size_t
+app_body_cost(const struct app *a)
+{
+	return a->cfg.max_body_bytes * APP_BODY_COST + 64 * 1024;
+}
+
+/*
+ * The maximum of a guard error's data (the zod issues).  An issue echoes
+ * at most one client value: passwordAlgorithm twice (received and
+ * message), or a wrong-typed avatar once.  Rewritten by JSON.stringify a
+ * value grows at most 4.4 times ("1e20," is 22 bytes: 1 followed by 20
+ * zeros and a comma), and a form value's control characters twice
+ * ("%01" -> "\u0001"), so 5 times the body plus the fixed text of every
+ * other issue always fits: a client mistake always gets its 400.
+ */
+static size_t
+app_data_max(const struct app *a)
+{
+	return a->cfg.max_body_bytes * 5 + 64 * 1024;
 }
 
 /*
@@ -105,46 +136,79 @@ app_error(struct http_resp *r, enum usercgi_err e, const char *data,
 }
 
 /*
- * Finds the route in SCRIPT_NAME + PATH_INFO: the first "/api/users"
- * that stands as whole path segments, then what follows it.  On
- * ROUTE_USER and ROUTE_USER_VERIFY the id is copied to id (at most
- * idlen - 1 bytes; a longer id is no route).
+ * Returns 1 when s is "/api" or starts with "/api/": the API root at the
+ * start of a path.
  */
-static enum app_route
-app_route(const struct http_req *rq, char *id, size_t idlen)
+static int
+app_api_root(const char *s)
 {
-	char		 path[APP_MAX_PATH];
+	return strncmp(s, "/api", 4) == 0 && (s[4] == '\0' || s[4] == '/');
+}
+
+/*
+ * Finds the path below the API root ("/users/abc") in SCRIPT_NAME and
+ * PATH_INFO (RFC 3875 §4.1.13, §4.1.5), in the three ways the servers of
+ * etc/ pass a request (README.md, "Where the API is mounted"):
+ *   1. SCRIPT_NAME ends in "/api": the server maps the API root to the
+ *      program (lighttpd, mod_fcgid's Alias, nginx); the path is
+ *      PATH_INFO.
+ *   2. PATH_INFO is "/api" or starts with "/api/": SCRIPT_NAME names the
+ *      program itself (/cgi-bin/usercgi.fcgi, the shared-hosting
+ *      rewrite); the path is PATH_INFO after "/api".
+ *   3. PATH_INFO is empty and SCRIPT_NAME starts so: the whole URL path
+ *      (mod_proxy_fcgi); the path is SCRIPT_NAME after "/api".
+ * Returns the path, or NULL when none applies (404): "/api" anywhere
+ * else, as in PATH_INFO=/x/api/users, is no API root.
+ */
+static const char *
+app_api_path(const struct http_req *rq)
+{
 	const char	*sn = rq->script_name ? rq->script_name : "";
 	const char	*pi = rq->path_info ? rq->path_info : "";
-	const char	*p, *rest, *slash;
-	int		 n;
-	size_t		 len;
+	size_t		 n = strlen(sn);
 
-	n = snprintf(path, sizeof(path), "%s%s", sn, pi);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return ROUTE_NONE;
-	for (p = path; (p = strstr(p, "/api/users")) != NULL; p++)
-		if (p[10] == '\0' || p[10] == '/')
-			break;
-	if (p == NULL)
-		return ROUTE_NONE;
-	rest = p + 10;
-	if (rest[0] == '\0' || strcmp(rest, "/") == 0)
-		return ROUTE_USERS;
-	rest++;
-	if ((slash = strchr(rest, '/')) == NULL)
-		len = strlen(rest);
-	else
-		len = (size_t)(slash - rest);
-	if (len == 0 || len >= idlen)
-		return ROUTE_NONE;
-	memcpy(id, rest, len);
-	id[len] = '\0';
-	if (slash == NULL)
-		return ROUTE_USER;
-	if (strcmp(slash, "/password/verify") == 0)
-		return ROUTE_USER_VERIFY;
-	return ROUTE_NONE;
+	if (n >= 4 && strcmp(sn + n - 4, "/api") == 0)
+		return pi;
+	if (app_api_root(pi))
+		return pi + 4;
+	if (*pi == '\0' && app_api_root(sn))
+		return sn + 4;
+	return NULL;
+}
+
+/*
+ * Matches path (below the API root) against a route pattern segment by
+ * segment: a literal segment matches itself, "{...}" any non-empty
+ * segment, which is copied to args; one trailing "/" is allowed.
+ * Returns 1 on a match with args filled, else 0.
+ */
+static int
+app_match(const char *pat, const char *path, struct app_args *args)
+{
+	size_t	plen, slen, used = 0;
+
+	args->n = 0;
+	while (*pat != '\0') {
+		if (*pat != '/' || *path != '/')
+			return 0;
+		pat++;
+		path++;
+		plen = strcspn(pat, "/");
+		slen = strcspn(path, "/");
+		if (*pat == '{') {
+			if (slen == 0 || args->n == APP_MAX_ARGS ||
+			    slen >= sizeof(args->buf) - used)
+				return 0;
+			memcpy(args->buf + used, path, slen);
+			args->buf[used + slen] = '\0';
+			args->arg[args->n++] = args->buf + used;
+			used += slen + 1;
+		} else if (plen != slen || memcmp(pat, path, plen) != 0)
+			return 0;
+		pat += plen;
+		path += slen;
+	}
+	return path[0] == '\0' || (path[0] == '/' && path[1] == '\0');
 }
 
 /* The token policy of the configuration (strings stay a->cfg's). */
@@ -317,20 +381,24 @@ app_auth(struct app *a, struct http_req *rq, struct http_resp *r)
  * Reads and parses the request body as a JSON object (create-user.md §1
  * "Body transport"), or as a form (form.h) for
  * application/x-www-form-urlencoded.  Returns USERCGI_OK with *out set
- * (caller puts it; an empty body gives an empty object), or an error
- * already rendered into r.
+ * (caller puts it; an empty body gives an empty object, a top-level
+ * array an empty array: it is checked, never built, since the guard
+ * refuses any array), or an error already rendered into r.  As co-body
+ * does in strict mode, a body whose first byte after the BOM and white
+ * space is not "{" or "[" is refused before it is parsed.  The values
+ * built take at most app_body_cost bytes (json_cost).
  */
 static enum usercgi_err
 app_body(struct app *a, struct http_req *rq, struct http_resp *r,
     struct json_object **out)
 {
 	struct buf		 b;
-	size_t			 n;
+	struct json_opts	 jo;
+	size_t			 n, i;
 	const char		*s;
 	char			 msg[256];
 	int			 form, known;
 	enum usercgi_err	 rc;
-	enum json_type		 t;
 
 	*out = NULL;
 	buf_init(&b, a->cfg.max_body_bytes);
@@ -377,7 +445,8 @@ app_body(struct app *a, struct http_req *rq, struct http_resp *r,
 		goto out;
 	}
 	if (form) {
-		rc = form_parse(buf_str(&b), b.len, out, msg, sizeof(msg));
+		rc = form_parse(buf_str(&b), b.len, app_body_cost(a), out, msg,
+		    sizeof(msg));
 		if (rc != USERCGI_OK)
 			app_error(r, rc, NULL, NULL,
 			    rc == USERCGI_BADREQ ? msg : NULL);
@@ -389,19 +458,34 @@ app_body(struct app *a, struct http_req *rq, struct http_resp *r,
 		n = b.len - 3;
 	} else
 		n = b.len;
-	rc = json_parse_strict(s, n, JSON_MAX_DEPTH, out, msg, sizeof(msg));
-	if (rc != USERCGI_OK) {
-		app_error(r, rc, NULL, NULL, rc == USERCGI_BAD_JSON ? msg : NULL);
+	if (n == 0) {
+		rc = (*out = json_object_new_object()) == NULL ?
+		    USERCGI_NOMEM : USERCGI_OK;
+		if (rc != USERCGI_OK)
+			app_error(r, rc, NULL, NULL, NULL);
 		goto out;
 	}
-	t = json_object_get_type(*out);
-	if (t != json_type_object && t != json_type_array) {
+	/* co-body's strict mode: the first byte after white space. */
+	for (i = 0; i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
+	    s[i] == '\r'); i++)
+		continue;
+	if (i == n || (s[i] != '{' && s[i] != '[')) {
 		rc = USERCGI_BAD_JSON;
 		app_error(r, rc, NULL, NULL,
 		    "invalid JSON, only supports object and array");
 		goto out;
 	}
-	if (json_has_proto(*out)) {
+	memset(&jo, 0, sizeof(jo));
+	jo.max_depth = JSON_MAX_DEPTH;
+	jo.max_cost = app_body_cost(a);
+	jo.shallow_array = 1;
+	rc = json_parse(s, n, &jo, out, msg, sizeof(msg));
+	if (rc != USERCGI_OK) {
+		app_error(r, rc, NULL, NULL, rc == USERCGI_BAD_JSON ||
+		    rc == USERCGI_BADREQ ? msg : NULL);
+		goto out;
+	}
+	if (jo.proto) {
 		rc = USERCGI_BAD_JSON;
 		app_error(r, rc, NULL, NULL,
 		    "Object contains forbidden prototype property");
@@ -587,7 +671,7 @@ app_conflict(struct app *a, const struct user_input *in, struct http_resp *r)
  */
 static void
 app_create(struct app *a, struct http_req *rq, struct http_resp *r,
-    const char *id)
+    const struct app_args *args)
 {
 	struct json_object	*body = NULL;
 	struct user_input	 in;
@@ -600,8 +684,8 @@ app_create(struct app *a, struct http_req *rq, struct http_resp *r,
 
 	memset(&in, 0, sizeof(in));
 	memset(&u, 0, sizeof(u));
-	buf_init(&data, APP_MAX_DATA);
-	buf_init(&details, APP_MAX_DATA);
+	buf_init(&data, app_data_max(a));
+	buf_init(&details, APP_MAX_DETAILS);
 	hash[0] = '\0';
 
 	if (app_auth(a, rq, r) != USERCGI_OK)
@@ -689,22 +773,9 @@ out:
 }
 
 /*
- * Renders 404 entity.not_exists_with_id for a user id, worded as Logto
- * words it (its message names the table, "users").
- */
-static void
-app_no_user(struct http_resp *r, const char *id)
-{
-	char	msg[STORE_ID_LEN * 8 + 64];
-
-	(void)snprintf(msg, sizeof(msg),
-	    "The users with ID `%s` does not exist.", id);
-	app_error(r, USERCGI_USER_NOT_FOUND, NULL, NULL, msg);
-}
-
-/*
  * Reads user id into *u (caller frees with store_user_free).  Returns
- * USERCGI_OK, or the error (404 for an unknown id) rendered into r.
+ * USERCGI_OK, or the error rendered into r: an unknown id is Logto's 404
+ * entity.not_found (users-api.md §0), which names no id.
  */
 static enum usercgi_err
 app_user(struct app *a, struct http_resp *r, const char *id,
@@ -712,9 +783,7 @@ app_user(struct app *a, struct http_resp *r, const char *id,
 {
 	enum usercgi_err	rc;
 
-	if ((rc = store_user_get(a->store, id, u)) == USERCGI_USER_NOT_FOUND)
-		app_no_user(r, id);
-	else if (rc != USERCGI_OK)
+	if ((rc = store_user_get(a->store, id, u)) != USERCGI_OK)
 		app_error(r, rc, NULL, NULL, NULL);
 	return rc;
 }
@@ -742,7 +811,7 @@ app_query_true(const char *q, const char *name)
 /* GET /api/users/{id}: the user object, optionally with its digest. */
 static void
 app_get(struct app *a, struct http_req *rq, struct http_resp *r,
-    const char *id)
+    const struct app_args *args)
 {
 	struct store_user	u;
 	enum usercgi_err	rc;
@@ -750,7 +819,7 @@ app_get(struct app *a, struct http_req *rq, struct http_resp *r,
 	memset(&u, 0, sizeof(u));
 	if (app_auth(a, rq, r) != USERCGI_OK || app_store(a, r) != USERCGI_OK)
 		goto out;
-	if (app_user(a, r, id, &u) != USERCGI_OK)
+	if (app_user(a, r, args->arg[0], &u) != USERCGI_OK)
 		goto out;
 	buf_reset(&r->body);
 	rc = user_render(&r->body, &u,
@@ -773,7 +842,7 @@ out:
  */
 static void
 app_verify(struct app *a, struct http_req *rq, struct http_resp *r,
-    const char *id)
+    const struct app_args *args)
 {
 	struct json_object	*body = NULL;
 	struct store_user	 u;
@@ -785,8 +854,8 @@ app_verify(struct app *a, struct http_req *rq, struct http_resp *r,
 	enum usercgi_err	 rc;
 
 	memset(&u, 0, sizeof(u));
-	buf_init(&data, APP_MAX_DATA);
-	buf_init(&details, APP_MAX_DATA);
+	buf_init(&data, app_data_max(a));
+	buf_init(&details, APP_MAX_DETAILS);
 	hash[0] = '\0';
 	if (app_auth(a, rq, r) != USERCGI_OK ||
 	    app_body(a, rq, r, &body) != USERCGI_OK)
@@ -799,7 +868,7 @@ app_verify(struct app *a, struct http_req *rq, struct http_resp *r,
 	}
 	if (app_store(a, r) != USERCGI_OK)
 		goto out;
-	if (app_user(a, r, id, &u) != USERCGI_OK)
+	if (app_user(a, r, args->arg[0], &u) != USERCGI_OK)
 		goto out;
 	app_pw_params(a, &pp);
 	rc = pw_check_password(&pp, u.password_encryption_method,
@@ -845,28 +914,51 @@ out:
 	buf_free(&details);
 }
 
-/* The one method each route answers, and its handler. */
+/*
+ * The routes, below the API root (app_api_path).  A pattern may appear
+ * in several rows, one per method; "{...}" is a path parameter, passed
+ * to the handler as args->arg[0], arg[1] in order.  A path that matches
+ * a pattern but not the method of any of its rows is 405, with an Allow
+ * header listing the methods of its rows.
+ */
 struct app_handler {
-	enum app_route	 route;
+	const char	*pattern;
 	const char	*method;
 	void		(*fn)(struct app *, struct http_req *,
-			    struct http_resp *, const char *);
+			    struct http_resp *, const struct app_args *);
 };
 
 static const struct app_handler app_handlers[] = {
-	{ ROUTE_USERS, "POST", app_create },
-	{ ROUTE_USER, "GET", app_get },
-	{ ROUTE_USER_VERIFY, "POST", app_verify },
+	{ "/users", "POST", app_create },
+	{ "/users/{id}", "GET", app_get },
+	{ "/users/{id}/password/verify", "POST", app_verify },
 };
 
+/*
+ * Finds the handler for method on path (NULL: no route).  Returns it
+ * with args filled, or NULL; then allow holds the methods of the rows
+ * whose pattern matched, ", " between them ("" when none did: 404).
+ */
 static const struct app_handler *
-app_handler(enum app_route route)
+app_handler(const char *path, const char *method, struct app_args *args,
+    char allow[APP_MAX_ALLOW])
 {
-	size_t	i;
+	size_t	i, n = 0;
+	int	w;
 
-	for (i = 0; i < sizeof(app_handlers) / sizeof(app_handlers[0]); i++)
-		if (app_handlers[i].route == route)
+	allow[0] = '\0';
+	if (path == NULL)
+		return NULL;
+	for (i = 0; i < sizeof(app_handlers) / sizeof(app_handlers[0]); i++) {
+		if (!app_match(app_handlers[i].pattern, path, args))
+			continue;
+		if (strcmp(method, app_handlers[i].method) == 0)
 			return &app_handlers[i];
+		w = snprintf(allow + n, APP_MAX_ALLOW - n, "%s%s",
+		    n > 0 ? ", " : "", app_handlers[i].method);
+		if (w > 0 && (size_t)w < APP_MAX_ALLOW - n)
+			n += (size_t)w;
+	}
 	return NULL;
 }
 
@@ -874,10 +966,10 @@ int
 app_handle(struct app *a, struct http_req *rq)
 {
 	struct http_resp	 r;
-	enum app_route		 route;
+	struct app_args		 args;
 	const struct app_handler	*h;
 	const char		*method = rq->method ? rq->method : "";
-	char			 id[STORE_ID_LEN * 8];
+	char			 allow[APP_MAX_ALLOW];
 	int64_t			 t0 = app_now_ms();
 	int			 status;
 
@@ -887,18 +979,19 @@ app_handle(struct app *a, struct http_req *rq)
 		a->nreq++;
 	a->logid[0] = '\0';
 	http_resp_init(&r);
-	route = app_route(rq, id, sizeof(id));
+	/* A guard error's data and details always fit (app_data_max). */
+	if (app_data_max(a) + 1024 * 1024 > HTTP_MAX_RESPONSE)
+		buf_init(&r.body, app_data_max(a) + 1024 * 1024);
+	h = app_handler(app_api_path(rq), method, &args, allow);
 	if (app_db_exposed(a, rq->document_root))
-		route = ROUTE_EXPOSED;
-	if (route == ROUTE_EXPOSED)
 		app_error(&r, USERCGI_INTERNAL, NULL, NULL, NULL);
-	else if ((h = app_handler(route)) == NULL)
-		app_error(&r, USERCGI_NOT_FOUND, NULL, NULL, NULL);
-	else if (strcmp(method, h->method) != 0) {
-		r.allow = h->method;
+	else if (h != NULL)
+		h->fn(a, rq, &r, &args);
+	else if (allow[0] != '\0') {
+		r.allow = allow;
 		app_error(&r, USERCGI_METHOD, NULL, NULL, NULL);
 	} else
-		h->fn(a, rq, &r, id);
+		app_error(&r, USERCGI_NOT_FOUND, NULL, NULL, NULL);
 	status = r.status;
 	if (http_send(rq, &r) == -1)
 		log_info("client went away before the response was sent");

@@ -3,7 +3,8 @@
  * every response, success or error.  The request flow, in order:
  *
  *   main.c -> server.c (CGI, or FastCGI threads) -> app_handle
- *     -> app_route (SCRIPT_NAME + PATH_INFO) -> the route's handler;
+ *     -> app_api_path (the API root in SCRIPT_NAME or PATH_INFO)
+ *     -> app_handler (the table of route patterns) -> the handler;
  *   for POST /api/users (app_create):
  *     -> auth_check (bearer token, before any body byte is read)
  *     -> body intake (size, media type, strict JSON or form.c)

@@ -1,6 +1,13 @@
 /*
  * err.c: the table from enum usercgi_err to HTTP status, Logto code and
  * message.  Messages are Logto's English phrases (create-user.md §2, §6).
+ * Where Logto has no error of its own (its koa answers 404, 405 and 413
+ * in plain text, and it has no 415 or 503), the code is usercgi's:
+ * Logto's code for the same kind of mistake where one exists
+ * (guard.file_size_exceeded, guard.mime_type_not_allowed,
+ * request.invalid_input), else a new one in Logto's "request." family
+ * (README.md, "Compatibility with Logto").  A 500 keeps Logto's body,
+ * which has no code.
  */
 #include "config.h"
 
@@ -14,16 +21,18 @@ static const struct usercgi_errinfo errtab[USERCGI_ERR_MAX] = {
 	E(USERCGI_OK, 200, NULL, "OK"),
 	E(USERCGI_NOMEM, 500, NULL, "Internal server error."),
 	E(USERCGI_INTERNAL, 500, NULL, "Internal server error."),
-	E(USERCGI_BUSY, 503, NULL,
+	E(USERCGI_BUSY, 503, "request.service_busy",
 	    "The service is busy. Please retry."),
-	E(USERCGI_UNAVAILABLE, 503, NULL,
+	E(USERCGI_UNAVAILABLE, 503, "request.service_unavailable",
 	    "The service is temporarily unavailable. Please retry."),
-	E(USERCGI_NOT_FOUND, 404, NULL, "Not Found"),
-	E(USERCGI_METHOD, 405, NULL, "Method Not Allowed"),
-	E(USERCGI_TOO_LARGE, 413, NULL, "Request body is too large."),
-	E(USERCGI_MEDIA_TYPE, 415, NULL,
+	E(USERCGI_NOT_FOUND, 404, "request.route_not_found", "Not Found"),
+	E(USERCGI_METHOD, 405, "request.method_not_allowed",
+	    "Method Not Allowed"),
+	E(USERCGI_TOO_LARGE, 413, "guard.file_size_exceeded",
+	    "Request body is too large."),
+	E(USERCGI_MEDIA_TYPE, 415, "guard.mime_type_not_allowed",
 	    "Unsupported media type: the body must be application/json."),
-	E(USERCGI_BADREQ, 400, NULL, "Bad request."),
+	E(USERCGI_BADREQ, 400, "request.invalid_input", "Bad request."),
 	E(USERCGI_BAD_JSON, 400, NULL, "Invalid JSON."),
 	E(USERCGI_AUTH_MISSING, 401, "auth.authorization_header_missing",
 	    "Authorization header is missing."),
@@ -59,8 +68,8 @@ static const struct usercgi_errinfo errtab[USERCGI_ERR_MAX] = {
 	    "Invalid phone number."),
 	E(USERCGI_VALUE_TOO_LONG, 422, "entity.value_too_long",
 	    "The length of value is too long and exceeds the limit."),
-	E(USERCGI_USER_NOT_FOUND, 404, "entity.not_exists_with_id",
-	    "The user with ID does not exist."),
+	E(USERCGI_USER_NOT_FOUND, 404, "entity.not_found",
+	    "The resource does not exist."),
 	E(USERCGI_BAD_CREDENTIALS, 422, "session.invalid_credentials",
 	    "Incorrect account or password. Please check your input."),
 	E(USERCGI_ID_TAKEN, 500, NULL, "Internal server error."),

@@ -39,7 +39,7 @@ enum usercgi_err {
 	USERCGI_PW_DIGEST_INVALID,	/* 400 password.invalid_digest (usercgi: digest can never verify) */
 	USERCGI_INVALID_PHONE,		/* 422 user.invalid_phone */
 	USERCGI_VALUE_TOO_LONG,		/* 422 entity.value_too_long */
-	USERCGI_USER_NOT_FOUND,		/* 404 entity.not_exists_with_id */
+	USERCGI_USER_NOT_FOUND,		/* 404 entity.not_found */
 	USERCGI_BAD_CREDENTIALS,	/* 422 session.invalid_credentials */
 	USERCGI_ID_TAKEN,		/* internal: random id collided, draw again */
 	USERCGI_ERR_MAX

@@ -20,6 +20,7 @@
 
 #include "buf.h"
 #include "form.h"
+#include "json.h"
 #include "utf8.h"
 
 enum form_seg_kind {
@@ -740,8 +741,8 @@ form_order(const struct form_param *params, size_t nparams, size_t *order)
 }
 
 enum usercgi_err
-form_parse(const char *body, size_t len, struct json_object **out, char *msg,
-    size_t msglen)
+form_parse(const char *body, size_t len, size_t max_cost,
+    struct json_object **out, char *msg, size_t msglen)
 {
 	struct form_param	*params = NULL;
 	struct json_object	*root = NULL;
@@ -793,6 +794,14 @@ form_parse(const char *body, size_t len, struct json_object **out, char *msg,
 		    USERCGI_OK)
 			goto out;
 	form_compact(root);
+	if (max_cost > 0 && json_cost(root) > max_cost) {
+		if (msglen > 0)
+			(void)snprintf(msg, msglen, "The request body holds too "
+			    "many values: they would take more than %zu KiB of "
+			    "memory.", max_cost / 1024);
+		e = USERCGI_BADREQ;
+		goto out;
+	}
 	*out = root;
 	root = NULL;
 	e = USERCGI_OK;

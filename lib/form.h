@@ -48,10 +48,12 @@
  * Parses len bytes at body (no NUL needed).  Returns USERCGI_OK with *out
  * set to a new JSON object (caller owns one reference: json_object_put);
  * an empty body gives {}.  Returns USERCGI_BADREQ with a message for the
- * client in msg (never quoting the body), or USERCGI_NOMEM; *out is NULL
- * then.
+ * client in msg (never quoting the body), also when the object's
+ * json_cost (json.h) is over max_cost (0: no limit), or USERCGI_NOMEM;
+ * *out is NULL then.  What is built on the way is bounded by the limits
+ * above: at most FORM_MAX_PARAMS * (FORM_MAX_DEPTH + 1) containers.
  */
-enum usercgi_err form_parse(const char *body, size_t len,
+enum usercgi_err form_parse(const char *body, size_t len, size_t max_cost,
 	    struct json_object **out, char *msg, size_t msglen);
 
 #endif

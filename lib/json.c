@@ -43,6 +43,10 @@ struct jp {
 	size_t		 msglen;
 	enum usercgi_err err;
 	struct buf	 sb;	/* scratch for string contents */
+	int		 build;	/* 0: check the syntax, build nothing */
+	int		 proto;	/* a member named "__proto__" was seen */
+	size_t		 cost;	/* json_cost of what was built so far */
+	size_t		 max_cost;	/* 0: no limit */
 };
 
 static enum usercgi_err jp_value(struct jp *, struct json_object **);
@@ -75,6 +79,25 @@ jp_fail_end(struct jp *p)
 		    "Unexpected end of JSON input");
 	p->err = USERCGI_BAD_JSON;
 	return USERCGI_BAD_JSON;
+}
+
+/*
+ * Adds n bytes to the estimated memory of the values built so far.
+ * Returns USERCGI_OK, or USERCGI_BADREQ with the client's message once
+ * the total passes p->max_cost.
+ */
+static enum usercgi_err
+jp_charge(struct jp *p, size_t n)
+{
+	p->cost += n;
+	if (p->max_cost == 0 || p->cost <= p->max_cost)
+		return USERCGI_OK;
+	if (p->msglen > 0)
+		(void)snprintf(p->msg, p->msglen, "The request body holds too "
+		    "many values: they would take more than %zu KiB of "
+		    "memory.", p->max_cost / 1024);
+	p->err = USERCGI_BADREQ;
+	return USERCGI_BADREQ;
 }
 
 /*
@@ -171,6 +194,10 @@ jp_number(struct jp *p, struct json_object **out)
 			i++;
 	}
 	p->pos = i;
+	if (!p->build)
+		return USERCGI_OK;
+	if ((rc = jp_charge(p, JSON_COST_SCALAR)) != USERCGI_OK)
+		return rc;
 	if ((tok = xstrndup(p->s + start, i - start)) == NULL) {
 		rc = USERCGI_NOMEM;
 		goto out;
@@ -345,20 +372,26 @@ jp_after_item(struct jp *p, char close, const char *msg, int *closed)
 static enum usercgi_err
 jp_array(struct jp *p, struct json_object **out)
 {
-	struct json_object	*arr, *v = NULL;
+	struct json_object	*arr = NULL, *v = NULL;
 	enum usercgi_err	 rc;
 	int			 closed;
 
 	if ((rc = jp_enter(p)) != USERCGI_OK)
 		return rc;
-	if ((arr = json_object_new_array()) == NULL)
-		return USERCGI_NOMEM;
+	if (p->build && ((rc = jp_charge(p, JSON_COST_ARRAY)) != USERCGI_OK ||
+	    (arr = json_object_new_array()) == NULL))
+		return rc != USERCGI_OK ? rc : USERCGI_NOMEM;
 	if (p->pos < p->len && p->s[p->pos] == ']')
 		goto done;
 	for (;;) {
 		if ((rc = jp_value(p, &v)) != USERCGI_OK)
 			goto out;
-		if (json_object_array_add(arr, v) != 0) {
+		if (p->build && (rc = jp_charge(p, JSON_COST_ELEMENT)) !=
+		    USERCGI_OK) {
+			json_object_put(v);
+			goto out;
+		}
+		if (p->build && json_object_array_add(arr, v) != 0) {
 			json_object_put(v);
 			rc = USERCGI_NOMEM;
 			goto out;
@@ -383,15 +416,16 @@ out:
 static enum usercgi_err
 jp_object(struct jp *p, struct json_object **out)
 {
-	struct json_object	*obj, *v = NULL;
+	struct json_object	*obj = NULL, *v = NULL;
 	enum usercgi_err	 rc;
 	char			*key = NULL;
-	int			 closed;
+	int			 closed, more = 0;
 
 	if ((rc = jp_enter(p)) != USERCGI_OK)
 		return rc;
-	if ((obj = json_object_new_object()) == NULL)
-		return USERCGI_NOMEM;
+	if (p->build && ((rc = jp_charge(p, JSON_COST_OBJECT)) != USERCGI_OK ||
+	    (obj = json_object_new_object()) == NULL))
+		return rc != USERCGI_OK ? rc : USERCGI_NOMEM;
 	if (p->pos < p->len && p->s[p->pos] == '}')
 		goto done;
 	for (;;) {
@@ -400,7 +434,7 @@ jp_object(struct jp *p, struct json_object **out)
 			goto out;
 		}
 		if (p->s[p->pos] != '"') {
-			rc = jp_fail(p, json_object_object_length(obj) == 0 ?
+			rc = jp_fail(p, !more ?
 			    "Expected property name or '}'" :
 			    "Expected double-quoted property name", p->pos);
 			goto out;
@@ -413,8 +447,13 @@ jp_object(struct jp *p, struct json_object **out)
 			    p->pos);
 			goto out;
 		}
-		if ((key = xstrndup(buf_str(&p->sb), p->sb.len)) == NULL) {
-			rc = USERCGI_NOMEM;
+		if (p->sb.len == 9 && memcmp(buf_str(&p->sb), "__proto__", 9) == 0)
+			p->proto = 1;
+		if (p->build && ((rc = jp_charge(p, JSON_COST_MEMBER +
+		    p->sb.len)) != USERCGI_OK ||
+		    (key = xstrndup(buf_str(&p->sb), p->sb.len)) == NULL)) {
+			if (rc == USERCGI_OK)
+				rc = USERCGI_NOMEM;
 			goto out;
 		}
 		jp_ws(p);
@@ -431,13 +470,14 @@ jp_object(struct jp *p, struct json_object **out)
 		jp_ws(p);
 		if ((rc = jp_value(p, &v)) != USERCGI_OK)
 			goto out;
-		if (json_object_object_add(obj, key, v) != 0) {
+		if (p->build && json_object_object_add(obj, key, v) != 0) {
 			json_object_put(v);
 			rc = USERCGI_NOMEM;
 			goto out;
 		}
 		free(key);
 		key = NULL;
+		more = 1;
 		if ((rc = jp_after_item(p, '}',
 		    "Expected ',' or '}' after property value", &closed)) !=
 		    USERCGI_OK)
@@ -464,6 +504,7 @@ static enum usercgi_err
 jp_value(struct jp *p, struct json_object **out)
 {
 	enum usercgi_err rc;
+	int		 truth;
 
 	*out = NULL;
 	if (p->pos >= p->len)
@@ -474,21 +515,24 @@ jp_value(struct jp *p, struct json_object **out)
 	case '[':
 		return jp_array(p, out);
 	case '"':
-		if ((rc = jp_string(p)) != USERCGI_OK)
+		if ((rc = jp_string(p)) != USERCGI_OK || !p->build)
+			return rc;
+		if ((rc = jp_charge(p, JSON_COST_STRING + p->sb.len)) !=
+		    USERCGI_OK)
 			return rc;
 		if ((*out = json_object_new_string_len(buf_str(&p->sb),
 		    (int)p->sb.len)) == NULL)
 			return USERCGI_NOMEM;
 		return USERCGI_OK;
 	case 't':
-		if ((rc = jp_word(p, "true")) != USERCGI_OK)
-			return rc;
-		return (*out = json_object_new_boolean(1)) == NULL ?
-		    USERCGI_NOMEM : USERCGI_OK;
 	case 'f':
-		if ((rc = jp_word(p, "false")) != USERCGI_OK)
+		truth = p->s[p->pos] == 't';
+		if ((rc = jp_word(p, truth ? "true" : "false")) != USERCGI_OK ||
+		    !p->build)
 			return rc;
-		return (*out = json_object_new_boolean(0)) == NULL ?
+		if ((rc = jp_charge(p, JSON_COST_SCALAR)) != USERCGI_OK)
+			return rc;
+		return (*out = json_object_new_boolean(truth)) == NULL ?
 		    USERCGI_NOMEM : USERCGI_OK;
 	case 'n':
 		return jp_word(p, "null");
@@ -504,11 +548,23 @@ enum usercgi_err
 json_parse_strict(const char *s, size_t len, int max_depth,
     struct json_object **out, char *msg, size_t msglen)
 {
+	struct json_opts	o;
+
+	memset(&o, 0, sizeof(o));
+	o.max_depth = max_depth;
+	return json_parse(s, len, &o, out, msg, msglen);
+}
+
+enum usercgi_err
+json_parse(const char *s, size_t len, struct json_opts *o,
+    struct json_object **out, char *msg, size_t msglen)
+{
 	struct jp		 p;
 	struct json_object	*v = NULL;
 	enum usercgi_err	 rc;
 
 	*out = NULL;
+	o->proto = 0;
 	if (msglen > 0)
 		msg[0] = '\0';
 	/* json-c lengths are int; anything near that is far over any limit. */
@@ -520,11 +576,15 @@ json_parse_strict(const char *s, size_t len, int max_depth,
 	memset(&p, 0, sizeof(p));
 	p.s = s;
 	p.len = len;
-	p.max_depth = max_depth;
+	p.max_depth = o->max_depth;
+	p.max_cost = o->max_cost;
 	p.msg = msg;
 	p.msglen = msglen;
+	p.build = 1;
 	buf_init(&p.sb, len);
 	jp_ws(&p);
+	if (o->shallow_array && p.pos < p.len && p.s[p.pos] == '[')
+		p.build = 0;
 	if ((rc = jp_value(&p, &v)) != USERCGI_OK)
 		goto out;
 	jp_ws(&p);
@@ -533,6 +593,11 @@ json_parse_strict(const char *s, size_t len, int max_depth,
 		    p.pos);
 		goto out;
 	}
+	if (!p.build && (v = json_object_new_array()) == NULL) {
+		rc = USERCGI_NOMEM;
+		goto out;
+	}
+	o->proto = p.proto;
 	*out = v;
 	v = NULL;
 out:
@@ -565,51 +630,100 @@ json_has_proto(struct json_object *v)
 	}
 }
 
+size_t
+json_cost(struct json_object *v)
+{
+	size_t	i, n, cost = 0;
+
+	switch (json_object_get_type(v)) {
+	case json_type_null:
+		return 0;
+	case json_type_boolean:
+	case json_type_int:
+	case json_type_double:
+		return JSON_COST_SCALAR;
+	case json_type_string:
+		return JSON_COST_STRING + (size_t)json_object_get_string_len(v);
+	case json_type_object: {
+		cost = JSON_COST_OBJECT;
+		json_object_object_foreach(v, key, val)
+			cost += JSON_COST_MEMBER + strlen(key) + json_cost(val);
+		return cost;
+	}
+	case json_type_array:
+		n = json_object_array_length(v);
+		cost = JSON_COST_ARRAY + n * JSON_COST_ELEMENT;
+		for (i = 0; i < n; i++)
+			cost += json_cost(json_object_array_get_idx(v, i));
+		return cost;
+	}
+	return 0;
+}
+
 /*
- * JSON.stringify's QuoteJSONString (ECMA-262 §25.5.2.3): escapes " and
- * \, the short forms \b \f \n \r \t, other controls as \u00xx (lower
- * case hex); everything else, "/" and non-ASCII included, is raw.
+ * The escape JSON.stringify writes for an ASCII byte c that needs one
+ * (ECMA-262 §25.5.2.3 QuoteJSONString): the short forms \" \\ \b \f
+ * \n \r \t, other controls as \u00xx in lower-case hex, built in esc.
+ */
+static const char *
+jsonw_escape(unsigned char c, char esc[7])
+{
+	static const char	hex[] = "0123456789abcdef";
+
+	switch (c) {
+	case '"': return "\\\"";
+	case '\\': return "\\\\";
+	case '\b': return "\\b";
+	case '\f': return "\\f";
+	case '\n': return "\\n";
+	case '\r': return "\\r";
+	case '\t': return "\\t";
+	}
+	esc[0] = '\\';
+	esc[1] = 'u';
+	esc[2] = '0';
+	esc[3] = '0';
+	esc[4] = hex[c >> 4];
+	esc[5] = hex[c & 0xf];
+	esc[6] = '\0';
+	return esc;
+}
+
+/*
+ * JSON.stringify's QuoteJSONString (ECMA-262 §25.5.2.3): " and \ and
+ * controls escaped (jsonw_escape); everything else, "/" and non-ASCII
+ * included, is raw.  What is not UTF-8 becomes U+FFFD (json.h).
  */
 enum usercgi_err
 jsonw_str(struct buf *b, const char *s, size_t len)
 {
-	static const char	 hex[] = "0123456789abcdef";
 	enum usercgi_err	 rc;
-	size_t			 i, run = 0;
+	size_t			 i, n, run = 0, skip;
+	uint32_t		 cp;
 	char			 esc[7];
 	const char		*e;
-	size_t			 elen;
 
 	if ((rc = buf_addc(b, '"')) != USERCGI_OK)
 		return rc;
 	for (i = 0; i < len; i++) {
 		unsigned char	c = (unsigned char)s[i];
 
-		if (c >= 0x20 && c != '"' && c != '\\')
+		skip = 1;
+		if (c >= 0x80) {
+			if ((n = utf8_decode(s + i, len - i, &cp)) > 0) {
+				i += n - 1;
+				continue;
+			}
+			e = "\xef\xbf\xbd";
+			skip = utf8_bad_prefix(s + i, len - i);
+		} else if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
-		switch (c) {
-		case '"': e = "\\\""; break;
-		case '\\': e = "\\\\"; break;
-		case '\b': e = "\\b"; break;
-		case '\f': e = "\\f"; break;
-		case '\n': e = "\\n"; break;
-		case '\r': e = "\\r"; break;
-		case '\t': e = "\\t"; break;
-		default:
-			esc[0] = '\\';
-			esc[1] = 'u';
-			esc[2] = '0';
-			esc[3] = '0';
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 0xf];
-			esc[6] = '\0';
-			e = esc;
-			break;
-		}
-		elen = strlen(e);
+		else
+			e = jsonw_escape(c, esc);
 		if ((rc = buf_add(b, s + run, i - run)) != USERCGI_OK ||
-		    (rc = buf_add(b, e, elen)) != USERCGI_OK)
+		    (rc = buf_add(b, e, strlen(e))) != USERCGI_OK)
 			return rc;
+		i += skip - 1;
 		run = i + 1;
 	}
 	if ((rc = buf_add(b, s + run, len - run)) != USERCGI_OK)

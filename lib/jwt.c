@@ -71,6 +71,7 @@ static const struct {
 	[JWT_FAIL_CLAIM] = { "ERR_JWT_CLAIM_VALIDATION_FAILED",
 	    "JWTClaimValidationFailed" },
 	[JWT_FAIL_CRIT] = { "ERR_JOSE_NOT_SUPPORTED", "JOSENotSupported" },
+	[JWT_FAIL_SCOPE] = { NULL, "ZodError" },
 };
 
 const char *
@@ -526,15 +527,18 @@ jwt_scope_ok(struct json_object *scope, const char *want)
 }
 
 /*
- * Rules 12-14 on the claims object c, in jose's order (iss, aud, then the
- * times), then Logto's sub and scope checks.
+ * Rules 12-14 on the claims object c, in jose's order (iss, aud, then
+ * iat, nbf, exp: jose's validateClaimsSet refuses an "iat" that is not
+ * a number; here, as for the other times, a non-negative integer), then
+ * Logto's: sub, scope a string when present (z.string().parse(scope):
+ * 401), then the required scope item (403).
  */
 static enum usercgi_err
 jwt_claims(struct json_object *c, const struct jwt_policy *pol, int64_t now,
     char *sub, size_t sublen, enum jwt_fail *fail)
 {
 	struct json_object	*v;
-	int64_t			 exp, nbf;
+	int64_t			 exp, nbf, iat;
 	int			 r;
 
 	if (pol->issuer == NULL || !json_object_object_get_ex(c, "iss", &v) ||
@@ -545,6 +549,9 @@ jwt_claims(struct json_object *c, const struct jwt_policy *pol, int64_t now,
 	    !jwt_aud_ok(v, pol->audience))
 		return jwt_refuse(fail, JWT_FAIL_CLAIM,
 		    "\"aud\" missing or without the configured audience");
+	if (jwt_numdate(c, "iat", &iat) < 0)
+		return jwt_refuse(fail, JWT_FAIL_CLAIM,
+		    "\"iat\" is not a non-negative integer");
 	if ((r = jwt_numdate(c, "nbf", &nbf)) < 0)
 		return jwt_refuse(fail, JWT_FAIL_CLAIM,
 		    "\"nbf\" is not a non-negative integer");
@@ -574,6 +581,10 @@ jwt_claims(struct json_object *c, const struct jwt_policy *pol, int64_t now,
 		memcpy(sub, json_object_get_string(v),
 		    (size_t)json_object_get_string_len(v) + 1);
 	}
+	if (json_object_object_get_ex(c, "scope", &v) &&
+	    !json_object_is_type(v, json_type_string))
+		return jwt_refuse(fail, JWT_FAIL_SCOPE,
+		    "\"scope\" is not a string");
 	if (pol->scope != NULL && *pol->scope != '\0' &&
 	    (!json_object_object_get_ex(c, "scope", &v) ||
 	    !jwt_scope_ok(v, pol->scope))) {

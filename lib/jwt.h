@@ -26,10 +26,15 @@ enum jwt_fail {
 	JWT_FAIL_EXPIRED,		/* ERR_JWT_EXPIRED / JWTExpired */
 	JWT_FAIL_CLAIM,			/* ERR_JWT_CLAIM_VALIDATION_FAILED / JWTClaimValidationFailed */
 	JWT_FAIL_CRIT,			/* ERR_JOSE_NOT_SUPPORTED / JOSENotSupported */
+	JWT_FAIL_SCOPE,			/* Logto's z.string().parse(scope): no jose code */
 	JWT_FAIL_MAX
 };
 
-/* jose's "code" and "name" for f (both NULL for JWT_FAIL_NONE). */
+/*
+ * jose's "code" and "name" for f (both NULL for JWT_FAIL_NONE; the code
+ * NULL and the name "ZodError" for JWT_FAIL_SCOPE, which jose does not
+ * raise).
+ */
 const char *jwt_fail_code(enum jwt_fail f);
 const char *jwt_fail_name(enum jwt_fail f);
 

@@ -25,7 +25,7 @@
 #include "user.h"
 #include "utf8.h"
 
-#define USER_ISSUES_MAX	(8u << 20)	/* issues echo at most the body */
+#define USER_JSON_MAX	(8u << 20)	/* customData, profile as stored */
 
 /* A zod issue path: up to three keys ("profile", "address", member). */
 struct upath {
@@ -37,8 +37,11 @@ struct uctx {
 	struct buf	 iss;		/* issues, comma separated */
 	struct buf	*details;	/* lines joined by '\n' */
 	int		 nissues;
+	int		 cut;		/* details reached its maximum */
 	enum usercgi_err err;		/* first write failure */
 };
+
+static const char user_ellipsis[] = "\xe2\x80\xa6";	/* U+2026 */
 
 /* The Logto enum, in its order; "Crypt" is accepted but never listed. */
 static const char *const user_algs[] = { "Argon2i", "Argon2id", "Argon2d",
@@ -121,6 +124,31 @@ uc_begin(struct uctx *c, struct buf *b)
 }
 
 /*
+ * Appends n bytes of s to the details text.  Past its maximum the text
+ * is cut instead (a client mistake keeps its 400): at a code point
+ * boundary, ending in U+2026, and nothing more is added.
+ */
+static void
+uc_detail_add(struct uctx *c, const char *s, size_t n)
+{
+	struct buf	*d = c->details;
+	size_t		 keep = sizeof(user_ellipsis) - 1, room;
+
+	if (c->cut || d->max < keep || d->len > d->max - keep)
+		return;
+	room = d->max - keep - d->len;
+	if (n <= room) {
+		(void)uc_ok(c, buf_add(d, s, n));
+		return;
+	}
+	c->cut = 1;
+	while (room > 0 && ((unsigned char)s[room] & 0xc0) == 0x80)
+		room--;
+	if (uc_ok(c, buf_add(d, s, room)))
+		(void)uc_ok(c, buf_add(d, user_ellipsis, keep));
+}
+
+/*
  * Appends the details line of an issue:
  * Error in key path "<a.b>": (<code>) <text>   (RequestError's formatZodError)
  */
@@ -128,18 +156,23 @@ static void
 uc_detail(struct uctx *c, const struct upath *p, const char *code,
     const char *text)
 {
-	int	i;
+	struct buf	line;
+	int		i;
 
 	c->nissues++;
-	if (c->details->len > 0 && !uc_ok(c, buf_addc(c->details, '\n')))
-		return;
-	if (!uc_ok(c, buf_addstr(c->details, "Error in key path \"")))
-		return;
+	buf_init(&line, c->iss.max);
+	if (c->details->len > 0 && !uc_ok(c, buf_addc(&line, '\n')))
+		goto out;
+	if (!uc_ok(c, buf_addstr(&line, "Error in key path \"")))
+		goto out;
 	for (i = 0; i < p->n; i++)
-		if (!uc_ok(c, buf_printf(c->details, "%s%s", i > 0 ? "." : "",
+		if (!uc_ok(c, buf_printf(&line, "%s%s", i > 0 ? "." : "",
 		    p->k[i])))
-			return;
-	(void)uc_ok(c, buf_printf(c->details, "\": (%s) %s", code, text));
+			goto out;
+	if (uc_ok(c, buf_printf(&line, "\": (%s) %s", code, text)))
+		uc_detail_add(c, buf_str(&line), line.len);
+out:
+	buf_free(&line);
 }
 
 /*
@@ -246,8 +279,8 @@ uc_enum_value(struct uctx *c, const struct upath *p, struct json_object *v)
 	struct buf	msg, recv;
 	size_t		i;
 
-	buf_init(&msg, USER_ISSUES_MAX);
-	buf_init(&recv, USER_ISSUES_MAX);
+	buf_init(&msg, c->iss.max);
+	buf_init(&recv, c->iss.max);
 	if (json_object_is_type(v, json_type_string))
 		(void)uc_ok(c, buf_add(&recv, json_object_get_string(v),
 		    (size_t)json_object_get_string_len(v)));
@@ -320,7 +353,7 @@ uc_avatar_union(struct uctx *c, const struct upath *p, struct json_object *v)
 {
 	struct buf	first;
 
-	buf_init(&first, USER_ISSUES_MAX);
+	buf_init(&first, c->iss.max);
 	uc_type_json(c, &first, p, "string", user_type_name(v));
 	uc_begin(c, &c->iss);
 	if (!uc_ok(c, buf_addstr(&c->iss, "{\"code\":\"invalid_union\","
@@ -515,7 +548,7 @@ uc_fields(struct uctx *c, struct json_object *body, struct user_input *in)
 	size_t			 n = 0, i;
 	int			 present;
 
-	buf_init(&jb, USER_ISSUES_MAX);
+	buf_init(&jb, USER_JSON_MAX);
 
 	if ((s = uc_string(c, body, "primaryPhone", &n, &present)) != NULL) {
 		p = upath1("primaryPhone");
@@ -655,7 +688,7 @@ user_parse_create(struct json_object *body, struct user_input *in,
 
 	memset(in, 0, sizeof(*in));
 	memset(&c, 0, sizeof(c));
-	buf_init(&c.iss, USER_ISSUES_MAX);
+	buf_init(&c.iss, data->max);
 	c.details = details;
 
 	if (!json_object_is_type(body, json_type_object))
@@ -699,7 +732,7 @@ user_parse_password(struct json_object *body, char **pw, size_t *pwlen,
 	*pw = NULL;
 	*pwlen = 0;
 	memset(&c, 0, sizeof(c));
-	buf_init(&c.iss, USER_ISSUES_MAX);
+	buf_init(&c.iss, data->max);
 	c.details = details;
 
 	if (!json_object_is_type(body, json_type_object))

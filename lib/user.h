@@ -37,7 +37,9 @@ struct user_input {
  * checks 3, 4 and 5 of §2.  Returns USERCGI_OK with *in filled, or
  * USERCGI_GUARD with the zod "data" object appended to data (JSON text)
  * and the "details" text appended to details, or USERCGI_PW_AND_DIGEST,
- * USERCGI_PW_ALG_REQUIRED, USERCGI_NOMEM.  *in is always safe to pass to
+ * USERCGI_PW_ALG_REQUIRED, USERCGI_NOMEM.  data's maximum bounds the
+ * issues too (USERCGI_TOO_LARGE past it); details is cut at its maximum
+ * (at a code point, ending in U+2026), never an error.  *in is always safe to pass to
  * user_input_free afterwards.
  */
 enum usercgi_err user_parse_create(struct json_object *body,

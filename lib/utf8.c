@@ -56,6 +56,38 @@ utf8_decode(const char *s, size_t len, uint32_t *cp)
 	return n;
 }
 
+size_t
+utf8_bad_prefix(const char *s, size_t len)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	unsigned char		 lo = 0x80, hi = 0xbf;
+	size_t			 n, i;
+
+	if (u[0] >= 0xc2 && u[0] <= 0xdf)
+		n = 2;
+	else if (u[0] >= 0xe0 && u[0] <= 0xef) {
+		n = 3;
+		if (u[0] == 0xe0)
+			lo = 0xa0;
+		else if (u[0] == 0xed)
+			hi = 0x9f;
+	} else if (u[0] >= 0xf0 && u[0] <= 0xf4) {
+		n = 4;
+		if (u[0] == 0xf0)
+			lo = 0x90;
+		else if (u[0] == 0xf4)
+			hi = 0x8f;
+	} else
+		return 1;
+	for (i = 1; i < n && i < len; i++) {
+		if (u[i] < lo || u[i] > hi)
+			break;
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return i < n ? i : 1;
+}
+
 int
 utf8_valid(const char *s, size_t len)
 {

@@ -20,6 +20,14 @@ size_t	utf8_utf16_units(const char *s, size_t len);
 size_t	utf8_decode(const char *s, size_t len, uint32_t *cp);
 
 /*
+ * For len >= 1 bytes at s that do not start a well-formed sequence
+ * (utf8_decode returned 0): returns the length, 1..3, of the maximal
+ * subpart there (Unicode §3.9 D93b), which a decoder replaces with one
+ * U+FFFD (WHATWG Encoding §4.1, JavaScript's TextDecoder).
+ */
+size_t	utf8_bad_prefix(const char *s, size_t len);
+
+/*
  * Encodes code point cp (a Unicode scalar value: not a surrogate, at most
  * U+10FFFF) as UTF-8 (RFC 3629 §3) into out; returns the byte count, 1..4.
  */

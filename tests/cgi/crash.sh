@@ -125,7 +125,7 @@ echo "# $n200 answered 200; others: $(grep -v '^200	' "$T/all" | cut -c1-40 | so
 # A request on a worker that was killed gets lighttpd's own error page
 # (HTML, 500/502/503) or a cut connection (000).  What usercgi itself
 # answers (JSON) is 200, or 503 with Retry-After when SQLite is busy.
-bad=$(grep -v '^200	' "$T/all" | grep -v -E '^(000	|50[023]	[^{]|50[023]	$|503	\{"message":"The service is (busy|temporarily))' | head -n 5)
+bad=$(grep -v '^200	' "$T/all" | grep -v -E '^(000	|50[023]	[^{]|50[023]	$|503	\{"code":"request.service_(busy|unavailable)","message":"The service is (busy|temporarily))' | head -n 5)
 [ -z "$bad" ] && ok "usercgi answered nothing but 200 or 503 busy" ||
 	not_ok "unexpected answers: $(printf '%s' "$bad" | cut -c1-200 | tr '\n' '|')"
 

@@ -123,6 +123,77 @@ for b in null '"x"' 1 true; do
 	cgi POST /api/users "$b"
 	expect "top level $b refused" 400 '{"message":"invalid JSON, only supports object and array"}'
 done
+# co-body's strict rule: the first byte after the BOM and white space
+# must be "{" or "[", whatever follows (create-user.md §1).
+for b in nope ' nope' $'\t\r\n nope' ' ' 'x{}' $'\xef\xbb\xbf nope' tru '"x"{' $'\xff{}'; do
+	cgi POST /api/users "$b"
+	expect "top level $(printf '%q' "$b") refused before parsing" 400 \
+	    '{"message":"invalid JSON, only supports object and array"}'
+done
+cgi POST /api/users $'\xef\xbb\xbf'
+expect_user "a body that is only a BOM is {}" "$(empty_user)"
+cgi POST /api/users $' \n[{}]'
+expect "white space, then an array: the guard error" 400 "$(guard1 '{"code":"invalid_type","expected":"object","received":"array","path":[],"message":"Expected object, received array"}' 'Error in key path \"\": (invalid_type) Expected object but received array.')"
+cgi POST /api/users '[1,]'
+expect "a top-level array is still checked for syntax" 400 '{"message":"Unexpected token '"']'"' in JSON at position 3"}'
+cgi POST /api/users '[{"a":{"__proto__":1}}]'
+expect "and for __proto__" 400 '{"message":"Object contains forbidden prototype property"}'
+
+# Issue 12 #3: memory per request.  A top-level array is checked, never
+# built; what is built costs at most 16 x max_body_bytes + 64 KiB
+# (json_cost): 16448 KiB for the default 1 MiB.
+fill() {	# fill HEAD UNIT TAIL: HEAD UNIT UNIT ... TAIL of at most 1 MiB, as a file
+	python3 -c 'import sys; h,u,t=sys.argv[1:4]; n=(1048576-len(h)-len(t))//len(u); sys.stdout.write((h+u*n).rstrip(",")+t)' "$1" "$2" "$3" >"$T/fill"
+}
+OVER='{"code":"request.invalid_input","message":"The request body holds too many values: they would take more than 16448 KiB of memory."}'
+fill '[' '{},' ']'
+cgi POST /api/users "$(cat "$T/fill")"
+expect "1 MiB of [{},{},...]: the guard error, nothing built" 400 "$(guard1 '{"code":"invalid_type","expected":"object","received":"array","path":[],"message":"Expected object, received array"}' 'Error in key path \"\": (invalid_type) Expected object but received array.')"
+fill '[' '[],' ']'
+cgi POST /api/users "$(cat "$T/fill")"
+expect_status "1 MiB of [[],[],...]: the guard error" 400
+fill '{"customData":{"a":[' '{},' ']}}'
+cgi POST /api/users "$(cat "$T/fill")"
+expect "1 MiB of customData [{},...] is over the budget" 400 "$OVER"
+fill '{"customData":{"a":[' '1,' ']}}'
+cgi POST /api/users "$(cat "$T/fill")"
+expect "1 MiB of customData [1,1,...] is over the budget" 400 "$OVER"
+fill '{"customData":{"a":[' '"aaaaaaaaaaaaaaaa",' ']}}'
+cgi POST /api/users "$(cat "$T/fill")"
+expect_status "1 MiB of customData strings of 16 characters is stored" 200
+python3 -c 'print("&".join("customData[k%d][a][b][c][d]=x" % i for i in range(1000)), end="")' >"$T/fill"
+CGI_EXTRA_ENV="USERCGI_MAX_BODY_BYTES=40000" cgi POST /api/users "$(cat "$T/fill")" "Bearer $TOKEN" application/x-www-form-urlencoded
+expect "a form body has the same budget (max_body_bytes 40000: 689 KiB)" 400 \
+    '{"code":"request.invalid_input","message":"The request body holds too many values: they would take more than 689 KiB of memory."}'
+cgi POST /api/users "$(cat "$T/fill")" "Bearer $TOKEN" application/x-www-form-urlencoded
+expect_status "the same form within the default budget" 200
+
+# Issue 12 #9: a mistake within the body limit always gets its 400, its
+# details cut at 64 KiB (at a code point, with U+2026) if need be.
+jcheck() {	# jcheck NAME JS: JS (a boolean over b, the parsed body) holds
+	if printf '%s' "$BODY" | $NODE -e 'const b = JSON.parse(require("fs").readFileSync(0, "utf8")); process.exit(('"$2"') ? 0 : 1)'; then
+		ok "$1"; else not_ok "$1"; printf '#   %.300s\n' "$BODY"; fi
+}
+A33=$(head -c 33000 /dev/zero | tr '\0' A)
+cgi POST /api/users "{\"passwordAlgorithm\":\"$A33\"}"
+expect_status "33 KB passwordAlgorithm is 400, not 413" 400
+jcheck "its body: the enum issue with the whole value, details whole" \
+    'b.code === "guard.invalid_input" && b.data.issues.length === 1 && b.data.issues[0].received.length === 33000 && b.details === "Error in key path \"passwordAlgorithm\": (invalid_enum_value) " + b.data.issues[0].message && b.message === "The request body is invalid."'
+python3 -c '
+import json
+alg = "\u00e9" * ((1048576 - 8000) // 2)	# 2 bytes each
+avatar = [1e20] * 1000
+body = {"primaryPhone": 1, "primaryEmail": "a@b", "username": "1", "password": "",
+        "passwordDigest": 1, "passwordAlgorithm": alg, "name": 1, "avatar": avatar,
+        "customData": [], "profile": {"givenName": 1, "address": 1}}
+s = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+open("'"$T"'/fill", "w", encoding="utf-8").write(s)
+'
+cgi POST /api/users "$(cat "$T/fill")"
+expect_status "a 1 MiB body full of invalid fields is 400" 400
+jcheck "every issue in data, details cut at 64 KiB at a code point" \
+    'b.code === "guard.invalid_input" && b.data.issues.length === 11 && b.data.issues[5].received.length === 520288 && Buffer.byteLength(b.details) <= 65536 && Buffer.byteLength(b.details) > 65000 && b.details.endsWith("\u00e9\u2026") && b.details.startsWith("Error in key path \"primaryPhone\": (invalid_type) Expected string but received number.\n")'
+
 cgi POST /api/users '{"__proto__":{"isSuspended":true}}'
 expect "__proto__ refused" 400 '{"message":"Object contains forbidden prototype property"}'
 cgi POST /api/users '{"customData":{"a":[{"__proto__":1}]}}'
@@ -146,7 +217,7 @@ cgi POST /api/users '{"username":"ct1"}' "Bearer $TOKEN" ''
 expect_status "non-empty body without Content-Type is 415" 415
 case $HEADERS in *$'Content-Type: application/json; charset=utf-8\r'*) ok "415 body is JSON" ;;
 	*) not_ok "415 body is JSON" ;; esac
-case $BODY in '{"message":'*'}') ok "415 body has a message" ;; *) not_ok "415 body has a message"; echo "# $BODY" ;; esac
+case $BODY in '{"code":"guard.mime_type_not_allowed","message":"Unsupported media type: the body must be application/json."}') ok "415 body has a code and a message" ;; *) not_ok "415 body has a code and a message"; echo "# $BODY" ;; esac
 cgi POST /api/users '{"username":"ct1"}' "Bearer $TOKEN" 'text/plain'
 expect_status "text/plain body is 415" 415
 cgi POST /api/users '{"username":"ct1"}' "Bearer $TOKEN" 'application/json; charset=utf-8'
@@ -167,7 +238,7 @@ cgi POST /api/users "{\"name\":\"x\"}$big"
 expect_status "body of exactly 1 MiB accepted" 200
 cgi POST /api/users "{\"name\":\"x\"} $big"
 expect_status "body of 1 MiB + 1 is 413" 413
-case $BODY in '{"message":'*'}') ok "413 body is JSON" ;; *) not_ok "413 body is JSON"; echo "# $BODY" ;; esac
+case $BODY in '{"code":"guard.file_size_exceeded","message":"Request body is too large."}') ok "413 body is JSON with a code" ;; *) not_ok "413 body is JSON with a code"; echo "# $BODY" ;; esac
 unset big
 
 # ---- check 3: field validation (zod issues, table order)

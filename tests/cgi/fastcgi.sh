@@ -85,9 +85,9 @@ expect "no token" 401 '{"code":"auth.authorization_header_missing","message":"Au
 big=$(head -c 5000 /dev/zero | tr '\0' 'a')
 req -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
     -d "{\"name\":\"$big\"}" "$url"
-expect "body over max_body_bytes" 413 '{"message":"Request body is too large."}'
+expect "body over max_body_bytes" 413 '{"code":"guard.file_size_exceeded","message":"Request body is too large."}'
 req "http://127.0.0.1:$port/api/nothing"
-expect "unknown path" 404 '{"message":"Not Found"}'
+expect "unknown path" 404 '{"code":"request.route_not_found","message":"Not Found"}'
 # Many requests over the same workers: the per-process state holds.
 n=0
 for i in $(seq 1 30); do

@@ -18,8 +18,8 @@ setup
 mounts=
 trap 'for m in $mounts; do umount "$m" 2>/dev/null; done; rm -rf "$T"' EXIT
 
-BUSY='{"message":"The service is busy. Please retry."}'
-UNAVAIL='{"message":"The service is temporarily unavailable. Please retry."}'
+BUSY='{"code":"request.service_busy","message":"The service is busy. Please retry."}'
+UNAVAIL='{"code":"request.service_unavailable","message":"The service is temporarily unavailable. Please retry."}'
 # An unusable JWKS holds no key, so every token fails as jose says then.
 NOKEY='{"code":"auth.unauthorized","data":{"code":"ERR_JWKS_NO_MATCHING_KEY","name":"JWKSNoMatchingKey"},"message":"Unauthorized. Please check credentials and its scope."}'
 INTERNAL='{"message":"Internal server error."}'

@@ -145,13 +145,13 @@ fi
 
 # malformed bodies are 400 with a message
 cgi POST /api/users 'username=%zz' "" "$FORM"
-expect "form: malformed escape" 400 '{"message":"Malformed percent-encoding in the form body: \"%\" must be followed by two hex digits."}'
+expect "form: malformed escape" 400 '{"code":"request.invalid_input","message":"Malformed percent-encoding in the form body: \"%\" must be followed by two hex digits."}'
 cgi POST /api/users 'username=%FF' "" "$FORM"
-expect "form: escape that is not UTF-8" 400 '{"message":"The form body is not valid UTF-8 after percent-decoding."}'
+expect "form: escape that is not UTF-8" 400 '{"code":"request.invalid_input","message":"The form body is not valid UTF-8 after percent-decoding."}'
 cgi POST /api/users 'customData.a.b.c.d.e.f=1' "" "$FORM"
-expect "form: nested too deeply" 400 '{"message":"A form key is nested too deeply (at most 5 levels of [] or . below the top)."}'
+expect "form: nested too deeply" 400 '{"code":"request.invalid_input","message":"A form key is nested too deeply (at most 5 levels of [] or . below the top)."}'
 cgi POST /api/users 'customData[a=1' "" "$FORM"
-expect "form: unbalanced bracket" 400 '{"message":"A form key has a \"[\" without its \"]\"."}'
+expect "form: unbalanced bracket" 400 '{"code":"request.invalid_input","message":"A form key has a \"[\" without its \"]\"."}'
 # the body limit of the contract applies to forms too
 CGI_EXTRA_ENV="USERCGI_MAX_BODY_BYTES=16" cgi POST /api/users 'username=toolongforlimit' "" "$FORM"
 expect_status "form: over the body limit is 413" 413

@@ -130,9 +130,9 @@ expect_status "GET is 200" 200
 # Errors of the routes.
 create "errors" '{"username":"erroruser","password":"password"}'
 cgi POST /api/users/nosuchuser00/password/verify '{"password":"password"}'
-expect "verify unknown user is 404" 404 '{"code":"entity.not_exists_with_id","message":"The users with ID `nosuchuser00` does not exist."}'
+expect "verify unknown user is 404" 404 '{"code":"entity.not_found","message":"The resource does not exist."}'
 cgi GET /api/users/nosuchuser00 ""
-expect "GET unknown user is 404" 404 '{"code":"entity.not_exists_with_id","message":"The users with ID `nosuchuser00` does not exist."}'
+expect "GET unknown user is 404" 404 '{"code":"entity.not_found","message":"The resource does not exist."}'
 cgi POST "/api/users/$ID/password/verify" '{"password":""}'
 expect "empty password is a 400 guard error" 400 '{"code":"guard.invalid_input","data":{"issues":[{"code":"too_small","minimum":1,"type":"string","inclusive":true,"exact":false,"message":"String must contain at least 1 character(s)","path":["password"]}],"name":"ZodError"},"details":"Error in key path \"password\": (too_small) String must contain at least 1 character(s)","message":"The request body is invalid."}'
 MISSING='{"code":"guard.invalid_input","data":{"issues":[{"code":"invalid_type","expected":"string","received":"undefined","path":["password"],"message":"Required"}],"name":"ZodError"},"details":"Error in key path \"password\": (invalid_type) Expected string but received undefined.","message":"The request body is invalid."}'

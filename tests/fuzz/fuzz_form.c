@@ -33,7 +33,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum usercgi_err	 rc;
 
 	msg[0] = '\0';
-	rc = form_parse((const char *)data, size, &v, msg, sizeof(msg));
+	rc = form_parse((const char *)data, size, 0, &v, msg, sizeof(msg));
 	if (rc != USERCGI_OK) {
 		FUZZ_ASSERT(v == NULL);
 		FUZZ_ASSERT(rc != USERCGI_BADREQ || msg[0] != '\0');

@@ -204,6 +204,8 @@ async function cmdCases(dir) {
 	const EXPIRED = U('ERR_JWT_EXPIRED', 'JWTExpired');
 	const CLAIM = U('ERR_JWT_CLAIM_VALIDATION_FAILED', 'JWTClaimValidationFailed');
 	const CRIT = U('ERR_JOSE_NOT_SUPPORTED', 'JOSENotSupported');
+	// Logto's z.string().parse(scope) throws: auth.unauthorized, no jose reason.
+	const UNAUTH = '{"code":"auth.unauthorized","message":"Unauthorized. Please check credentials and its scope."}';
 	const MISSING = '{"code":"auth.authorization_header_missing","message":"Authorization header is missing."}';
 	const TYPE = '{"code":"auth.authorization_token_type_not_supported","data":{"supportedTypes":["Bearer"]},"message":"Authorization type is not supported."}';
 	const SUB = '{"code":"auth.jwt_sub_missing","message":"Missing `sub` in JWT."}';
@@ -359,6 +361,12 @@ async function cmdCases(dir) {
 	cl('exp-bool', CLAIM, { exp: true });
 	cl('nbf-future', CLAIM, { nbf: t + 600 });
 	cl('nbf-string', CLAIM, { nbf: String(t - 10) });
+	cl('iat-string', CLAIM, { iat: 'abc' });
+	cl('iat-bool', CLAIM, { iat: true });
+	cl('iat-array', CLAIM, { iat: [t] });
+	// usercgi is stricter than jose here, as for exp and nbf (rule 12).
+	cl('iat-fraction', CLAIM, { iat: t - 0.5 });
+	cl('iat-negative', CLAIM, { iat: -1 });
 	cl('iss-missing', CLAIM, { iss: null });
 	cl('iss-trailing-slash', CLAIM, { iss: `${ISSUER}/` });
 	cl('iss-array', CLAIM, { iss: [ISSUER] });
@@ -372,7 +380,10 @@ async function cmdCases(dir) {
 	cl('sub-number', SUB, { sub: 42 });
 	cl('sub-missing-but-expired', EXPIRED, { sub: null, iat: t - 7200, exp: t - 60 });
 	cl('scope-missing', FORBIDDEN, { scope: null });
-	cl('scope-not-string', FORBIDDEN, { scope: ['all'] });
+	cl('scope-not-string', UNAUTH, { scope: ['all'] });
+	cl('scope-number', UNAUTH, { scope: 1 });
+	cl('scope-object', UNAUTH, { scope: { all: true } });
+	cl('scope-not-string-and-no-sub', SUB, { scope: 1, sub: null });
 	cl('scope-without-item', FORBIDDEN, { scope: 'read write alls' });
 	cl('scope-substring', FORBIDDEN, { scope: 'al' });
 	cl('scope-missing-and-no-sub', SUB, { scope: null, sub: null });

@@ -291,6 +291,15 @@ run_checks() {
 	printf '{}' >"$f"
 	req POST /api/nope "$f"
 	check "$STATUS" 404 "unknown path under /api: 404"
+	# The API root found at the mount point, whatever the server passes
+	# in SCRIPT_NAME and PATH_INFO (app.c app_api_path).
+	req GET /api/users/nosuchuser0 -
+	check "$STATUS" 404 "GET /api/users/{id} reaches the handler"
+	body_has "unknown user: entity.not_found" '{"code":"entity.not_found","message":"The resource does not exist."}'
+	req GET /api/users/nosuchuser0/password/verify -
+	check "$STATUS" 405 "GET on the verify route: 405"
+	req POST /api/x/api/users "$f"
+	check "$STATUS" 404 "/api/x/api/users is no route"
 }
 
 # check_logs [RESPONDER_LOG]: no log of the server or the responder holds

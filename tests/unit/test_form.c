@@ -37,7 +37,7 @@ ok_len(const char *body, size_t len, const char *want)
 	enum usercgi_err	 e;
 	char			 msg[256], name[160];
 
-	e = form_parse(body, len, &o, msg, sizeof(msg));
+	e = form_parse(body, len, 0, &o, msg, sizeof(msg));
 	name_of(name, sizeof(name), "parse", body, len);
 	if (e != USERCGI_OK) {
 		tap_ok(0, name);
@@ -63,7 +63,7 @@ bad_len(const char *body, size_t len, const char *want_msg)
 	enum usercgi_err	 e;
 	char			 msg[256], name[160];
 
-	e = form_parse(body, len, &o, msg, sizeof(msg));
+	e = form_parse(body, len, 0, &o, msg, sizeof(msg));
 	name_of(name, sizeof(name), "refuse", body, len);
 	tap_ok(e == USERCGI_BADREQ && o == NULL, name);
 	if (e != USERCGI_BADREQ)
@@ -233,7 +233,7 @@ main(void)
 		struct json_object	*o;
 		char			 msg[128];
 
-		tap_int(form_parse(s, strlen(s), &o, msg, sizeof(msg)),
+		tap_int(form_parse(s, strlen(s), 0, &o, msg, sizeof(msg)),
 		    USERCGI_OK, "1000 parameters");
 		tap_int(json_object_object_length(o), 1000,
 		    "1000 members");

@@ -39,16 +39,30 @@ fake_write(void *ctx, const char *p, size_t len)
 	return buf_add(&f->out, p, len) == USERCGI_OK ? 0 : -1;
 }
 
-static enum app_route
-route(const char *sn, const char *pi, char *id, size_t idlen)
+static struct app_args	args;
+static char		allow[APP_MAX_ALLOW];
+
+/*
+ * Routes method on SCRIPT_NAME sn + PATH_INFO pi: returns the matched
+ * pattern ("" for none; then allow says whether it is 404 or 405).
+ */
+static const char *
+route_m(const char *method, const char *sn, const char *pi)
 {
-	struct http_req	rq;
+	struct http_req			 rq;
+	const struct app_handler	*h;
 
 	memset(&rq, 0, sizeof(rq));
 	rq.script_name = sn;
 	rq.path_info = pi;
-	id[0] = '\0';
-	return app_route(&rq, id, idlen);
+	h = app_handler(app_api_path(&rq), method, &args, allow);
+	return h != NULL ? h->pattern : "";
+}
+
+static const char *
+route(const char *sn, const char *pi)
+{
+	return route_m("POST", sn, pi);
 }
 
 /* Extra headers, the 304 and 204 shapes, entity tags, If-None-Match. */
@@ -205,7 +219,7 @@ main(void)
 	struct fake		 f;
 	struct buf		 b;
 	size_t			 n;
-	char			 id[64], big[5000];
+	char			 big[APP_MAX_PATH - 1];
 
 	tap_int(http_content_length(NULL, &n), 0, "absent CONTENT_LENGTH");
 	tap_int((long long)n, 0, "means 0");
@@ -268,37 +282,81 @@ main(void)
 	http_resp_free(&r);
 	buf_free(&f.out);
 
-	tap_int(route("/cgi-bin/usercgi.fcgi", "/api/users", id, sizeof(id)),
-	    ROUTE_USERS, "CGI: SCRIPT_NAME + PATH_INFO");
-	tap_int(route("/api", "/users", id, sizeof(id)), ROUTE_USERS,
-	    "mounted at /api");
-	tap_int(route("/api/users", NULL, id, sizeof(id)), ROUTE_USERS,
-	    "all in SCRIPT_NAME");
-	tap_int(route(NULL, "/api/users", id, sizeof(id)), ROUTE_USERS,
-	    "all in PATH_INFO");
-	tap_int(route("", "/api/users/", id, sizeof(id)), ROUTE_USERS,
-	    "trailing slash");
-	tap_int(route("/api", "/usersx", id, sizeof(id)), ROUTE_NONE,
-	    "/api/usersx is not the route");
-	tap_int(route("/x/api", "/users", id, sizeof(id)), ROUTE_USERS,
-	    "under a prefix");
-	tap_int(route("/api", "/users/abc123", id, sizeof(id)), ROUTE_USER,
+	/* The forms of etc/'s servers (tests/servers/). */
+	tap_str(route("/cgi-bin/usercgi.fcgi", "/api/users"), "/users",
+	    "CGI: the program in SCRIPT_NAME, the API in PATH_INFO");
+	tap_str(route("/usercgi.fcgi", "/api/users"), "/users",
+	    "shared hosting: the rewrite to usercgi.fcgi/api/...");
+	tap_str(route("/api", "/users"), "/users",
+	    "lighttpd, mod_fcgid, nginx: mounted at /api");
+	tap_str(route("/api/users", NULL), "/users",
+	    "mod_proxy_fcgi: all in SCRIPT_NAME");
+	tap_str(route("/api/users", ""), "/users",
+	    "mod_proxy_fcgi: empty PATH_INFO");
+	tap_str(route(NULL, "/api/users"), "/users", "all in PATH_INFO");
+	tap_str(route("", "/api/users/"), "/users", "trailing slash");
+	tap_str(route("/x/api", "/users"), "/users", "mounted under a prefix");
+	tap_str(route_m("GET", "/api", "/users/abc123"), "/users/{id}",
 	    "one user");
-	tap_str(id, "abc123", "user id");
-	tap_int(route("/api", "/users/abc123/password/verify", id, sizeof(id)),
-	    ROUTE_USER_VERIFY, "verify route");
-	tap_str(id, "abc123", "verify id");
-	tap_int(route("/api", "/users/abc/password", id, sizeof(id)),
-	    ROUTE_NONE, "unknown sub-route");
-	tap_int(route("/api", "/users//password/verify", id, sizeof(id)),
-	    ROUTE_NONE, "empty id");
-	tap_int(route("/api", "/users/0123456789", id, 8), ROUTE_NONE,
-	    "id longer than the buffer");
-	tap_int(route("/", "/", id, sizeof(id)), ROUTE_NONE, "root");
+	tap_str(args.arg[0], "abc123", "user id");
+	tap_int((long long)args.n, 1, "one parameter");
+	tap_str(route_m("GET", "/api/users/abc123", NULL), "/users/{id}",
+	    "one user, all in SCRIPT_NAME");
+	tap_str(route("/api", "/users/abc123/password/verify"),
+	    "/users/{id}/password/verify", "verify route");
+	tap_str(args.arg[0], "abc123", "verify id");
 	memset(big, 'a', sizeof(big) - 1);
+	memcpy(big, "/users/", 7);
 	big[sizeof(big) - 1] = '\0';
-	tap_int(route(big, "/api/users", id, sizeof(id)), ROUTE_NONE,
-	    "over-long path");
+	tap_str(route_m("GET", "/api", big), "/users/{id}",
+	    "a long id reaches the handler (which finds no such user)");
+	tap_int((long long)strlen(args.arg[0]), (long long)sizeof(big) - 8,
+	    "all of it");
+
+	/* No route: 404, allow empty. */
+	tap_str(route("/api", "/usersx"), "", "/api/usersx is not the route");
+	tap_str(route("/api", "/users/abc/password"), "", "unknown sub-route");
+	tap_str(route("/api", "/users//password/verify"), "", "empty id");
+	tap_str(route("/api", "/users/abc//"), "", "two trailing slashes");
+	tap_str(route("/", "/"), "", "root");
+	tap_str(allow, "", "404, not 405");
+	/* Issue 12 #11: the API root only at the mount point. */
+	tap_str(route_m("GET", "/cgi-bin/usercgi.fcgi", "/x/api/users/ID"), "",
+	    "PATH_INFO=/x/api/users/ID is no route");
+	tap_str(allow, "", "and 404");
+	tap_str(route("/foo/api/usersX", NULL), "",
+	    "SCRIPT_NAME=/foo/api/usersX is no route");
+	tap_str(route("/foo/api/users", NULL), "",
+	    "SCRIPT_NAME=/foo/api/users is no route");
+	tap_str(route("/api/usersX", NULL), "", "SCRIPT_NAME=/api/usersX");
+	tap_str(route("/api", "/api/users"), "",
+	    "/api/api/users is no route");
+	tap_str(route("/cgi-bin/usercgi.fcgi", "/apix/users"), "",
+	    "PATH_INFO=/apix/users");
+	tap_str(route("/api/users", "/x"), "",
+	    "SCRIPT_NAME=/api/users with a PATH_INFO");
+	tap_str(route("/cgi-bin/api/users.fcgi", "/users"), "",
+	    "/api in the middle of SCRIPT_NAME");
+
+	/* 405 and its Allow. */
+	tap_str(route_m("GET", "/api", "/users"), "", "GET /api/users");
+	tap_str(allow, "POST", "405 allows POST");
+	tap_str(route_m("DELETE", "/api", "/users/abc"), "", "DELETE a user");
+	tap_str(allow, "GET", "405 allows GET");
+	tap_str(route_m("GET", "/api", "/users/abc/password/verify"), "",
+	    "GET verify");
+	tap_str(allow, "POST", "405 allows POST");
+
+	/* The matcher, for patterns with two parameters. */
+	tap_int(app_match("/users/{id}/identities/{target}",
+	    "/users/u1/identities/github", &args), 1, "two parameters");
+	tap_str(args.arg[0], "u1", "first");
+	tap_str(args.arg[1], "github", "second");
+	tap_int(app_match("/users/{id}/identities/{target}",
+	    "/users/u1/identities", &args), 0, "missing second parameter");
+	tap_int(app_match("/users/{id}", "/users/u1/x", &args), 0,
+	    "longer path");
+	tap_int(app_match("/users", "users", &args), 0, "no leading slash");
 	test_headers();
 	test_base_url();
 	return tap_done();

@@ -267,6 +267,122 @@ test_str(void)
 	buf_free(&b);
 }
 
+/*
+ * Bytes that are not UTF-8 become U+FFFD exactly as Node 20's
+ * new TextDecoder().decode() replaces them (checked there), then
+ * JSON.stringify.
+ */
+static void
+test_str_invalid(void)
+{
+#define FFFD	"\xef\xbf\xbd"
+	static const struct {
+		const char	*in, *want, *name;
+	} cases[] = {
+		{ "\xff\xfe", "\"" FFFD FFFD "\"", "FF FE: two" },
+		{ "a\x80" "b", "\"a" FFFD "b\"", "lone continuation" },
+		{ "\xc3", "\"" FFFD "\"", "truncated at the end" },
+		{ "\xe2\x82", "\"" FFFD "\"", "truncated 3-byte: one" },
+		{ "\xe2\x82" "a", "\"" FFFD "a\"", "cut 3-byte, then ASCII" },
+		{ "\xed\xa0\x80", "\"" FFFD FFFD FFFD "\"", "surrogate: three" },
+		{ "\xf0\x9f\x98", "\"" FFFD "\"", "truncated 4-byte: one" },
+		{ "\xf4\x90\x80\x80", "\"" FFFD FFFD FFFD FFFD "\"",
+		    "above U+10FFFF: four" },
+		{ "\xc0\x80", "\"" FFFD FFFD "\"", "overlong NUL: two" },
+		{ "\xe0\x80\x80", "\"" FFFD FFFD FFFD "\"", "overlong 3: three" },
+		{ "\xe0\xa0", "\"" FFFD "\"", "E0 A0 truncated: one" },
+		{ "\xf1\x80\x80\xe1\x80\xc2" "b", "\"" FFFD FFFD FFFD "b\"",
+		    "maximal subparts" },
+		{ "\"\xff\n", "\"\\\"" FFFD "\\n\"", "beside escapes" },
+		{ "\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\"", "valid emoji kept" },
+	};
+#undef FFFD
+	struct buf	b;
+	size_t		i;
+
+	buf_init(&b, 100);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_reset(&b);
+		tap_int(jsonw_str(&b, cases[i].in, strlen(cases[i].in)),
+		    USERCGI_OK, cases[i].name);
+		tap_str(buf_str(&b), cases[i].want, cases[i].name);
+		tap_ok(utf8_valid(buf_str(&b), b.len), "output is UTF-8");
+	}
+	buf_free(&b);
+}
+
+/*
+ * json_parse: the memory budget, a top-level array checked without
+ * being built, the "__proto__" flag.
+ */
+static void
+test_parse_opts(void)
+{
+	struct json_opts	 o;
+	struct json_object	*v = NULL;
+	char			 msg[160];
+	const char		*s;
+
+	memset(&o, 0, sizeof(o));
+	o.max_depth = JSON_MAX_DEPTH;
+	o.shallow_array = 1;
+	s = "[{},[1,\"x\",true],{\"a\":{}}]";
+	tap_int(json_parse(s, strlen(s), &o, &v, msg, sizeof(msg)), USERCGI_OK,
+	    "shallow: a top-level array parses");
+	tap_ok(json_object_is_type(v, json_type_array) &&
+	    json_object_array_length(v) == 0, "as an empty array");
+	json_object_put(v);
+	s = "[{},[1,]]";
+	tap_int(json_parse(s, strlen(s), &o, &v, msg, sizeof(msg)),
+	    USERCGI_BAD_JSON, "shallow: syntax still checked");
+	tap_str(msg, "Unexpected token ']' in JSON at position 7",
+	    "with JSON.parse's message");
+	s = "[{\"b\":{\"__proto__\":1}}]";
+	tap_int(json_parse(s, strlen(s), &o, &v, msg, sizeof(msg)), USERCGI_OK,
+	    "shallow: __proto__ inside");
+	tap_int(o.proto, 1, "is seen");
+	json_object_put(v);
+	s = "{\"a\":[{\"__proto__\":1}]}";
+	tap_int(json_parse(s, strlen(s), &o, &v, msg, sizeof(msg)), USERCGI_OK,
+	    "an object: built");
+	tap_int(o.proto, 1, "__proto__ seen");
+	tap_int((long long)json_cost(v), (long long)(2 * JSON_COST_OBJECT +
+	    JSON_COST_ARRAY + JSON_COST_ELEMENT + 2 * JSON_COST_MEMBER + 1 + 9 +
+	    JSON_COST_SCALAR), "json_cost adds up the values");
+	json_object_put(v);
+	s = "{\"a\":1}";
+	tap_int(json_parse(s, strlen(s), &o, &v, msg, sizeof(msg)), USERCGI_OK,
+	    "no __proto__");
+	tap_int(o.proto, 0, "not seen");
+	json_object_put(v);
+
+	/* The budget: exactly json_cost passes, one byte less does not. */
+	s = "{\"a\":[\"xy\",2,null,false]}";
+	o.max_cost = JSON_COST_OBJECT + JSON_COST_MEMBER + 1 + JSON_COST_ARRAY +
+	    4 * JSON_COST_ELEMENT + JSON_COST_STRING + 2 + 2 * JSON_COST_SCALAR;
+	tap_int(json_parse(s, strlen(s), &o, &v, msg, sizeof(msg)), USERCGI_OK,
+	    "budget: exactly enough");
+	tap_int((long long)json_cost(v), (long long)o.max_cost,
+	    "json_cost equals what the parser counted");
+	json_object_put(v);
+	o.max_cost--;
+	tap_int(json_parse(s, strlen(s), &o, &v, msg, sizeof(msg)),
+	    USERCGI_BADREQ, "budget: one byte short");
+	tap_ok(v == NULL, "nothing kept");
+	tap_ok(strncmp(msg, "The request body holds too many values", 38) == 0,
+	    "a message for the client");
+	o.max_cost = 1024;
+	s = "[{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}]";
+	tap_int(json_parse(s, strlen(s), &o, &v, msg, sizeof(msg)), USERCGI_OK,
+	    "budget: a shallow array costs nothing");
+	json_object_put(v);
+	o.shallow_array = 0;
+	tap_int(json_parse(s, strlen(s), &o, &v, msg, sizeof(msg)),
+	    USERCGI_BADREQ, "budget: the same array built is over");
+	tap_str(msg, "The request body holds too many values: they would take "
+	    "more than 1 KiB of memory.", "message");
+}
+
 static void
 test_utf8(void)
 {
@@ -299,6 +415,14 @@ test_utf8(void)
 	tap_int((long long)utf8_utf16_units("a\xc3\xa4\xf0\x9f\x98\x80", 7), 4,
 	    "UTF-16 units");
 	tap_int((long long)utf8_utf16_units("", 0), 0, "UTF-16 empty");
+	tap_int((long long)utf8_bad_prefix("\xff", 1), 1, "bad prefix FF");
+	tap_int((long long)utf8_bad_prefix("\xe2\x82", 2), 2, "bad prefix cut");
+	tap_int((long long)utf8_bad_prefix("\xf0\x9f\x98" "a", 4), 3,
+	    "bad prefix 3 of 4");
+	tap_int((long long)utf8_bad_prefix("\xf0\x80\x80", 3), 1,
+	    "bad prefix F0 80");
+	tap_int((long long)utf8_bad_prefix("\xed\xa0", 2), 1,
+	    "bad prefix ED A0");
 }
 
 int
@@ -310,6 +434,8 @@ main(void)
 	test_proto();
 	test_num();
 	test_str();
+	test_str_invalid();
+	test_parse_opts();
 	test_utf8();
 	return tap_done();
 }

@@ -681,6 +681,15 @@ test_claims(void)
 		{ "nbf INT64_MAX", "{" BASE ",\"exp\":1700000100,\"nbf\":9223372036854775807}", USERCGI_UNAUTH, JWT_FAIL_CLAIM },
 		{ "nbf a string", "{" BASE ",\"exp\":1700000100,\"nbf\":\"0\"}", USERCGI_UNAUTH, JWT_FAIL_CLAIM },
 		{ "nbf negative", "{" BASE ",\"exp\":1700000100,\"nbf\":-5}", USERCGI_UNAUTH, JWT_FAIL_CLAIM },
+		{ "iat = now", "{" BASE ",\"exp\":1700000100,\"iat\":1700000000}", USERCGI_OK, 0 },
+		{ "iat in the future (jose does not check it)", "{" BASE ",\"exp\":1700000100,\"iat\":1800000000}", USERCGI_OK, 0 },
+		{ "iat a string", "{" BASE ",\"exp\":1700000100,\"iat\":\"abc\"}", USERCGI_UNAUTH, JWT_FAIL_CLAIM },
+		{ "iat a numeric string", "{" BASE ",\"exp\":1700000100,\"iat\":\"1700000000\"}", USERCGI_UNAUTH, JWT_FAIL_CLAIM },
+		{ "iat null", "{" BASE ",\"exp\":1700000100,\"iat\":null}", USERCGI_UNAUTH, JWT_FAIL_CLAIM },
+		{ "iat true", "{" BASE ",\"exp\":1700000100,\"iat\":true}", USERCGI_UNAUTH, JWT_FAIL_CLAIM },
+		{ "iat a double", "{" BASE ",\"exp\":1700000100,\"iat\":1.7e9}", USERCGI_UNAUTH, JWT_FAIL_CLAIM },
+		{ "iat negative", "{" BASE ",\"exp\":1700000100,\"iat\":-1}", USERCGI_UNAUTH, JWT_FAIL_CLAIM },
+		{ "iat a string and expired: iat first, as jose", "{" BASE ",\"exp\":1600000000,\"iat\":\"x\"}", USERCGI_UNAUTH, JWT_FAIL_CLAIM },
 		{ "iss missing", "{\"aud\":\"" AUD "\",\"sub\":\"u1\",\"scope\":\"all\",\"exp\":1700000100}", USERCGI_UNAUTH, JWT_FAIL_CLAIM },
 		{ "iss with trailing slash", "{\"iss\":\"" ISS "/\",\"aud\":\"" AUD "\",\"sub\":\"u1\",\"scope\":\"all\",\"exp\":1700000100}", USERCGI_UNAUTH, JWT_FAIL_CLAIM },
 		{ "iss with NUL suffix", "{\"iss\":\"" ISS "\\u0000\",\"aud\":\"" AUD "\",\"sub\":\"u1\",\"scope\":\"all\",\"exp\":1700000100}", USERCGI_UNAUTH, JWT_FAIL_CLAIM },
@@ -699,7 +708,10 @@ test_claims(void)
 		{ "sub missing, expired: expiry first", "{\"iss\":\"" ISS "\",\"aud\":\"" AUD "\",\"scope\":\"all\",\"exp\":1600000000}", USERCGI_UNAUTH, JWT_FAIL_EXPIRED },
 		{ "sub missing, no scope: sub first", "{\"iss\":\"" ISS "\",\"aud\":\"" AUD "\",\"exp\":1700000100}", USERCGI_AUTH_SUB, 0 },
 		{ "scope missing", "{\"iss\":\"" ISS "\",\"aud\":\"" AUD "\",\"sub\":\"u1\",\"exp\":1700000100}", USERCGI_FORBIDDEN, 0 },
-		{ "scope an array", "{\"iss\":\"" ISS "\",\"aud\":\"" AUD "\",\"sub\":\"u1\",\"scope\":[\"all\"],\"exp\":1700000100}", USERCGI_FORBIDDEN, 0 },
+		{ "scope an array (Logto's z.string() throws: 401)", "{\"iss\":\"" ISS "\",\"aud\":\"" AUD "\",\"sub\":\"u1\",\"scope\":[\"all\"],\"exp\":1700000100}", USERCGI_UNAUTH, JWT_FAIL_SCOPE },
+		{ "scope a number", "{\"iss\":\"" ISS "\",\"aud\":\"" AUD "\",\"sub\":\"u1\",\"scope\":1,\"exp\":1700000100}", USERCGI_UNAUTH, JWT_FAIL_SCOPE },
+		{ "scope null", "{\"iss\":\"" ISS "\",\"aud\":\"" AUD "\",\"sub\":\"u1\",\"scope\":null,\"exp\":1700000100}", USERCGI_UNAUTH, JWT_FAIL_SCOPE },
+		{ "scope a number, sub missing: sub first", "{\"iss\":\"" ISS "\",\"aud\":\"" AUD "\",\"scope\":1,\"exp\":1700000100}", USERCGI_AUTH_SUB, 0 },
 		{ "scope without the item", "{\"iss\":\"" ISS "\",\"aud\":\"" AUD "\",\"sub\":\"u1\",\"scope\":\"read alls xall\",\"exp\":1700000100}", USERCGI_FORBIDDEN, 0 },
 		{ "scope empty", "{\"iss\":\"" ISS "\",\"aud\":\"" AUD "\",\"sub\":\"u1\",\"scope\":\"\",\"exp\":1700000100}", USERCGI_FORBIDDEN, 0 },
 		{ "scope tab-separated", "{\"iss\":\"" ISS "\",\"aud\":\"" AUD "\",\"sub\":\"u1\",\"scope\":\"read\\tall\",\"exp\":1700000100}", USERCGI_FORBIDDEN, 0 },
@@ -748,6 +760,9 @@ test_claims(void)
 	check_claims("no required scope: scope missing accepted",
 	    "{\"iss\":\"" ISS "\",\"aud\":\"" AUD "\",\"sub\":\"u1\",\"exp\":1700000100}",
 	    &pol, NOW, USERCGI_OK, 0);
+	check_claims("no required scope: a scope that is not a string refused",
+	    "{\"iss\":\"" ISS "\",\"aud\":\"" AUD "\",\"sub\":\"u1\",\"scope\":[],\"exp\":1700000100}",
+	    &pol, NOW, USERCGI_UNAUTH, JWT_FAIL_SCOPE);
 	pol.scope = "all";
 	pol.issuer = NULL;
 	check_claims("no issuer configured: refused", "{" BASE ",\"exp\":1700000100}",

@@ -14,6 +14,7 @@
 #include "json.h"
 #include "store.h"
 #include "user.h"
+#include "utf8.h"
 #include "tap.h"
 
 static void
@@ -1677,6 +1678,65 @@ test_render(void)
 	buf_free(&b);
 }
 
+/*
+ * Issue 12 #9: the details text is cut at its maximum (at a code point,
+ * with U+2026) and the 400 stays; the data keeps every issue whole.
+ */
+static void
+test_details_cut(void)
+{
+	struct json_object	*v = NULL;
+	struct user_input	 in;
+	struct buf		 data, det, body;
+	char			 msg[128];
+	size_t			 i;
+	enum usercgi_err	 rc;
+
+	buf_init(&body, 1 << 20);
+	(void)buf_addstr(&body, "{\"username\":\"1\",\"passwordAlgorithm\":\"");
+	for (i = 0; i < 11000; i++)	/* 33,000 bytes */
+		(void)buf_addstr(&body, "\xe2\x82\xac");
+	(void)buf_addstr(&body, "\",\"name\":1,\"profile\":{\"address\":1}}");
+	if (json_parse_strict(buf_str(&body), body.len, JSON_MAX_DEPTH, &v,
+	    msg, sizeof(msg)) != USERCGI_OK) {
+		tap_ok(0, "parse the 33 KB passwordAlgorithm body");
+		goto out;
+	}
+	memset(&in, 0, sizeof(in));
+	buf_init(&data, 5 * body.len + 64 * 1024);
+	buf_init(&det, 1000);
+	rc = user_parse_create(v, &in, &data, &det);
+	tap_int(rc, USERCGI_GUARD, "33 KB passwordAlgorithm, details max 1000: "
+	    "still the guard error");
+	tap_ok(det.len <= 1000 && det.len > 990, "details filled to the max");
+	tap_ok(utf8_valid(buf_str(&det), det.len), "details cut at a code point");
+	tap_ok(det.len >= 3 && memcmp(buf_str(&det) + det.len - 3,
+	    "\xe2\x80\xa6", 3) == 0, "ending in U+2026");
+	tap_ok(strncmp(buf_str(&det), "Error in key path \"username\": "
+	    "(invalid_string) Invalid\nError in key path \"passwordAlgorithm\": "
+	    "(invalid_enum_value) Invalid enum value.", 117) == 0,
+	    "the first lines as before");
+	tap_ok(strstr(buf_str(&data), "\"path\":[\"profile\",\"address\"]") !=
+	    NULL, "data has every issue, the last one too");
+	tap_ok(data.len > 2 * 33000, "data echoes the value twice, whole");
+	user_input_free(&in);
+	buf_free(&data);
+	buf_free(&det);
+
+	/* A details buffer too small for even the ellipsis stays empty. */
+	buf_init(&data, 5 * body.len + 64 * 1024);
+	buf_init(&det, 2);
+	tap_int(user_parse_create(v, &in, &data, &det), USERCGI_GUARD,
+	    "details max 2: the guard error");
+	tap_int((long long)det.len, 0, "and no details");
+	user_input_free(&in);
+	buf_free(&data);
+	buf_free(&det);
+out:
+	json_object_put(v);
+	buf_free(&body);
+}
+
 int
 main(void)
 {
@@ -1695,5 +1755,6 @@ main(void)
 	test_usercgi();
 	test_lengths();
 	test_render();
+	test_details_cut();
 	return tap_done();
 }
