@@ -25,6 +25,20 @@ size_t	utf8_decode(const char *s, size_t len, uint32_t *cp);
  */
 size_t	utf8_encode(uint32_t cp, char out[4]);
 
+/*
+ * Unicode simple case mappings (glibc's C.UTF-8 towlower/towupper): the
+ * code point itself when it has none or the locale is unavailable.
+ */
+uint32_t utf8_tolower(uint32_t cp);
+uint32_t utf8_toupper(uint32_t cp);
+
+/*
+ * Returns a NUL-terminated copy of s[0..len) with every code point
+ * lowercased by utf8_tolower (bytes that are not valid UTF-8 copied as
+ * they are), caller frees; NULL on allocation failure.
+ */
+char	*utf8_lower_dup(const char *s, size_t len);
+
 /* Value of the hexadecimal digit c (either case), or -1. */
 int	hex_value(int c);
 
