@@ -35,7 +35,7 @@ struct query_users {
 	int			 include_password_hash;
 	int			 exclude_role;		/* excludeRoleId given (non-empty) */
 	int			 exclude_organization;	/* excludeOrganizationId given */
-	char			*store[QUERY_MAX_PARAMS];	/* owned values */
+	char			*store[2 * QUERY_MAX_PARAMS];	/* owned names and values */
 	size_t			 nstore;
 	const char		*values[STORE_QUERY_MAX_VALUES];
 };
