@@ -73,6 +73,16 @@ static const struct usercgi_errinfo errtab[USERCGI_ERR_MAX] = {
 	E(USERCGI_BAD_CREDENTIALS, 422, "session.invalid_credentials",
 	    "Incorrect account or password. Please check your input."),
 	E(USERCGI_ID_TAKEN, 500, NULL, "Internal server error."),
+	E(USERCGI_BAD_PAGINATION, 400, "guard.invalid_pagination",
+	    "The request pagination value is invalid."),
+	E(USERCGI_BAD_SEARCH, 400, "request.invalid_input",
+	    "Input is invalid."),
+	E(USERCGI_BAD_PATTERN, 400, "request.invalid_input",
+	    "Input is invalid. The search pattern is not valid."),
+	E(USERCGI_IDENTITY_IN_USE, 422, "user.identity_already_in_use",
+	    "The social account has been associated with an existing account."),
+	E(USERCGI_IDENTITY_NOT_EXIST, 404, "user.identity_not_exist",
+	    "The social account has not been registered yet."),
 };
 
 static const char *const errnames[USERCGI_ERR_MAX] = {
@@ -83,6 +93,8 @@ static const char *const errnames[USERCGI_ERR_MAX] = {
 	"EMAIL_TAKEN", "PHONE_TAKEN", "PW_UNSUPPORTED", "PW_LEGACY_FORMAT",
 	"PW_LEGACY_HASH", "PW_DIGEST_INVALID", "INVALID_PHONE",
 	"VALUE_TOO_LONG", "USER_NOT_FOUND", "BAD_CREDENTIALS", "ID_TAKEN",
+	"BAD_PAGINATION", "BAD_SEARCH", "BAD_PATTERN", "IDENTITY_IN_USE",
+	"IDENTITY_NOT_EXIST",
 };
 
 const struct usercgi_errinfo *
