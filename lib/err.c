@@ -83,6 +83,14 @@ static const struct usercgi_errinfo errtab[USERCGI_ERR_MAX] = {
 	    "The social account has been associated with an existing account."),
 	E(USERCGI_IDENTITY_NOT_EXIST, 404, "user.identity_not_exist",
 	    "The social account has not been registered yet."),
+	E(USERCGI_EMPTY_UPDATE, 422, "entity.invalid_input",
+	    "Invalid input. Value list must not be empty."),
+	E(USERCGI_DELETE_SELF, 400, "user.cannot_delete_self",
+	    "You cannot delete yourself."),
+	E(USERCGI_PW_EXPIRATION_OFF, 400,
+	    "sign_in_experiences.password_expiration_not_enabled",
+	    "Password expiration policy is not enabled. Enable it in the "
+	    "sign-in experience settings before expiring passwords."),
 };
 
 static const char *const errnames[USERCGI_ERR_MAX] = {
@@ -94,7 +102,8 @@ static const char *const errnames[USERCGI_ERR_MAX] = {
 	"PW_LEGACY_HASH", "PW_DIGEST_INVALID", "INVALID_PHONE",
 	"VALUE_TOO_LONG", "USER_NOT_FOUND", "BAD_CREDENTIALS", "ID_TAKEN",
 	"BAD_PAGINATION", "BAD_SEARCH", "BAD_PATTERN", "IDENTITY_IN_USE",
-	"IDENTITY_NOT_EXIST",
+	"IDENTITY_NOT_EXIST", "EMPTY_UPDATE", "DELETE_SELF",
+	"PW_EXPIRATION_OFF",
 };
 
 const struct usercgi_errinfo *

@@ -429,14 +429,14 @@ uu_sub_object(struct zod *z, struct json_object *body, const char *key)
 }
 
 enum usercgi_err
-user_parse_logto_config(struct json_object *body, struct user_logto_patch *p,
+user_parse_logto_config(struct json_object *body, struct store_logto_config *p,
     struct buf *data, struct buf *details)
 {
 	struct zod		 z;
 	struct json_object	*mfa, *pk;
 	enum usercgi_err	 rc;
 
-	p->mfa_enabled = p->mfa_skipped = p->mfa_skip_mfa_on_sign_in =
+	p->mfa_enabled = p->mfa_skipped = p->mfa_skip_on_sign_in =
 	    p->passkey_skipped = -1;
 	zod_init(&z, data, details);
 	if ((body = uu_object(&z, body)) != NULL) {
@@ -445,7 +445,7 @@ user_parse_logto_config(struct json_object *body, struct user_logto_patch *p,
 			p->mfa_skipped = uu_bool(&z, mfa, "mfa", "skipped", 0);
 			(void)uu_bool(&z, mfa, "mfa",
 			    "additionalBindingSuggestionSkipped", 0);
-			p->mfa_skip_mfa_on_sign_in = uu_bool(&z, mfa, "mfa",
+			p->mfa_skip_on_sign_in = uu_bool(&z, mfa, "mfa",
 			    "skipMfaOnSignIn", 0);
 		}
 		if ((pk = uu_sub_object(&z, body, "passkeySignIn")) != NULL)
@@ -453,7 +453,7 @@ user_parse_logto_config(struct json_object *body, struct user_logto_patch *p,
 			    "skipped", 0);
 	}
 	if ((rc = uu_finish(&z, data, details)) != USERCGI_OK)
-		p->mfa_enabled = p->mfa_skipped = p->mfa_skip_mfa_on_sign_in =
+		p->mfa_enabled = p->mfa_skipped = p->mfa_skip_on_sign_in =
 		    p->passkey_skipped = -1;
 	return rc;
 }
@@ -480,7 +480,7 @@ user_identity_json(const char *user_id, const char *details_json, char **out)
 }
 
 enum usercgi_err
-user_logto_config_render(struct buf *out, const struct user_logto_patch *c)
+user_logto_config_render(struct buf *out, const struct store_logto_config *c)
 {
 	enum usercgi_err	rc;
 
@@ -492,6 +492,6 @@ user_logto_config_render(struct buf *out, const struct user_logto_patch *c)
 	return buf_printf(out, "\"skipped\":%s,\"skipMfaOnSignIn\":%s},"
 	    "\"passkeySignIn\":{\"skipped\":%s}}",
 	    c->mfa_skipped == 1 ? "true" : "false",
-	    c->mfa_skip_mfa_on_sign_in == 1 ? "true" : "false",
+	    c->mfa_skip_on_sign_in == 1 ? "true" : "false",
 	    c->passkey_skipped == 1 ? "true" : "false");
 }

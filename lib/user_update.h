@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "store.h"
 #include "user.h"
 #include "zod.h"
 
@@ -95,22 +96,14 @@ enum usercgi_err user_parse_identity(struct json_object *body,
 	    char **user_id, char **details_json, struct buf *data,
 	    struct buf *details);
 
-/* A PATCH logto-configs body (§7): each member -1 (not sent), 0 or 1. */
-struct user_logto_patch {
-	int	mfa_enabled;
-	int	mfa_skipped;
-	int	mfa_skip_mfa_on_sign_in;
-	int	passkey_skipped;
-};
-
 /*
  * {"mfa"?: {"enabled"?, "skipped"?, "additionalBindingSuggestionSkipped"?,
  * "skipMfaOnSignIn"?: boolean}, "passkeySignIn"?: {"skipped"?: boolean}}.
  * additionalBindingSuggestionSkipped is checked and dropped, as Logto's
- * route does.
+ * route does.  Each member of *p is -1 (not sent), 0 or 1.
  */
 enum usercgi_err user_parse_logto_config(struct json_object *body,
-	    struct user_logto_patch *p, struct buf *data, struct buf *details);
+	    struct store_logto_config *p, struct buf *data, struct buf *details);
 
 /*
  * The identity object {"userId":user_id,"details":<details_json>} that
@@ -128,6 +121,6 @@ enum usercgi_err user_identity_json(const char *user_id,
  * USERCGI_NOMEM or USERCGI_TOO_LARGE.
  */
 enum usercgi_err user_logto_config_render(struct buf *out,
-	    const struct user_logto_patch *c);
+	    const struct store_logto_config *c);
 
 #endif

@@ -315,7 +315,7 @@ main(void)
 
 	/* No route: 404, allow empty. */
 	tap_str(route("/api", "/usersx"), "", "/api/usersx is not the route");
-	tap_str(route("/api", "/users/abc/password"), "", "unknown sub-route");
+	tap_str(route("/api", "/users/abc/nothing"), "", "unknown sub-route");
 	tap_str(route("/api", "/users//password/verify"), "", "empty id");
 	tap_str(route("/api", "/users/abc//"), "", "two trailing slashes");
 	tap_str(route("/", "/"), "", "root");
@@ -338,14 +338,44 @@ main(void)
 	tap_str(route("/cgi-bin/api/users.fcgi", "/users"), "",
 	    "/api in the middle of SCRIPT_NAME");
 
-	/* 405 and its Allow. */
-	tap_str(route_m("GET", "/api", "/users"), "", "GET /api/users");
-	tap_str(allow, "POST", "405 allows POST");
-	tap_str(route_m("DELETE", "/api", "/users/abc"), "", "DELETE a user");
-	tap_str(allow, "GET", "405 allows GET");
+	/* 405 and its Allow: every method of the path, in table order. */
+	tap_str(route_m("PUT", "/api", "/users"), "", "PUT /api/users");
+	tap_str(allow, "GET, POST", "405 allows GET, POST");
+	tap_str(route_m("POST", "/api", "/users/abc"), "", "POST a user");
+	tap_str(allow, "GET, PATCH, DELETE", "405 allows GET, PATCH, DELETE");
 	tap_str(route_m("GET", "/api", "/users/abc/password/verify"), "",
 	    "GET verify");
 	tap_str(allow, "POST", "405 allows POST");
+	tap_str(route_m("GET", "/api", "/users/abc/identities/x"), "",
+	    "GET an identity");
+	tap_str(allow, "PUT, DELETE", "405 allows PUT, DELETE");
+	tap_str(route_m("PATCH", "/api", "/users/abc/identities/x"),
+	    "", "PATCH an identity");
+	tap_str(route_m("DELETE", "/api", "/users/abc/logto-configs"), "",
+	    "DELETE logto-configs");
+	tap_str(allow, "GET, PATCH", "405 allows GET, PATCH");
+
+	/* Every route of the table. */
+	tap_str(route_m("GET", "/api", "/users"), "/users", "list");
+	tap_str(route_m("PATCH", "/api", "/users/a"), "/users/{id}", "patch");
+	tap_str(route_m("DELETE", "/api", "/users/a"), "/users/{id}", "delete");
+	tap_str(route_m("GET", "/api", "/users/a/custom-data"),
+	    "/users/{id}/custom-data", "custom-data");
+	tap_str(route_m("PATCH", "/api", "/users/a/profile"),
+	    "/users/{id}/profile", "profile");
+	tap_str(route_m("PATCH", "/api", "/users/a/password"),
+	    "/users/{id}/password", "password");
+	tap_str(route_m("PATCH", "/api", "/users/a/password/expiration"),
+	    "/users/{id}/password/expiration", "expiration");
+	tap_str(route_m("GET", "/api", "/users/a/has-password"),
+	    "/users/{id}/has-password", "has-password");
+	tap_str(route_m("PATCH", "/api", "/users/a/is-suspended"),
+	    "/users/{id}/is-suspended", "is-suspended");
+	tap_str(route_m("PUT", "/api", "/users/a/identities/google"),
+	    "/users/{id}/identities/{target}", "identity");
+	tap_str(args.arg[1], "google", "identity target");
+	tap_str(route_m("PATCH", "/api", "/users/a/logto-configs"),
+	    "/users/{id}/logto-configs", "logto-configs");
 
 	/* The matcher, for patterns with two parameters. */
 	tap_int(app_match("/users/{id}/identities/{target}",

@@ -77,14 +77,14 @@ render_bool(struct buf *out, int *first, const char *k, int v)
 }
 
 static void
-render_logto(struct buf *out, const struct user_logto_patch *p)
+render_logto(struct buf *out, const struct store_logto_config *p)
 {
 	int	first = 1;
 
 	(void)buf_addstr(out, "{\"mfa\":{");
 	render_bool(out, &first, "enabled", p->mfa_enabled);
 	render_bool(out, &first, "skipped", p->mfa_skipped);
-	render_bool(out, &first, "skipMfaOnSignIn", p->mfa_skip_mfa_on_sign_in);
+	render_bool(out, &first, "skipMfaOnSignIn", p->mfa_skip_on_sign_in);
 	first = 1;
 	(void)buf_addstr(out, "},\"passkeySignIn\":{");
 	render_bool(out, &first, "skipped", p->passkey_skipped);
@@ -102,7 +102,7 @@ run(const char *guard, const char *body)
 	static char		 res[RES_MAX];
 	struct json_object	*v = NULL;
 	struct user_patch	 p;
-	struct user_logto_patch	 lp;
+	struct store_logto_config	 lp;
 	struct buf		 data, det, out;
 	char			 msg[128], *json = NULL, *uid = NULL, *dj = NULL;
 	int			 flag = 0;
@@ -845,7 +845,7 @@ test_identity_json(void)
 static void
 test_logto_render(void)
 {
-	struct user_logto_patch	 c = { -1, 0, 0, 0 };
+	struct store_logto_config	 c = { -1, 0, 0, 0 };
 	struct buf		 b;
 
 	buf_init(&b, 4096);
@@ -863,7 +863,7 @@ test_logto_render(void)
 	    "logto-configs: every value");
 	buf_reset(&b);
 	c.mfa_enabled = 1;
-	c.mfa_skip_mfa_on_sign_in = 1;
+	c.mfa_skip_on_sign_in = 1;
 	c.passkey_skipped = 0;
 	(void)user_logto_config_render(&b, &c);
 	tap_str(buf_str(&b), "{\"mfa\":{\"enabled\":true,\"skipped\":true,"
