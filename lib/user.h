@@ -12,6 +12,7 @@
 #include "err.h"
 
 struct store_user;
+struct zod;
 
 /*
  * A validated create-user body.  Every string is NUL-terminated valid
@@ -72,6 +73,21 @@ enum usercgi_err user_check_lengths(const struct user_input *in, int *limit);
 int	user_re_phone(const char *s, size_t len);
 int	user_re_username(const char *s, size_t len);
 int	user_re_email(const char *s, size_t len);
+
+/*
+ * The profile's members in schema order, NULL-terminated (the store's
+ * profile merge lists them in this order).
+ */
+#define USER_PROFILE_NKEYS	12
+extern const char *const user_profile_keys[USER_PROFILE_NKEYS + 1];
+
+/*
+ * The profile member of a body (POST, PATCH): validates the object prof
+ * (any JSON value) at path ["profile"] and appends the known members, in
+ * schema order, as compact JSON to out.  Issues go to z.
+ */
+void	user_profile_filter(struct zod *z, struct json_object *prof,
+	    struct buf *out);
 
 /*
  * Appends the user object of §5 to out (keys in the contract's order).

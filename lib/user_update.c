@@ -26,16 +26,6 @@
 #include "utf8.h"
 #include "zod.h"
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-
-/* userProfileGuard's members, in schema order ("address" last). */
-const char *const user_profile_keys[USER_PROFILE_NKEYS + 1] = { "familyName",
-	"givenName", "middleName", "nickname", "preferredUsername", "profile",
-	"website", "gender", "birthdate", "zoneinfo", "locale", "address",
-	NULL };
-static const char *const uu_address_keys[] = { "formatted",
-	"streetAddress", "locality", "region", "postalCode", "country" };
 
 /* The root path [] of a body. */
 static const struct zod_path uu_root = { { NULL, NULL, NULL }, 0 };
@@ -154,64 +144,6 @@ uu_json_object(struct zod *z, struct json_object *body, const char *key,
 		z->err = USERCGI_NOMEM;
 	buf_free(&b);
 	return z->err == USERCGI_OK;
-}
-
-void
-user_profile_filter(struct zod *z, struct json_object *prof, struct buf *out)
-{
-	struct json_object	*v, *w;
-	struct zod_path		 p = zod_path1("profile");
-	size_t			 i, j;
-	int			 first = 1, afirst;
-
-	if (!json_object_is_type(prof, json_type_object)) {
-		zod_invalid_type(z, &p, "object", zod_type_name(prof));
-		return;
-	}
-	(void)zod_ok(z, buf_addc(out, '{'));
-	for (i = 0; i < USER_PROFILE_NKEYS; i++) {
-		p.n = 2;
-		p.k[1] = user_profile_keys[i];
-		if (!json_object_object_get_ex(prof, p.k[1], &v))
-			continue;
-		if (i + 1 < USER_PROFILE_NKEYS) {
-			if (!json_object_is_type(v, json_type_string)) {
-				zod_invalid_type(z, &p, "string",
-				    zod_type_name(v));
-				continue;
-			}
-			(void)zod_ok(z, buf_printf(out, "%s\"%s\":",
-			    first ? "" : ",", p.k[1]));
-			(void)zod_ok(z, jsonw_value(out, v));
-			first = 0;
-			continue;
-		}
-		if (!json_object_is_type(v, json_type_object)) {
-			zod_invalid_type(z, &p, "object", zod_type_name(v));
-			continue;
-		}
-		(void)zod_ok(z, buf_printf(out, "%s\"address\":{",
-		    first ? "" : ","));
-		first = 0;
-		afirst = 1;
-		p.n = 3;
-		for (j = 0; j < NELEM(uu_address_keys); j++) {
-			p.k[2] = uu_address_keys[j];
-			if (!json_object_object_get_ex(v, p.k[2], &w))
-				continue;
-			if (!json_object_is_type(w, json_type_string)) {
-				zod_invalid_type(z, &p, "string",
-				    zod_type_name(w));
-				continue;
-			}
-			(void)zod_ok(z, buf_printf(out, "%s\"%s\":",
-			    afirst ? "" : ",", p.k[2]));
-			(void)zod_ok(z, jsonw_value(out, w));
-			afirst = 0;
-		}
-		(void)zod_ok(z, buf_addc(out, '}'));
-	}
-	(void)zod_ok(z, buf_addc(out, '}'));
 }
 
 /*

@@ -24,13 +24,6 @@
 /* Hard maximum of a JSON object text built here (customData, profile, ...). */
 #define USER_JSON_MAX	(8u << 20)
 
-/*
- * The profile's members in schema order, NULL-terminated (the store's
- * profile merge lists them in this order).
- */
-#define USER_PROFILE_NKEYS	12
-extern const char *const user_profile_keys[USER_PROFILE_NKEYS + 1];
-
 /* The members a PATCH /api/users/{id} body gives (struct user_patch.set). */
 #define USER_PATCH_USERNAME	0x01u
 #define USER_PATCH_EMAIL	0x02u
@@ -71,14 +64,6 @@ enum usercgi_err user_parse_custom_data(struct json_object *body, char **json,
  */
 enum usercgi_err user_parse_profile(struct json_object *body, char **json,
 	    struct buf *data, struct buf *details);
-
-/*
- * The profile member of a body (POST, PATCH): validates the object prof
- * (any JSON value) at path ["profile"] and appends the known members, in
- * schema order, as compact JSON to out.  Issues go to z.
- */
-void	user_profile_filter(struct zod *z, struct json_object *prof,
-	    struct buf *out);
 
 /*
  * {"<key>": boolean} with the member required (is-suspended §5,
