@@ -2071,10 +2071,18 @@ store_user_update(struct store *s, const char *id, const struct store_patch *p,
 		goto out;
 	rc = sqlite3_step(st);
 	store_sqlb_done(st);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-		/* Not reached while this transaction holds the write lock. */
-		err = USERCGI_INTERNAL;
+	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		/*
+		 * The check above ran under this transaction's write lock, so
+		 * this is not expected; name the constraint all the same.
+		 */
 		log_err("sqlite: update: %s", sqlite3_errmsg(s->db));
+		if ((err = store_find_update_conflict(s, id,
+		    (set & STORE_P_EMAIL) ? p->primary_email : NULL,
+		    (set & STORE_P_PHONE) ? p->primary_phone : NULL,
+		    (set & STORE_P_USERNAME) ? p->username : NULL)) ==
+		    USERCGI_OK)
+			err = USERCGI_INTERNAL;
 		goto out;
 	}
 	if (rc != SQLITE_DONE) {
