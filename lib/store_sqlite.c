@@ -114,9 +114,11 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	"ALTER TABLE users ADD COLUMN logto_config TEXT NOT NULL DEFAULT '{}';"
 	"UPDATE users SET username_key = usercgi_lower(username),"
 	" name_key = usercgi_lower(name);"
-	"CREATE INDEX users_username_key ON users (username_key);"
-	"CREATE INDEX users_name_key ON users (name_key);"
-	"CREATE INDEX users_primary_phone ON users (primary_phone);"
+	"CREATE INDEX users_username_key ON users (username_key, created_at,"
+	" id);"
+	"CREATE INDEX users_name_key ON users (name_key, created_at, id);"
+	"CREATE INDEX users_primary_phone ON users (primary_phone, created_at,"
+	" id);"
 	"CREATE INDEX users_created ON users (created_at DESC, id DESC);"
 	"CREATE TABLE user_count ("
 	" one INTEGER NOT NULL PRIMARY KEY CHECK (one = 0),"
@@ -1238,7 +1240,8 @@ store_logto_config_read(const char *t, size_t len, struct store_logto_config *c)
 
 	c->mfa_enabled = -1;
 	c->mfa_skipped = c->mfa_skip_on_sign_in = c->passkey_skipped = 0;
-	if (t == NULL || json_parse_strict(t, len, JSON_MAX_DEPTH, &o, msg,
+	if (t == NULL || (len == 2 && memcmp(t, "{}", 2) == 0) ||
+	    json_parse_strict(t, len, JSON_MAX_DEPTH, &o, msg,
 	    sizeof(msg)) != USERCGI_OK)
 		return;
 	if (o != NULL && json_object_is_type(o, json_type_object)) {
@@ -2068,10 +2071,18 @@ store_user_update(struct store *s, const char *id, const struct store_patch *p,
 		goto out;
 	rc = sqlite3_step(st);
 	store_sqlb_done(st);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-		/* Not reached while this transaction holds the write lock. */
-		err = USERCGI_INTERNAL;
+	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		/*
+		 * The check above ran under this transaction's write lock, so
+		 * this is not expected; name the constraint all the same.
+		 */
 		log_err("sqlite: update: %s", sqlite3_errmsg(s->db));
+		if ((err = store_find_update_conflict(s, id,
+		    (set & STORE_P_EMAIL) ? p->primary_email : NULL,
+		    (set & STORE_P_PHONE) ? p->primary_phone : NULL,
+		    (set & STORE_P_USERNAME) ? p->username : NULL)) ==
+		    USERCGI_OK)
+			err = USERCGI_INTERNAL;
 		goto out;
 	}
 	if (rc != SQLITE_DONE) {
@@ -2308,6 +2319,28 @@ static const struct {
 	[STORE_QF_NAME] = { "name_key", "name", 0 },
 };
 
+/*
+ * Returns 1 when LIKE pattern p is a literal prefix followed by one or
+ * more "%" and nothing else (so the key range alone decides), else 0.
+ */
+static int
+store_like_is_prefix(const char *p)
+{
+	size_t	i;
+
+	for (i = 0; p[i] != '\0' && p[i] != '%'; i++) {
+		if (p[i] == '_')
+			return 0;
+		if (p[i] == '\\' && p[i + 1] != '\0')
+			i++;
+	}
+	if (p[i] != '%')
+		return 0;
+	while (p[i] == '%')
+		i++;
+	return p[i] == '\0';
+}
+
 /* Returns a lowercased copy of v for the builder to own, NULL on failure. */
 static const char *
 store_lower_arg(struct store_sqlb *b, const char *v)
@@ -2402,6 +2435,11 @@ store_where_field(struct store_sqlb *b, enum store_qfield f,
 			store_sqlb_sql(b, key);
 			store_sqlb_sql(b, " < ");
 			store_sqlb_text(b, hi, n + 1, 1);
+			/* "prefix%": the range is the whole condition. */
+			if (!cs && store_like_is_prefix(lp)) {
+				store_sqlb_sql(b, ")");
+				return;
+			}
 			store_sqlb_sql(b, " AND ");
 		} else {
 			free(lo);
@@ -2496,6 +2534,36 @@ store_build_list(struct store_sqlb *b, const struct store_query *q,
 	}
 }
 
+/*
+ * Builds the statement of one page of q's matches.  Unfiltered, the
+ * index on (created_at DESC, id DESC) gives the order.  Filtered, the
+ * page's rowids are chosen first, from the search's own indexes (which
+ * carry created_at and id, so ordering the matches reads no row), and
+ * only the page's rows are read; the unary + keeps SQLite from walking
+ * users_created instead.
+ */
+static void
+store_build_page(struct store_sqlb *b, const struct store_query *q,
+    int64_t offset)
+{
+	if (q->ngroups == 0) {
+		store_sqlb_sql(b, "SELECT " USER_COLUMNS " FROM users"
+		    " ORDER BY created_at DESC, id DESC LIMIT ");
+		store_sqlb_int(b, q->page_size);
+		store_sqlb_sql(b, " OFFSET ");
+		store_sqlb_int(b, offset);
+		return;
+	}
+	store_sqlb_sql(b, "SELECT " USER_COLUMNS " FROM (");
+	store_build_list(b, q, "SELECT rowid AS r FROM users");
+	store_sqlb_sql(b, " ORDER BY +created_at DESC, +id DESC LIMIT ");
+	store_sqlb_int(b, q->page_size);
+	store_sqlb_sql(b, " OFFSET ");
+	store_sqlb_int(b, offset);
+	store_sqlb_sql(b, ") AS page CROSS JOIN users ON users.rowid = page.r"
+	    " ORDER BY +created_at DESC, +id DESC");
+}
+
 void
 store_users_free(struct store_user *users, size_t n)
 {
@@ -2559,18 +2627,7 @@ store_user_list(struct store *s, const struct store_query *q,
 		goto done;
 	store_sqlb_free(b);
 	store_sqlb_init(b);
-	store_build_list(b, q, "SELECT " USER_COLUMNS " FROM users");
-	/*
-	 * Unfiltered, the index on (created_at DESC, id DESC) gives the
-	 * order; filtered, the unary + keeps SQLite from walking that index
-	 * instead of the search's own.
-	 */
-	store_sqlb_sql(b, q->ngroups == 0 ?
-	    " ORDER BY created_at DESC, id DESC LIMIT " :
-	    " ORDER BY +created_at DESC, +id DESC LIMIT ");
-	store_sqlb_int(b, q->page_size);
-	store_sqlb_sql(b, " OFFSET ");
-	store_sqlb_int(b, offset);
+	store_build_page(b, q, offset);
 	if ((err = store_sqlb_prepare(s, b, &st)) != USERCGI_OK)
 		goto out;
 	if ((rows = xcalloc((size_t)q->page_size, sizeof(*rows))) == NULL) {
