@@ -9,7 +9,6 @@
  */
 #include "config.h"
 
-#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -525,22 +524,53 @@ user_check_lengths(const struct user_input *in, int *limit)
 	return USERCGI_OK;
 }
 
-/* Appends ,"key":"value" or ,"key":null. */
+/*
+ * The user object is rendered for every row of a list page, so it is
+ * written with plain appends: each member's ,"key": prefix is a literal
+ * (USER_KEY), numbers go through user_put_i64, no printf.
+ */
+#define USER_KEY(k)	",\"" k "\":"
+
+/* Appends the literal prefix, then "value" or null. */
 static enum usercgi_err
-user_put_str(struct buf *b, const char *key, const char *v)
+user_put_str(struct buf *b, const char *prefix, const char *v)
 {
 	enum usercgi_err	rc;
 
-	if ((rc = buf_printf(b, ",\"%s\":", key)) != USERCGI_OK)
+	if ((rc = buf_addstr(b, prefix)) != USERCGI_OK)
 		return rc;
 	return v == NULL ? buf_addstr(b, "null") : jsonw_str(b, v, strlen(v));
 }
 
-/* Appends ,"key":<raw JSON text, "{}" when NULL>. */
+/* Appends the literal prefix, then raw JSON text ("{}" when NULL). */
 static enum usercgi_err
-user_put_raw(struct buf *b, const char *key, const char *json)
+user_put_raw(struct buf *b, const char *prefix, const char *json)
 {
-	return buf_printf(b, ",\"%s\":%s", key, json != NULL ? json : "{}");
+	enum usercgi_err	rc;
+
+	if ((rc = buf_addstr(b, prefix)) != USERCGI_OK)
+		return rc;
+	return buf_addstr(b, json != NULL ? json : "{}");
+}
+
+/* Appends the literal prefix, then v in decimal (v < 0: null). */
+static enum usercgi_err
+user_put_i64(struct buf *b, const char *prefix, int64_t v)
+{
+	char			 d[24];
+	size_t			 n = sizeof(d);
+	uint64_t		 x = (uint64_t)v;
+	enum usercgi_err	 rc;
+
+	if ((rc = buf_addstr(b, prefix)) != USERCGI_OK)
+		return rc;
+	if (v < 0)
+		return buf_addstr(b, "null");
+	do {
+		d[--n] = (char)('0' + x % 10);
+		x /= 10;
+	} while (x > 0);
+	return buf_add(b, d + n, sizeof(d) - n);
 }
 
 enum usercgi_err
@@ -552,37 +582,41 @@ user_render(struct buf *out, const struct store_user *u, int include_hash)
 
 	if ((rc = buf_addstr(out, "{\"id\":")) != USERCGI_OK ||
 	    (rc = jsonw_str(out, u->id, strlen(u->id))) != USERCGI_OK ||
-	    (rc = user_put_str(out, "username", u->username)) != USERCGI_OK ||
-	    (rc = user_put_str(out, "primaryEmail", u->primary_email)) !=
+	    (rc = user_put_str(out, USER_KEY("username"), u->username)) !=
 	    USERCGI_OK ||
-	    (rc = user_put_str(out, "primaryPhone", u->primary_phone)) !=
+	    (rc = user_put_str(out, USER_KEY("primaryEmail"),
+	    u->primary_email)) != USERCGI_OK ||
+	    (rc = user_put_str(out, USER_KEY("primaryPhone"),
+	    u->primary_phone)) != USERCGI_OK ||
+	    (rc = user_put_str(out, USER_KEY("name"), u->name)) != USERCGI_OK ||
+	    (rc = user_put_str(out, USER_KEY("avatar"), u->avatar)) !=
 	    USERCGI_OK ||
-	    (rc = user_put_str(out, "name", u->name)) != USERCGI_OK ||
-	    (rc = user_put_str(out, "avatar", u->avatar)) != USERCGI_OK ||
-	    (rc = user_put_raw(out, "customData", u->custom_data_json)) !=
+	    (rc = user_put_raw(out, USER_KEY("customData"),
+	    u->custom_data_json)) != USERCGI_OK ||
+	    (rc = user_put_raw(out, USER_KEY("identities"),
+	    u->identities_json)) != USERCGI_OK ||
+	    (rc = user_put_i64(out, USER_KEY("lastSignInAt"),
+	    u->last_sign_in_at)) != USERCGI_OK ||
+	    (rc = user_put_i64(out, USER_KEY("createdAt"), u->created_at)) !=
 	    USERCGI_OK ||
-	    (rc = user_put_raw(out, "identities", u->identities_json)) !=
+	    (rc = user_put_i64(out, USER_KEY("updatedAt"), u->updated_at)) !=
+	    USERCGI_OK ||
+	    (rc = user_put_raw(out, USER_KEY("profile"), u->profile_json)) !=
+	    USERCGI_OK ||
+	    (rc = user_put_str(out, USER_KEY("applicationId"),
+	    u->application_id)) != USERCGI_OK ||
+	    (rc = buf_addstr(out, u->is_suspended ?
+	    USER_KEY("isSuspended") "true" :
+	    USER_KEY("isSuspended") "false")) != USERCGI_OK ||
+	    (rc = buf_addstr(out, has_pw ? USER_KEY("hasPassword") "true" :
+	    USER_KEY("hasPassword") "false")) != USERCGI_OK ||
+	    (rc = buf_addstr(out, USER_KEY("ssoIdentities") "[]")) !=
 	    USERCGI_OK)
 		return rc;
-	if (u->last_sign_in_at < 0)
-		rc = buf_addstr(out, ",\"lastSignInAt\":null");
-	else
-		rc = buf_printf(out, ",\"lastSignInAt\":%" PRId64,
-		    u->last_sign_in_at);
-	if (rc != USERCGI_OK ||
-	    (rc = buf_printf(out, ",\"createdAt\":%" PRId64 ",\"updatedAt\":%"
-	    PRId64, u->created_at, u->updated_at)) != USERCGI_OK ||
-	    (rc = user_put_raw(out, "profile", u->profile_json)) != USERCGI_OK ||
-	    (rc = user_put_str(out, "applicationId", u->application_id)) !=
-	    USERCGI_OK ||
-	    (rc = buf_printf(out, ",\"isSuspended\":%s,\"hasPassword\":%s,"
-	    "\"ssoIdentities\":[]", u->is_suspended ? "true" : "false",
-	    has_pw ? "true" : "false")) != USERCGI_OK)
-		return rc;
 	if (include_hash &&
-	    ((rc = user_put_str(out, "passwordDigest", has_pw ?
+	    ((rc = user_put_str(out, USER_KEY("passwordDigest"), has_pw ?
 	    u->password_encrypted : NULL)) != USERCGI_OK ||
-	    (rc = user_put_str(out, "passwordAlgorithm", has_pw ?
+	    (rc = user_put_str(out, USER_KEY("passwordAlgorithm"), has_pw ?
 	    u->password_encryption_method : NULL)) != USERCGI_OK))
 		return rc;
 	return buf_addc(out, '}');

@@ -248,6 +248,11 @@ cgi POST "/api/users/$P/password/verify" '{"password":"s3cret"}'
 expect_status "password: the new one verifies" 204
 cgi GET "/api/users/$P/has-password" ""
 expect "has-password: set" 200 '{"hasPassword":true}'
+cgi GET "/api/users/$P" "" "Bearer $TOKEN" "" "includePasswordHash=Yes"
+check "GET user: includePasswordHash takes Logto's yes()" \
+    "$(printf '%s' "$BODY" | jq -c '[.passwordAlgorithm, (.passwordDigest | startswith("$argon2i$"))]')" '["Argon2i",true]'
+cgi GET "/api/users/$P" "" "Bearer $TOKEN" "" "includePasswordHash=no&includePasswordHash=1"
+check "GET user: the first includePasswordHash counts" "$(field passwordDigest)" null
 cgi GET /api/users/nosuchuser00/has-password ""
 expect "has-password: unknown user" 404 "$NOT_FOUND"
 NOT_ENABLED='{"code":"sign_in_experiences.password_expiration_not_enabled","message":"Password expiration policy is not enabled. Enable it in the sign-in experience settings before expiring passwords."}'
