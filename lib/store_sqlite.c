@@ -2013,13 +2013,6 @@ store_build_update(struct store_sqlb *b, const char *id,
 	store_sqlb_str(b, id);
 }
 
-/* Reads user id inside the open transaction (store_user_get). */
-static enum usercgi_err
-store_get_in(struct store *s, const char *id, struct store_user *u)
-{
-	return store_user_get(s, id, u);
-}
-
 enum usercgi_err
 store_user_update(struct store *s, const char *id, const struct store_patch *p,
     int64_t now_ms, struct store_user *out)
@@ -2059,7 +2052,7 @@ store_user_update(struct store *s, const char *id, const struct store_patch *p,
 	store_sqlb_init(b);
 	if ((err = store_run(s, ST_BEGIN)) != USERCGI_OK)
 		goto out;
-	if ((err = store_get_in(s, id, &cur)) != USERCGI_OK)
+	if ((err = store_user_get(s, id, &cur)) != USERCGI_OK)
 		goto out;
 	if ((err = store_find_update_conflict(s, id,
 	    (set & STORE_P_EMAIL) ? p->primary_email : NULL,
@@ -2089,7 +2082,7 @@ store_user_update(struct store *s, const char *id, const struct store_patch *p,
 		err = store_err(s->db, rc, "update");
 		goto out;
 	}
-	if (out != NULL && (err = store_get_in(s, id, out)) != USERCGI_OK)
+	if (out != NULL && (err = store_user_get(s, id, out)) != USERCGI_OK)
 		goto out;
 	err = store_run(s, ST_COMMIT);
 out:
@@ -2139,17 +2132,19 @@ out:
 	return err;
 }
 
-/* Binds up to three texts to statement id and steps it once. */
+/*
+ * Binds a and, when not NULL, b and c to statement id and steps it once.
+ * Returns SQLite's result (SQLITE_ERROR when it cannot be prepared).
+ */
 static int
 store_step3(struct store *s, enum store_stmt id, const char *a, const char *b,
-    const char *c, sqlite3_stmt **stp)
+    const char *c)
 {
 	sqlite3_stmt	*st = NULL;
 	int		 rc;
 
 	if (store_stmt(s, id, &st) != USERCGI_OK)
 		return SQLITE_ERROR;
-	*stp = st;
 	if ((rc = store_bind_text(st, 1, a)) == SQLITE_OK &&
 	    (b == NULL || (rc = store_bind_text(st, 2, b)) == SQLITE_OK) &&
 	    (c == NULL || (rc = store_bind_text(st, 3, c)) == SQLITE_OK))
@@ -2203,7 +2198,6 @@ store_identity_set(struct store *s, const char *id, const char *target,
 {
 	struct store_user	 cur;
 	struct json_object	*ids = NULL, *ident = NULL;
-	sqlite3_stmt		*st = NULL;
 	enum usercgi_err	 err;
 	char			*text = NULL;
 	int			 rc;
@@ -2216,10 +2210,10 @@ store_identity_set(struct store *s, const char *id, const char *target,
 		goto out;
 	if ((err = store_run(s, ST_BEGIN)) != USERCGI_OK)
 		goto out;
-	if ((err = store_get_in(s, id, &cur)) != USERCGI_OK ||
+	if ((err = store_user_get(s, id, &cur)) != USERCGI_OK ||
 	    (err = store_json_object(cur.identities_json, &ids)) != USERCGI_OK)
 		goto out;
-	rc = store_step3(s, ST_IDENT_PUT, id, target, identity_user_id, &st);
+	rc = store_step3(s, ST_IDENT_PUT, id, target, identity_user_id);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE ||
 	    rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
 		err = USERCGI_IDENTITY_IN_USE;
@@ -2262,7 +2256,6 @@ store_identity_remove(struct store *s, const char *id, const char *target,
 {
 	struct store_user	 cur;
 	struct json_object	*ids = NULL;
-	sqlite3_stmt		*st = NULL;
 	enum usercgi_err	 err;
 	char			*text = NULL;
 	int			 rc;
@@ -2272,7 +2265,7 @@ store_identity_remove(struct store *s, const char *id, const char *target,
 		memset(out, 0, sizeof(*out));
 	if ((err = store_run(s, ST_BEGIN)) != USERCGI_OK)
 		goto out;
-	if ((err = store_get_in(s, id, &cur)) != USERCGI_OK ||
+	if ((err = store_user_get(s, id, &cur)) != USERCGI_OK ||
 	    (err = store_json_object(cur.identities_json, &ids)) != USERCGI_OK)
 		goto out;
 	if (!json_object_object_get_ex(ids, target, NULL)) {
@@ -2280,7 +2273,7 @@ store_identity_remove(struct store *s, const char *id, const char *target,
 		goto out;
 	}
 	json_object_object_del(ids, target);
-	if ((rc = store_step3(s, ST_IDENT_DEL, id, target, NULL, &st)) !=
+	if ((rc = store_step3(s, ST_IDENT_DEL, id, target, NULL)) !=
 	    SQLITE_DONE) {
 		err = store_err(s->db, rc, "identity");
 		goto out;
@@ -2288,7 +2281,7 @@ store_identity_remove(struct store *s, const char *id, const char *target,
 	if ((text = store_json_text(ids, &err)) == NULL ||
 	    (err = store_put_identities(s, id, text, now_ms)) != USERCGI_OK)
 		goto out;
-	if (out != NULL && (err = store_get_in(s, id, out)) != USERCGI_OK)
+	if (out != NULL && (err = store_user_get(s, id, out)) != USERCGI_OK)
 		goto out;
 	err = store_run(s, ST_COMMIT);
 out:
