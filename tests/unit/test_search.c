@@ -192,6 +192,17 @@ test_modes(void)
 	F(STORE_QF_ALL, STORE_QM_LIKE, 0, "alice%", "u00000000001");
 	F(STORE_QF_ALL, STORE_QM_LIKE, 0, "%lice%", "u00000000002 u00000000001");
 	F(STORE_QF_ALL, STORE_QM_LIKE, 0, "a\\", "ERR:BAD_PATTERN");
+	/* "%text%" runs as instr(): the same answers. */
+	F(STORE_QF_NAME, STORE_QM_LIKE, 0, "%\xc3\xa4LI%", "u00000000002");
+	F(STORE_QF_NAME, STORE_QM_LIKE, 1, "%\xc3\xa4LI%", "");
+	F(STORE_QF_NAME, STORE_QM_LIKE, 1, "%\xc3\x84LI%", "u00000000002");
+	F(STORE_QF_NAME, STORE_QM_LIKE, 0, "%%0\\%%%", "u00000000003");
+	F(STORE_QF_NAME, STORE_QM_LIKE, 0, "%0\\% s%", "u00000000003");
+	F(STORE_QF_NAME, STORE_QM_LIKE, 0, "%0\\%_s%", "u00000000003");
+	F(STORE_QF_EMAIL, STORE_QM_LIKE, 1, "%\\_v\\%%", "u00000000005");
+	/* A capital sharp s (3 bytes) lowers to 2: the longer one fits. */
+	F(STORE_QF_NAME, STORE_QM_LIKE, 1, "%\xe1\xba\x9e%", "");
+	F(STORE_QF_NAME, STORE_QM_LIKE, 0, "%\xe1\xba\x9e%", "u00000000004");
 
 	/* posix */
 	F(STORE_QF_USERNAME, STORE_QM_POSIX, 0, "^ALI", "u00000000002 u00000000001");
