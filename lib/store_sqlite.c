@@ -64,6 +64,7 @@
 #define STORE_CGI_CHECKPOINT	64	/* WAL frames, one_request connections */
 #define STORE_MAX_JSON		(1024 * 1024)	/* a merged JSON column */
 #define STORE_DYN_CACHE		16	/* prepared statements built per query */
+#define STORE_TOPK_MAX		10000	/* offset + page_size kept in C by a search */
 
 /*
  * Migrations: entry i takes the schema from user_version i to i + 1.
@@ -160,6 +161,7 @@ enum store_stmt {
 	ST_IDENT_PUT,
 	ST_IDENT_DEL,
 	ST_SET_IDENTITIES,
+	ST_GET_ROWID,
 	ST_MAX
 };
 
@@ -212,6 +214,7 @@ static const char *const store_sql[ST_MAX] = {
 	    " target = ?2",
 	[ST_SET_IDENTITIES] = "UPDATE users SET identities = ?1,"
 	    " updated_at = ?2 WHERE id = ?3",
+	[ST_GET_ROWID] = "SELECT " USER_COLUMNS " FROM users WHERE rowid = ?1",
 };
 
 /* The busy handler's state (store_busy), one per connection. */
@@ -2594,6 +2597,146 @@ store_build_page(struct store_sqlb *b, const struct store_query *q,
 	    " ORDER BY +created_at DESC, +id DESC");
 }
 
+/* A match of a search: what orders it, and where its row is. */
+struct store_hit {
+	int64_t		 created_at;
+	int64_t		 rowid;
+	char		 id[STORE_ID_LEN + 1];
+};
+
+/* Returns 1 when a comes before b in list order (created_at, then id, descending). */
+static int
+store_hit_before(const struct store_hit *a, const struct store_hit *b)
+{
+	if (a->created_at != b->created_at)
+		return a->created_at > b->created_at;
+	return strcmp(a->id, b->id) > 0;
+}
+
+static int
+store_hit_cmp(const void *a, const void *b)
+{
+	return store_hit_before(a, b) ? -1 : store_hit_before(b, a) ? 1 : 0;
+}
+
+/*
+ * Restores the heap h[0..n) from i down: the root is the hit that comes
+ * last in list order, so the heap keeps the first n.
+ */
+static void
+store_hit_sift(struct store_hit *h, size_t n, size_t i)
+{
+	struct store_hit	t;
+	size_t			l, m;
+
+	for (;;) {
+		m = i;
+		l = 2 * i + 1;
+		if (l < n && store_hit_before(&h[m], &h[l]))
+			m = l;
+		if (l + 1 < n && store_hit_before(&h[m], &h[l + 1]))
+			m = l + 1;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+/*
+ * One pass over the matches of a filtered q (the search's own index
+ * ranges or the table), inside the caller's read transaction: counts
+ * them into *total and keeps the first k = offset + page_size in list
+ * order in a heap, then reads the page's rows by rowid into rows (room
+ * for page_size), setting *n.  One pass instead of a count and a sorted
+ * page: a search that scans the table scans it once.
+ */
+static enum usercgi_err
+store_list_hits(struct store *s, const struct store_query *q, int64_t offset,
+    struct store_user *rows, size_t *n, int64_t *total)
+{
+	struct store_sqlb	*b = NULL;
+	struct store_hit	*h = NULL, x;
+	sqlite3_stmt		*st = NULL;
+	enum usercgi_err	 err = USERCGI_OK;
+	const unsigned char	*id;
+	size_t			 k, nh = 0, i, idlen;
+	int			 rc;
+
+	*n = 0;
+	*total = 0;
+	k = (size_t)offset + (size_t)q->page_size;
+	if ((b = xmalloc(sizeof(*b))) == NULL ||
+	    (h = xreallocarray(NULL, k, sizeof(*h))) == NULL) {
+		err = USERCGI_NOMEM;
+		goto out;
+	}
+	store_sqlb_init(b);
+	store_build_list(b, q, "SELECT created_at, rowid, id FROM users");
+	if ((err = store_sqlb_prepare(s, b, &st)) != USERCGI_OK)
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		(*total)++;
+		x.created_at = sqlite3_column_int64(st, 0);
+		x.rowid = sqlite3_column_int64(st, 1);
+		id = sqlite3_column_text(st, 2);
+		idlen = (size_t)sqlite3_column_bytes(st, 2);
+		if (id == NULL || idlen > STORE_ID_LEN) {
+			log_err("sqlite: stored id is not a store id");
+			err = USERCGI_INTERNAL;
+			goto out;
+		}
+		memcpy(x.id, id, idlen);
+		x.id[idlen] = '\0';
+		if (nh < k) {
+			/* Sift up. */
+			i = nh++;
+			h[i] = x;
+			while (i > 0 && store_hit_before(&h[(i - 1) / 2], &h[i])) {
+				struct store_hit t = h[i];
+
+				h[i] = h[(i - 1) / 2];
+				h[(i - 1) / 2] = t;
+				i = (i - 1) / 2;
+			}
+		} else if (store_hit_before(&x, &h[0])) {
+			h[0] = x;
+			store_hit_sift(h, nh, 0);
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		err = store_err(s->db, rc, "search");
+		goto out;
+	}
+	store_sqlb_done(st);
+	st = NULL;
+	qsort(h, nh, sizeof(*h), store_hit_cmp);
+	if ((err = store_stmt(s, ST_GET_ROWID, &st)) != USERCGI_OK)
+		goto out;
+	for (i = (size_t)offset; i < nh; i++) {
+		if ((rc = sqlite3_bind_int64(st, 1, h[i].rowid)) == SQLITE_OK)
+			rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW) {
+			err = store_err(s->db, rc, "search row");
+			goto out;
+		}
+		if ((err = store_row(st, &rows[*n])) != USERCGI_OK)
+			goto out;
+		(*n)++;
+		sqlite3_reset(st);
+	}
+out:
+	store_sqlb_done(st);
+	if (b != NULL) {
+		store_sqlb_free(b);
+		free(b);
+	}
+	free(h);
+	return err;
+}
+
 void
 store_users_free(struct store_user *users, size_t n)
 {
@@ -2636,6 +2779,17 @@ store_user_list(struct store *s, const struct store_query *q,
 	if ((err = store_run(s, ST_BEGIN_READ)) != USERCGI_OK)
 		goto out;
 	intx = 1;
+	if (q->ngroups > 0 && offset + q->page_size <= STORE_TOPK_MAX) {
+		if ((rows = xcalloc((size_t)q->page_size, sizeof(*rows))) ==
+		    NULL) {
+			err = USERCGI_NOMEM;
+			goto out;
+		}
+		if ((err = store_list_hits(s, q, offset, rows, &n, total)) !=
+		    USERCGI_OK)
+			goto out;
+		goto done;
+	}
 	if (q->ngroups == 0) {
 		if ((err = store_stmt(s, ST_COUNT, &st)) != USERCGI_OK)
 			goto out;

@@ -434,6 +434,53 @@ test_paging(void)
 	store_close(s);
 }
 
+/*
+ * Past STORE_TOPK_MAX matches kept in C the store sorts in SQL: the page
+ * just before the limit (kept in C) and the page after it (SQL) join up.
+ */
+static void
+test_paging_deep(void)
+{
+	struct store		*s = NULL;
+	struct store_opts	 o = { 2000, 0 };
+	struct store_query	 q;
+	struct store_user	*a = NULL, *b = NULL;
+	const char		*v[1] = { "d%" };
+	size_t			 na = 0, nb = 0;
+	int64_t			 ta = 0, tb = 0;
+
+	if (store_open(path_in("deep.db"), &o, &s) != USERCGI_OK)
+		abort();
+	tap_int(sqlite3_exec(s->db, "BEGIN; WITH RECURSIVE n(i) AS (SELECT 0"
+	    " UNION ALL SELECT i + 1 FROM n WHERE i < 10029) INSERT INTO users"
+	    " (id, username, username_key, created_at, updated_at) SELECT"
+	    " printf('d%011d', i), printf('d%d', i), printf('d%d', i),"
+	    " 1000 + i / 3, 1 FROM n; UPDATE user_count SET n = 10030; COMMIT",
+	    NULL, NULL, NULL), SQLITE_OK, "10030 users");
+	memset(&q, 0, sizeof(q));
+	q.page_size = 20;
+	q.ngroups = 1;
+	q.groups[0].field = STORE_QF_USERNAME;
+	q.groups[0].mode = STORE_QM_LIKE;
+	q.groups[0].values = v;
+	q.groups[0].nvalues = 1;
+	q.page = STORE_TOPK_MAX / 20;
+	tap_int(store_user_list(s, &q, &a, &na, &ta), USERCGI_OK,
+	    "the last page kept in C");
+	q.page++;
+	tap_int(store_user_list(s, &q, &b, &nb, &tb), USERCGI_OK,
+	    "the first page sorted in SQL");
+	tap_ok(na == 20 && nb == 20 && ta == 10030 && tb == 10030,
+	    "both full, both totals 10030");
+	tap_ok(na == 20 && nb == 20 && strcmp(a[19].id, "d00000000030") == 0 &&
+	    strcmp(b[0].id, "d00000000029") == 0 &&
+	    strcmp(b[19].id, "d00000000010") == 0,
+	    "they join up: d...30, then d...29 to d...10");
+	store_users_free(a, na);
+	store_users_free(b, nb);
+	store_close(s);
+}
+
 static enum usercgi_err
 patch_email(struct store *s, const char *id, const char *email)
 {
@@ -840,6 +887,7 @@ main(void)
 	test_modes();
 	test_plans();
 	test_paging();
+	test_paging_deep();
 	test_update();
 	test_races();
 	test_migrate_v2();
