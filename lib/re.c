@@ -657,11 +657,16 @@ re_compile(const char *pat, size_t len, unsigned flags, struct re **out,
 	ps.maxnodes = 3 * len + 8;
 	ps.maxitems = len + 1;
 	ps.maxcls = len + 1;
+	/* Not zeroed: every entry is written before it is read. */
 	if ((re = xcalloc(1, sizeof(*re))) == NULL ||
-	    (re->prog = xcalloc(RE_MAX_PROG, sizeof(*re->prog))) == NULL ||
-	    (re->items = xcalloc(ps.maxitems, sizeof(*re->items))) == NULL ||
-	    (re->cls = xcalloc(ps.maxcls, sizeof(*re->cls))) == NULL ||
-	    (ps.nodes = xcalloc(ps.maxnodes, sizeof(*ps.nodes))) == NULL) {
+	    (re->prog = xreallocarray(NULL, RE_MAX_PROG,
+	    sizeof(*re->prog))) == NULL ||
+	    (re->items = xreallocarray(NULL, ps.maxitems,
+	    sizeof(*re->items))) == NULL ||
+	    (re->cls = xreallocarray(NULL, ps.maxcls,
+	    sizeof(*re->cls))) == NULL ||
+	    (ps.nodes = xreallocarray(NULL, ps.maxnodes,
+	    sizeof(*ps.nodes))) == NULL) {
 		err = USERCGI_NOMEM;
 		goto out;
 	}

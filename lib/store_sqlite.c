@@ -64,6 +64,7 @@
 #define STORE_CGI_CHECKPOINT	64	/* WAL frames, one_request connections */
 #define STORE_MAX_JSON		(1024 * 1024)	/* a merged JSON column */
 #define STORE_DYN_CACHE		16	/* prepared statements built per query */
+#define STORE_TOPK_MAX		10000	/* offset + page_size kept in C by a search */
 
 /*
  * Migrations: entry i takes the schema from user_version i to i + 1.
@@ -160,6 +161,7 @@ enum store_stmt {
 	ST_IDENT_PUT,
 	ST_IDENT_DEL,
 	ST_SET_IDENTITIES,
+	ST_GET_ROWID,
 	ST_MAX
 };
 
@@ -212,6 +214,7 @@ static const char *const store_sql[ST_MAX] = {
 	    " target = ?2",
 	[ST_SET_IDENTITIES] = "UPDATE users SET identities = ?1,"
 	    " updated_at = ?2 WHERE id = ?3",
+	[ST_GET_ROWID] = "SELECT " USER_COLUMNS " FROM users WHERE rowid = ?1",
 };
 
 /* The busy handler's state (store_busy), one per connection. */
@@ -2013,13 +2016,6 @@ store_build_update(struct store_sqlb *b, const char *id,
 	store_sqlb_str(b, id);
 }
 
-/* Reads user id inside the open transaction (store_user_get). */
-static enum usercgi_err
-store_get_in(struct store *s, const char *id, struct store_user *u)
-{
-	return store_user_get(s, id, u);
-}
-
 enum usercgi_err
 store_user_update(struct store *s, const char *id, const struct store_patch *p,
     int64_t now_ms, struct store_user *out)
@@ -2059,7 +2055,7 @@ store_user_update(struct store *s, const char *id, const struct store_patch *p,
 	store_sqlb_init(b);
 	if ((err = store_run(s, ST_BEGIN)) != USERCGI_OK)
 		goto out;
-	if ((err = store_get_in(s, id, &cur)) != USERCGI_OK)
+	if ((err = store_user_get(s, id, &cur)) != USERCGI_OK)
 		goto out;
 	if ((err = store_find_update_conflict(s, id,
 	    (set & STORE_P_EMAIL) ? p->primary_email : NULL,
@@ -2089,7 +2085,7 @@ store_user_update(struct store *s, const char *id, const struct store_patch *p,
 		err = store_err(s->db, rc, "update");
 		goto out;
 	}
-	if (out != NULL && (err = store_get_in(s, id, out)) != USERCGI_OK)
+	if (out != NULL && (err = store_user_get(s, id, out)) != USERCGI_OK)
 		goto out;
 	err = store_run(s, ST_COMMIT);
 out:
@@ -2139,17 +2135,19 @@ out:
 	return err;
 }
 
-/* Binds up to three texts to statement id and steps it once. */
+/*
+ * Binds a and, when not NULL, b and c to statement id and steps it once.
+ * Returns SQLite's result (SQLITE_ERROR when it cannot be prepared).
+ */
 static int
 store_step3(struct store *s, enum store_stmt id, const char *a, const char *b,
-    const char *c, sqlite3_stmt **stp)
+    const char *c)
 {
 	sqlite3_stmt	*st = NULL;
 	int		 rc;
 
 	if (store_stmt(s, id, &st) != USERCGI_OK)
 		return SQLITE_ERROR;
-	*stp = st;
 	if ((rc = store_bind_text(st, 1, a)) == SQLITE_OK &&
 	    (b == NULL || (rc = store_bind_text(st, 2, b)) == SQLITE_OK) &&
 	    (c == NULL || (rc = store_bind_text(st, 3, c)) == SQLITE_OK))
@@ -2203,7 +2201,6 @@ store_identity_set(struct store *s, const char *id, const char *target,
 {
 	struct store_user	 cur;
 	struct json_object	*ids = NULL, *ident = NULL;
-	sqlite3_stmt		*st = NULL;
 	enum usercgi_err	 err;
 	char			*text = NULL;
 	int			 rc;
@@ -2216,10 +2213,10 @@ store_identity_set(struct store *s, const char *id, const char *target,
 		goto out;
 	if ((err = store_run(s, ST_BEGIN)) != USERCGI_OK)
 		goto out;
-	if ((err = store_get_in(s, id, &cur)) != USERCGI_OK ||
+	if ((err = store_user_get(s, id, &cur)) != USERCGI_OK ||
 	    (err = store_json_object(cur.identities_json, &ids)) != USERCGI_OK)
 		goto out;
-	rc = store_step3(s, ST_IDENT_PUT, id, target, identity_user_id, &st);
+	rc = store_step3(s, ST_IDENT_PUT, id, target, identity_user_id);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE ||
 	    rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
 		err = USERCGI_IDENTITY_IN_USE;
@@ -2262,7 +2259,6 @@ store_identity_remove(struct store *s, const char *id, const char *target,
 {
 	struct store_user	 cur;
 	struct json_object	*ids = NULL;
-	sqlite3_stmt		*st = NULL;
 	enum usercgi_err	 err;
 	char			*text = NULL;
 	int			 rc;
@@ -2272,7 +2268,7 @@ store_identity_remove(struct store *s, const char *id, const char *target,
 		memset(out, 0, sizeof(*out));
 	if ((err = store_run(s, ST_BEGIN)) != USERCGI_OK)
 		goto out;
-	if ((err = store_get_in(s, id, &cur)) != USERCGI_OK ||
+	if ((err = store_user_get(s, id, &cur)) != USERCGI_OK ||
 	    (err = store_json_object(cur.identities_json, &ids)) != USERCGI_OK)
 		goto out;
 	if (!json_object_object_get_ex(ids, target, NULL)) {
@@ -2280,7 +2276,7 @@ store_identity_remove(struct store *s, const char *id, const char *target,
 		goto out;
 	}
 	json_object_object_del(ids, target);
-	if ((rc = store_step3(s, ST_IDENT_DEL, id, target, NULL, &st)) !=
+	if ((rc = store_step3(s, ST_IDENT_DEL, id, target, NULL)) !=
 	    SQLITE_DONE) {
 		err = store_err(s->db, rc, "identity");
 		goto out;
@@ -2288,7 +2284,7 @@ store_identity_remove(struct store *s, const char *id, const char *target,
 	if ((text = store_json_text(ids, &err)) == NULL ||
 	    (err = store_put_identities(s, id, text, now_ms)) != USERCGI_OK)
 		goto out;
-	if (out != NULL && (err = store_get_in(s, id, out)) != USERCGI_OK)
+	if (out != NULL && (err = store_user_get(s, id, out)) != USERCGI_OK)
 		goto out;
 	err = store_run(s, ST_COMMIT);
 out:
@@ -2339,6 +2335,33 @@ store_like_is_prefix(const char *p)
 	while (p[i] == '%')
 		i++;
 	return p[i] == '\0';
+}
+
+/*
+ * Returns 1 when LIKE pattern p is "%", a non-empty literal and "%" (any
+ * run of "%" at either end, no other wildcard), with the literal,
+ * escapes removed, in out (strlen(p) + 1 bytes); else 0.
+ */
+static int
+store_like_is_infix(const char *p, char *out)
+{
+	size_t	i = 0, n = 0;
+
+	if (p[0] != '%')
+		return 0;
+	while (p[i] == '%')
+		i++;
+	for (; p[i] != '\0' && p[i] != '%'; i++) {
+		if (p[i] == '_')
+			return 0;
+		if (p[i] == '\\' && p[i + 1] != '\0')
+			i++;
+		out[n++] = p[i];
+	}
+	out[n] = '\0';
+	while (p[i] == '%')
+		i++;
+	return n > 0 && p[i] == '\0';
 }
 
 /* Returns a lowercased copy of v for the builder to own, NULL on failure. */
@@ -2415,14 +2438,15 @@ store_where_field(struct store_sqlb *b, enum store_qfield f,
 		if ((lp = store_lower_arg(b, pat)) == NULL)
 			return;
 		store_sqlb_own(b, (char *)lp);
-		n = strlen(lp);
+		/* Lowercasing may change the length: room for either. */
+		n = strlen(lp) > strlen(pat) ? strlen(lp) : strlen(pat);
 		if ((lo = xmalloc(n + 2)) == NULL ||
 		    (hi = xmalloc(n + 2)) == NULL) {
 			free(lo);
 			b->err = USERCGI_NOMEM;
 			return;
 		}
-		n = re_like_prefix(lp, n, lo);
+		n = re_like_prefix(lp, strlen(lp), lo);
 		memcpy(hi, lo, n);
 		hi[n] = (char)0xff;
 		lo[n] = hi[n + 1] = '\0';
@@ -2442,8 +2466,17 @@ store_where_field(struct store_sqlb *b, enum store_qfield f,
 			}
 			store_sqlb_sql(b, " AND ");
 		} else {
-			free(lo);
 			free(hi);
+			/* "%text%": SQLite's instr() finds it faster. */
+			if (store_like_is_infix(cs ? pat : lp, lo)) {
+				store_sqlb_sql(b, "instr(");
+				store_sqlb_sql(b, cs ? raw : key);
+				store_sqlb_sql(b, ", ");
+				store_sqlb_text(b, lo, strlen(lo), 1);
+				store_sqlb_sql(b, ") > 0)");
+				return;
+			}
+			free(lo);
 		}
 		store_sqlb_sql(b, "usercgi_like(");
 		store_sqlb_str(b, cs ? pat : lp);
@@ -2564,6 +2597,146 @@ store_build_page(struct store_sqlb *b, const struct store_query *q,
 	    " ORDER BY +created_at DESC, +id DESC");
 }
 
+/* A match of a search: what orders it, and where its row is. */
+struct store_hit {
+	int64_t		 created_at;
+	int64_t		 rowid;
+	char		 id[STORE_ID_LEN + 1];
+};
+
+/* Returns 1 when a comes before b in list order (created_at, then id, descending). */
+static int
+store_hit_before(const struct store_hit *a, const struct store_hit *b)
+{
+	if (a->created_at != b->created_at)
+		return a->created_at > b->created_at;
+	return strcmp(a->id, b->id) > 0;
+}
+
+static int
+store_hit_cmp(const void *a, const void *b)
+{
+	return store_hit_before(a, b) ? -1 : store_hit_before(b, a) ? 1 : 0;
+}
+
+/*
+ * Restores the heap h[0..n) from i down: the root is the hit that comes
+ * last in list order, so the heap keeps the first n.
+ */
+static void
+store_hit_sift(struct store_hit *h, size_t n, size_t i)
+{
+	struct store_hit	t;
+	size_t			l, m;
+
+	for (;;) {
+		m = i;
+		l = 2 * i + 1;
+		if (l < n && store_hit_before(&h[m], &h[l]))
+			m = l;
+		if (l + 1 < n && store_hit_before(&h[m], &h[l + 1]))
+			m = l + 1;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+/*
+ * One pass over the matches of a filtered q (the search's own index
+ * ranges or the table), inside the caller's read transaction: counts
+ * them into *total and keeps the first k = offset + page_size in list
+ * order in a heap, then reads the page's rows by rowid into rows (room
+ * for page_size), setting *n.  One pass instead of a count and a sorted
+ * page: a search that scans the table scans it once.
+ */
+static enum usercgi_err
+store_list_hits(struct store *s, const struct store_query *q, int64_t offset,
+    struct store_user *rows, size_t *n, int64_t *total)
+{
+	struct store_sqlb	*b = NULL;
+	struct store_hit	*h = NULL, x;
+	sqlite3_stmt		*st = NULL;
+	enum usercgi_err	 err = USERCGI_OK;
+	const unsigned char	*id;
+	size_t			 k, nh = 0, i, idlen;
+	int			 rc;
+
+	*n = 0;
+	*total = 0;
+	k = (size_t)offset + (size_t)q->page_size;
+	if ((b = xmalloc(sizeof(*b))) == NULL ||
+	    (h = xreallocarray(NULL, k, sizeof(*h))) == NULL) {
+		err = USERCGI_NOMEM;
+		goto out;
+	}
+	store_sqlb_init(b);
+	store_build_list(b, q, "SELECT created_at, rowid, id FROM users");
+	if ((err = store_sqlb_prepare(s, b, &st)) != USERCGI_OK)
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		(*total)++;
+		x.created_at = sqlite3_column_int64(st, 0);
+		x.rowid = sqlite3_column_int64(st, 1);
+		id = sqlite3_column_text(st, 2);
+		idlen = (size_t)sqlite3_column_bytes(st, 2);
+		if (id == NULL || idlen > STORE_ID_LEN) {
+			log_err("sqlite: stored id is not a store id");
+			err = USERCGI_INTERNAL;
+			goto out;
+		}
+		memcpy(x.id, id, idlen);
+		x.id[idlen] = '\0';
+		if (nh < k) {
+			/* Sift up. */
+			i = nh++;
+			h[i] = x;
+			while (i > 0 && store_hit_before(&h[(i - 1) / 2], &h[i])) {
+				struct store_hit t = h[i];
+
+				h[i] = h[(i - 1) / 2];
+				h[(i - 1) / 2] = t;
+				i = (i - 1) / 2;
+			}
+		} else if (store_hit_before(&x, &h[0])) {
+			h[0] = x;
+			store_hit_sift(h, nh, 0);
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		err = store_err(s->db, rc, "search");
+		goto out;
+	}
+	store_sqlb_done(st);
+	st = NULL;
+	qsort(h, nh, sizeof(*h), store_hit_cmp);
+	if ((err = store_stmt(s, ST_GET_ROWID, &st)) != USERCGI_OK)
+		goto out;
+	for (i = (size_t)offset; i < nh; i++) {
+		if ((rc = sqlite3_bind_int64(st, 1, h[i].rowid)) == SQLITE_OK)
+			rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW) {
+			err = store_err(s->db, rc, "search row");
+			goto out;
+		}
+		if ((err = store_row(st, &rows[*n])) != USERCGI_OK)
+			goto out;
+		(*n)++;
+		sqlite3_reset(st);
+	}
+out:
+	store_sqlb_done(st);
+	if (b != NULL) {
+		store_sqlb_free(b);
+		free(b);
+	}
+	free(h);
+	return err;
+}
+
 void
 store_users_free(struct store_user *users, size_t n)
 {
@@ -2606,6 +2779,17 @@ store_user_list(struct store *s, const struct store_query *q,
 	if ((err = store_run(s, ST_BEGIN_READ)) != USERCGI_OK)
 		goto out;
 	intx = 1;
+	if (q->ngroups > 0 && offset + q->page_size <= STORE_TOPK_MAX) {
+		if ((rows = xcalloc((size_t)q->page_size, sizeof(*rows))) ==
+		    NULL) {
+			err = USERCGI_NOMEM;
+			goto out;
+		}
+		if ((err = store_list_hits(s, q, offset, rows, &n, total)) !=
+		    USERCGI_OK)
+			goto out;
+		goto done;
+	}
 	if (q->ngroups == 0) {
 		if ((err = store_stmt(s, ST_COUNT, &st)) != USERCGI_OK)
 			goto out;

@@ -192,6 +192,17 @@ test_modes(void)
 	F(STORE_QF_ALL, STORE_QM_LIKE, 0, "alice%", "u00000000001");
 	F(STORE_QF_ALL, STORE_QM_LIKE, 0, "%lice%", "u00000000002 u00000000001");
 	F(STORE_QF_ALL, STORE_QM_LIKE, 0, "a\\", "ERR:BAD_PATTERN");
+	/* "%text%" runs as instr(): the same answers. */
+	F(STORE_QF_NAME, STORE_QM_LIKE, 0, "%\xc3\xa4LI%", "u00000000002");
+	F(STORE_QF_NAME, STORE_QM_LIKE, 1, "%\xc3\xa4LI%", "");
+	F(STORE_QF_NAME, STORE_QM_LIKE, 1, "%\xc3\x84LI%", "u00000000002");
+	F(STORE_QF_NAME, STORE_QM_LIKE, 0, "%%0\\%%%", "u00000000003");
+	F(STORE_QF_NAME, STORE_QM_LIKE, 0, "%0\\% s%", "u00000000003");
+	F(STORE_QF_NAME, STORE_QM_LIKE, 0, "%0\\%_s%", "u00000000003");
+	F(STORE_QF_EMAIL, STORE_QM_LIKE, 1, "%\\_v\\%%", "u00000000005");
+	/* A capital sharp s (3 bytes) lowers to 2: the longer one fits. */
+	F(STORE_QF_NAME, STORE_QM_LIKE, 1, "%\xe1\xba\x9e%", "");
+	F(STORE_QF_NAME, STORE_QM_LIKE, 0, "%\xe1\xba\x9e%", "u00000000004");
 
 	/* posix */
 	F(STORE_QF_USERNAME, STORE_QM_POSIX, 0, "^ALI", "u00000000002 u00000000001");
@@ -276,7 +287,10 @@ plan(struct store *s, const char *sql)
 	return out;
 }
 
-/* Builds the statement text store_user_list would run for one group. */
+/*
+ * Builds the statement text store_user_list runs for one group: its one
+ * pass over the matches (count 1), or the page of a deep page (0).
+ */
 static const char *
 list_sql(enum store_qfield f, enum store_qmode m, int cs, const char *v,
     int count)
@@ -301,7 +315,7 @@ list_sql(enum store_qfield f, enum store_qmode m, int cs, const char *v,
 		abort();
 	store_sqlb_init(b);
 	if (count)
-		store_build_list(b, &q, "SELECT count(*) FROM users");
+		store_build_list(b, &q, "SELECT created_at, rowid, id FROM users");
 	else
 		store_build_page(b, &q, 0);
 	/* Inline the arguments as literals (test values have no quotes). */
@@ -344,7 +358,7 @@ test_plans(void)
 	NOSCAN(STORE_QF_EMAIL, STORE_QM_EXACT, 0, "a@b.c", 0,
 	    "exact email: an index, not a scan");
 	NOSCAN(STORE_QF_EMAIL, STORE_QM_EXACT, 0, "a@b.c", 1,
-	    "exact email count: an index");
+	    "exact email, one pass: an index");
 	NOSCAN(STORE_QF_USERNAME, STORE_QM_EXACT, 0, "Alice", 0,
 	    "case-insensitive username: users_username_key");
 	NOSCAN(STORE_QF_USERNAME, STORE_QM_EXACT, 1, "Alice", 0,
@@ -352,15 +366,21 @@ test_plans(void)
 	NOSCAN(STORE_QF_USERNAME, STORE_QM_LIKE, 0, "alice%", 0,
 	    "like prefix on username: a key range");
 	NOSCAN(STORE_QF_USERNAME, STORE_QM_LIKE, 0, "alice%", 1,
-	    "like prefix count: a key range");
+	    "like prefix, one pass: a key range");
 	NOSCAN(STORE_QF_ALL, STORE_QM_LIKE, 0, "alice%", 0,
 	    "general like prefix: five key ranges");
 	NOSCAN(STORE_QF_ALL, STORE_QM_LIKE, 0, "alice%", 1,
-	    "general like prefix count: five key ranges");
+	    "general like prefix, one pass: five key ranges");
 	NOSCAN(STORE_QF_ALL, STORE_QM_EXACT, 0, "alice", 0,
 	    "general exact: five indexes");
 	NOSCAN(STORE_QF_NAME, STORE_QM_LIKE, 1, "Ali%", 0,
 	    "case-sensitive like prefix on name: the key range");
+	NOSCAN(STORE_QF_USERNAME, STORE_QM_EXACT, 0, "Alice", 1,
+	    "case-insensitive username, one pass: an index");
+	p = plan(s, list_sql(STORE_QF_USERNAME, STORE_QM_LIKE, 0, "alice%", 1));
+	tap_ok(strstr(p, "COVERING INDEX users_username_key") != NULL,
+	    "username prefix, one pass: the covering index, no row read");
+	printf("#   %s\n", p);
 	store_close(s);
 }
 
@@ -420,6 +440,53 @@ test_paging(void)
 	    " p00000000013 p00000000010 p00000000018 p00000000015 p00000000012",
 	    "a filtered page in the same order");
 	tap_int(t, 10, "filtered total");
+	store_close(s);
+}
+
+/*
+ * Past STORE_TOPK_MAX matches kept in C the store sorts in SQL: the page
+ * just before the limit (kept in C) and the page after it (SQL) join up.
+ */
+static void
+test_paging_deep(void)
+{
+	struct store		*s = NULL;
+	struct store_opts	 o = { 2000, 0 };
+	struct store_query	 q;
+	struct store_user	*a = NULL, *b = NULL;
+	const char		*v[1] = { "d%" };
+	size_t			 na = 0, nb = 0;
+	int64_t			 ta = 0, tb = 0;
+
+	if (store_open(path_in("deep.db"), &o, &s) != USERCGI_OK)
+		abort();
+	tap_int(sqlite3_exec(s->db, "BEGIN; WITH RECURSIVE n(i) AS (SELECT 0"
+	    " UNION ALL SELECT i + 1 FROM n WHERE i < 10029) INSERT INTO users"
+	    " (id, username, username_key, created_at, updated_at) SELECT"
+	    " printf('d%011d', i), printf('d%d', i), printf('d%d', i),"
+	    " 1000 + i / 3, 1 FROM n; UPDATE user_count SET n = 10030; COMMIT",
+	    NULL, NULL, NULL), SQLITE_OK, "10030 users");
+	memset(&q, 0, sizeof(q));
+	q.page_size = 20;
+	q.ngroups = 1;
+	q.groups[0].field = STORE_QF_USERNAME;
+	q.groups[0].mode = STORE_QM_LIKE;
+	q.groups[0].values = v;
+	q.groups[0].nvalues = 1;
+	q.page = STORE_TOPK_MAX / 20;
+	tap_int(store_user_list(s, &q, &a, &na, &ta), USERCGI_OK,
+	    "the last page kept in C");
+	q.page++;
+	tap_int(store_user_list(s, &q, &b, &nb, &tb), USERCGI_OK,
+	    "the first page sorted in SQL");
+	tap_ok(na == 20 && nb == 20 && ta == 10030 && tb == 10030,
+	    "both full, both totals 10030");
+	tap_ok(na == 20 && nb == 20 && strcmp(a[19].id, "d00000000030") == 0 &&
+	    strcmp(b[0].id, "d00000000029") == 0 &&
+	    strcmp(b[19].id, "d00000000010") == 0,
+	    "they join up: d...30, then d...29 to d...10");
+	store_users_free(a, na);
+	store_users_free(b, nb);
 	store_close(s);
 }
 
@@ -829,6 +896,7 @@ main(void)
 	test_modes();
 	test_plans();
 	test_paging();
+	test_paging_deep();
 	test_update();
 	test_races();
 	test_migrate_v2();
