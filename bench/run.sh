@@ -26,6 +26,15 @@
 # BENCH_TRIVIAL_PROCS (trivial responders, default cores),
 # BENCH_CGI_RUNS (default 50), BENCH_ARGON2_RUNS (default
 # 15), BENCH_KEEP=1 keeps the temporary directory.
+# --users instead measures the users API (issue 13) over BENCH_USERS
+# (1000000) users filled by bench/store-bench (built on demand): through the same lighttpd and FastCGI
+# worker, the p50 latency (wrk, BENCH_USERS_CONNS connections) of GET
+# /api/users/{id}, the first page of GET /api/users, an exact search by
+# email, an exact case-insensitive search by username, a LIKE prefix
+# (alice%), each beside GET by id in the same run, and a LIKE substring
+# (%lice%, one connection: each is a scan) beside the same search as a raw
+# sqlite3 scan of the table.  BENCH_USERS_SAMPLES (1000) random users
+# give the ids, emails and usernames requested.
 # --profile instead runs one create without a password in CGI mode under
 # valgrind --tool=callgrind (after one unprofiled create with the same
 # token on the same fresh database: the profiled token is found in
@@ -38,8 +47,9 @@
 # for --profile).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-profile=0
+profile=0 users=0
 if [ "${1:-}" = --profile ]; then profile=1; shift; fi
+if [ "${1:-}" = --users ]; then users=1; shift; fi
 build=$(cd "${1:-$top}" && pwd)
 ucgi=$build/cgi-bin/usercgi.fcgi
 secs=${BENCH_SECONDS:-10}
@@ -252,9 +262,115 @@ series() {
 	printf -v "${name}_ok" '%s' "$ok"
 }
 
+# ok_if EXPR: "met" when the awk expression holds, else "MISSED".
+ok_if() { awk "BEGIN { exit !($1) }" && echo met || echo MISSED; }
+
 # ratio A B: A/B with two decimals.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", (b > 0 ? 100 * a / b : 0) }'; }
+
+# getload TAG CONNS SECONDS PATHS: one wrk run of bench/get.lua over the
+# request paths in the file PATHS; prints its BENCH line.
+getload() {
+	BENCH_TOKEN=$token BENCH_PATHS=$4 \
+	    wrk -t "$(( $2 < cores ? $2 : cores ))" -c "$2" -d "${3}s" --timeout 30s \
+	    -s "$top/bench/get.lua" "http://127.0.0.1:$port" 2>>"$T/wrk.err" | grep '^BENCH ' || {
+		echo "bench: wrk failed:" >&2; cat "$T/wrk.err" >&2; exit 1; }
+}
+
+# getseries NAME PATHS [CONNS]: a 2 s warm-up, then $repeat runs of
+# getload with CONNS (default $uconns) connections; sets <NAME>_p50 and
+# _rps (medians), _non2xx (sum).
+getseries() {
+	local name=$1 i line p50="" rps="" n2=0 c=${3:-$uconns}
+	getload "${1}w" "$c" 2 "$2" >/dev/null
+	for i in $(seq 1 "$repeat"); do
+		line=$(getload "$1$i" "$c" "$secs" "$2")
+		echo "  $name run $i: ${line#BENCH }"
+		p50+="$(field p50_ms "$line")"$'\n'
+		rps+="$(field ok_rps "$line")"$'\n'
+		n2=$((n2 + $(field non2xx "$line") + $(field sockerr "$line")))
+	done
+	printf -v "${name}_p50" '%s' "$(printf '%s' "$p50" | median)"
+	printf -v "${name}_rps" '%s' "$(printf '%s' "$rps" | median)"
+	printf -v "${name}_non2xx" '%s' "$n2"
+}
+
+if [ "$users" = 1 ]; then
+	nusers=${BENCH_USERS:-1000000}
+	uconns=${BENCH_USERS_CONNS:-4}
+	samples=${BENCH_USERS_SAMPLES:-1000}
+	case $nusers$uconns$samples in *[!0-9]*)
+		echo "bench: BENCH_USERS* values must be whole numbers" >&2; exit 1 ;; esac
+	echo "usercgi users API bench: $(uname -m), $cores cores, $(. /etc/os-release; echo "$PRETTY_NAME")"
+	echo "  $nusers users; wrk ${secs}s x $repeat, $uconns connections, $procs FastCGI worker(s) x $threads threads"
+	echo "  load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+	t0=$(date +%s)
+	make -s -C "$build" bench/store-bench >/dev/null
+	"$build/bench/store-bench" fill "$T/users.db" "$nusers" >"$T/fill.out"
+	echo "  filled in $(( $(date +%s) - t0 )) s: $(sqlite3 "$T/users.db" 'select count(*) from users') rows, $(du -m "$T/users.db" | cut -f1) MiB"
+	# Request paths for $samples random users (their id, username, email).
+	python3 - "$T" "$samples" <<'PY'
+import random, sqlite3, sys, urllib.parse as up
+d, n = sys.argv[1], int(sys.argv[2])
+c = sqlite3.connect("file:%s/users.db?mode=ro" % d, uri=True)
+top = c.execute("select max(rowid) from users").fetchone()[0]
+rows = []
+while len(rows) < n:
+    r = c.execute("select id, username, primary_email from users where rowid = ?",
+                  (random.randint(1, top),)).fetchone()
+    if r and r[1] and r[2]:
+        rows.append(r)
+q = lambda s: up.quote(s, safe="")
+w = lambda name, lines: open("%s/%s.paths" % (d, name), "w").write("\n".join(lines) + "\n")
+w("getid", ["/api/users/" + r[0] for r in rows])
+w("list", ["/api/users"])
+w("email", ["/api/users?search.primaryEmail=%s&mode=exact" % q(r[2]) for r in rows])
+w("uname", ["/api/users?search.username=%s&mode.username=exact" % q(r[1].upper()) for r in rows])
+w("prefix", ["/api/users?search.username=alice%25"])
+w("substr", ["/api/users?search.username=%25lice%25"])
+PY
+	start_server usercgi "$ucgi"
+	first=$(head -n 1 "$T/email.paths")
+	out=$(curl -s -w ' %{http_code}' -H "Authorization: Bearer $token" "http://127.0.0.1:$port$first")
+	case $out in *' 200') ;; *) echo "bench: probe search failed: $out" >&2; exit 1 ;; esac
+	case $out in '[]'*) echo "bench: probe search found nothing: $first" >&2; exit 1 ;; esac
+	echo "GET /api/users/{id}:";                     getseries getid "$T/getid.paths"
+	echo "GET /api/users (first page):";             getseries list "$T/list.paths"
+	echo "exact email:";                             getseries email "$T/email.paths"
+	echo "exact username, case-insensitive:";        getseries uname "$T/uname.paths"
+	echo "like prefix (alice%):";                    getseries prefix "$T/prefix.paths"
+	echo "like substring (%lice%), one connection:"; getseries substr "$T/substr.paths" 1
+	echo "GET /api/users/{id} again:";               getseries getid2 "$T/getid.paths"
+	stop_server
+	# The substring search as a raw sqlite3 scan: the count of matches,
+	# SQLite's (ASCII case-insensitive) LIKE over every row of the table,
+	# on one open connection; median of 20.
+	scan_ms=$(python3 - "$T" <<'PY'
+import sqlite3, statistics, sys, time
+c = sqlite3.connect("file:%s/users.db?mode=ro" % sys.argv[1], uri=True)
+ms = []
+for i in range(20):
+    t0 = time.perf_counter()
+    c.execute("select count(*) from users where username like '%lice%'").fetchone()
+    ms.append((time.perf_counter() - t0) * 1000)
+print("%.3f" % statistics.median(ms))
+PY
+)
+	base=$(awk -v a="$getid_p50" -v b="$getid2_p50" 'BEGIN { printf "%.3f", (a + b) / 2 }')
+	echo
+	echo "users API, $nusers users, p50 latency at $uconns connections (median of $repeat runs):"
+	u_line() { printf '  %-36s %9s ms  %6sx GET by id  %s\n' "$1" "$2" "$(ratio "$2" "$base")" "$3"; }
+	printf '  %-36s %9s ms  (before %s, after %s)\n' "GET /api/users/{id}" "$base" "$getid_p50" "$getid2_p50"
+	u_line "GET /api/users, first page" "$list_p50" "$(ok_if "$list_p50 <= 2 * $base")"
+	u_line "exact email" "$email_p50" "$(ok_if "$email_p50 <= 2 * $base")"
+	u_line "exact username, case-insensitive" "$uname_p50" "$(ok_if "$uname_p50 <= 2 * $base")"
+	u_line "like prefix (alice%)" "$prefix_p50" "$(ok_if "$prefix_p50 <= 2 * $base")"
+	printf '  %-36s %9s ms  raw sqlite3 scan %s ms: %sx (one connection)\n' "like substring (%lice%)" "$substr_p50" "$scan_ms" "$(ratio "$substr_p50" "$scan_ms")"
+	echo "  non-2xx or socket errors: $((getid_non2xx + list_non2xx + email_non2xx + uname_non2xx + prefix_non2xx + substr_non2xx + getid2_non2xx))"
+	echo "  load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+	exit 0
+fi
 
 if [ "$profile" = 1 ]; then
 	command -v valgrind >/dev/null || { echo "bench: valgrind is not installed" >&2; exit 1; }
@@ -450,7 +566,6 @@ echo "  load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "targets (issue 6):"
 t_line() { printf '  %-44s %-10s %s\n' "$1" "$2" "$3"; }
-ok_if() { awk "BEGIN { exit !($1) }" && echo met || echo MISSED; }
 t_line "creates/s >= 35% of trivial FastCGI" "$(pct "$nopw_rps" "$triv_rps")" "$(ok_if "$nopw_rps >= 0.35 * $triv_rps")"
 t_line "password creates/s >= 80% of cores/hash" "$(pct "$pw_rps" "$pw_ceiling")" "$(ok_if "$pw_rps >= 0.8 * $pw_ceiling")"
 t_line "max latency <= 10x p99 under (a)" "$(ratio "$nopw_max" "$nopw_p99")x" "$(ok_if "$nopw_max <= 10 * $nopw_p99")"

@@ -1,6 +1,8 @@
 /*
- * app.c: routing, the handlers, and the one place where an enum
- * usercgi_err becomes an HTTP response (app_error).
+ * app.c: the request lifecycle: routing (the route table), bearer
+ * authentication, body intake, the one place where an enum usercgi_err
+ * becomes an HTTP response (app_error), the ETag of a GET, the log line.
+ * The handlers live in one file per resource family (api.h).
  */
 #include "config.h"
 
@@ -13,8 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
+#include "api.h"
 #include "app.h"
 #include "auth.h"
 #include "form.h"
@@ -26,24 +27,10 @@
 #include "store.h"
 #include "user.h"
 
-#define APP_MAX_PATH	4096
-#define APP_MAX_ARGS	2	/* "{}" segments in a route pattern */
 #define APP_MAX_ALLOW	128	/* the Allow header of a 405 */
-#define APP_ID_TRIES	8
-#define APP_MAX_DETAILS	(64 * 1024)	/* zod details text, cut beyond */
 #define APP_BODY_COST	16	/* parsed body: json_cost per body byte */
 
 _Static_assert(AUTH_KEY_LEN == STORE_TOKEN_KEY, "token keys differ in size");
-
-/*
- * The parameters of a matched route: arg[i] is the i-th "{}" segment of
- * its pattern, NUL-terminated in buf.
- */
-struct app_args {
-	const char	*arg[APP_MAX_ARGS];
-	size_t		 n;
-	char		 buf[APP_MAX_PATH];
-};
 
 int64_t
 app_now_ms(void)
@@ -74,7 +61,7 @@ app_body_cost(const struct app *a)
  * ("%01" -> "\u0001"), so 5 times the body plus the fixed text of every
  * other issue always fits: a client mistake always gets its 400.
  */
-static size_t
+size_t
 app_data_max(const struct app *a)
 {
 	return a->cfg.max_body_bytes * 5 + 64 * 1024;
@@ -87,7 +74,7 @@ app_data_max(const struct app *a)
  * table's) are plain text.  Never fails: on allocation failure the body is the
  * shortest valid one.
  */
-static void
+void
 app_error(struct http_resp *r, enum usercgi_err e, const char *data,
     const struct buf *details, const char *message)
 {
@@ -269,7 +256,7 @@ app_store_open(struct app *a)
 }
 
 /* As app_store_open, with a failure rendered into r. */
-static enum usercgi_err
+enum usercgi_err
 app_store(struct app *a, struct http_resp *r)
 {
 	enum usercgi_err	rc;
@@ -341,7 +328,7 @@ app_auth_remember(struct app *a, const unsigned char key[AUTH_KEY_LEN],
  * Checks the request's bearer token.  Returns USERCGI_OK, or the error
  * already rendered into r (with jose's reason as data for a 401).
  */
-static enum usercgi_err
+enum usercgi_err
 app_auth(struct app *a, struct http_req *rq, struct http_resp *r)
 {
 	enum jwt_fail		 fail = JWT_FAIL_NONE;
@@ -392,7 +379,7 @@ app_auth(struct app *a, struct http_req *rq, struct http_resp *r)
  * space is not "{" or "[" is refused before it is parsed.  The values
  * built take at most app_body_cost bytes (json_cost).
  */
-static enum usercgi_err
+enum usercgi_err
 app_body(struct app *a, struct http_req *rq, struct http_resp *r,
     struct json_object **out)
 {
@@ -575,46 +562,7 @@ app_db_exposed(struct app *a, const char *docroot)
 	return a->docroot_exposed;
 }
 
-/*
- * Draws a user id: 12 characters of [0-9a-z], uniform, from libsodium's
- * CSPRNG (getrandom(2); unlike OpenSSL's RAND_bytes it instantiates no
- * DRBG, which a CGI process would pay for on every create).
- */
-static enum usercgi_err
-app_new_id(char id[STORE_ID_LEN + 1])
-{
-	static const char	 alphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
-	unsigned char		 rnd[32];
-	size_t			 i, n = 0;
-
-	if (sodium_init() < 0) {
-		log_err("sodium_init failed");
-		return USERCGI_INTERNAL;
-	}
-	while (n < STORE_ID_LEN) {
-		randombytes_buf(rnd, sizeof(rnd));
-		/* 252 = 7 * 36: reject the top bytes to avoid modulo bias. */
-		for (i = 0; i < sizeof(rnd) && n < STORE_ID_LEN; i++)
-			if (rnd[i] < 252)
-				id[n++] = alphabet[rnd[i] % 36];
-	}
-	id[STORE_ID_LEN] = '\0';
-	return USERCGI_OK;
-}
-
-/* Renders the data member of entity.value_too_long for a column limit. */
-static void
-app_too_long(struct http_resp *r, int limit)
-{
-	char	data[128];
-
-	(void)snprintf(data, sizeof(data), "{\"message\":\"value too long for "
-	    "type character varying(%d)\"}", limit);
-	app_error(r, USERCGI_VALUE_TOO_LONG, data, NULL, NULL);
-}
-
-/* The configured argon2i parameters for new hashes. */
-static void
+void
 app_pw_params(const struct app *a, struct pw_params *pp)
 {
 	pp->t_cost = a->cfg.argon2_t;
@@ -623,193 +571,11 @@ app_pw_params(const struct app *a, struct pw_params *pp)
 }
 
 /*
- * Checks 9-11 of create-user.md §2: the imported digest, the phone number
- * (normalised in place: in->primary_phone then holds the stored form),
- * the column lengths.  Returns USERCGI_OK, or the first failure already
- * rendered into r.
- */
-static enum usercgi_err
-app_late_checks(struct user_input *in, struct http_resp *r)
-{
-	char			 why[128], msg[256], phone[PHONE_BUFSZ];
-	int			 limit;
-	enum usercgi_err	 rc;
-
-	if (in->password_algorithm != NULL) {
-		why[0] = '\0';
-		rc = pw_check_import(in->password_algorithm, in->password_digest,
-		    why, sizeof(why));
-		if (rc == USERCGI_PW_LEGACY_HASH) {
-			(void)snprintf(msg, sizeof(msg),
-			    "Unsupported legacy hash algorithm: %s.", why);
-			app_error(r, rc, NULL, NULL, msg);
-			return rc;
-		} else if (rc == USERCGI_PW_DIGEST_INVALID && why[0] != '\0') {
-			(void)snprintf(msg, sizeof(msg),
-			    "The password digest is not valid for %s: %s.",
-			    in->password_algorithm, why);
-			app_error(r, rc, NULL, NULL, msg);
-			return rc;
-		} else if (rc != USERCGI_OK) {
-			app_error(r, rc, NULL, NULL, NULL);
-			return rc;
-		}
-	}
-	if (in->primary_phone != NULL) {
-		rc = phone_normalize(in->primary_phone, strlen(in->primary_phone),
-		    phone, sizeof(phone));
-		if (rc == USERCGI_INVALID_PHONE) {
-			app_error(r, rc, "{\"name\":\"ParseError\"}", NULL,
-			    NULL);
-			return rc;
-		} else if (rc == USERCGI_VALUE_TOO_LONG) {
-			app_too_long(r, PHONE_MAXLEN);
-			return rc;
-		} else if (rc != USERCGI_OK) {
-			app_error(r, rc, NULL, NULL, NULL);
-			return rc;
-		}
-		free(in->primary_phone);
-		if ((in->primary_phone = xstrdup(phone)) == NULL) {
-			app_error(r, USERCGI_NOMEM, NULL, NULL, NULL);
-			return USERCGI_NOMEM;
-		}
-	}
-	if ((rc = user_check_lengths(in, &limit)) != USERCGI_OK) {
-		app_too_long(r, limit);
-		return rc;
-	}
-	return USERCGI_OK;
-}
-
-/*
- * Checks 6-8 of create-user.md §2 (username, email, phone taken).
- * Returns USERCGI_OK, or the error already rendered into r.
- */
-static enum usercgi_err
-app_conflict(struct app *a, const struct user_input *in, struct http_resp *r)
-{
-	enum usercgi_err	rc;
-
-	rc = store_find_conflict(a->store, in->username, in->primary_email,
-	    in->primary_phone);
-	if (rc != USERCGI_OK)
-		app_error(r, rc, NULL, NULL, NULL);
-	return rc;
-}
-
-/*
- * POST /api/users (create-user.md).  Renders the outcome into r.
- */
-static void
-app_create(struct app *a, struct http_req *rq, struct http_resp *r,
-    const struct app_args *args)
-{
-	struct json_object	*body = NULL;
-	struct user_input	 in;
-	struct store_user	 u;
-	struct buf		 data, details;
-	struct pw_params	 pp;
-	char			 hash[PW_ENCODED_MAX];
-	int			 prechecked, tries;
-	enum usercgi_err	 rc;
-
-	memset(&in, 0, sizeof(in));
-	memset(&u, 0, sizeof(u));
-	buf_init(&data, app_data_max(a));
-	buf_init(&details, APP_MAX_DETAILS);
-	hash[0] = '\0';
-
-	if (app_auth(a, rq, r) != USERCGI_OK)
-		goto out;
-	if (app_body(a, rq, r, &body) != USERCGI_OK)
-		goto out;
-	rc = user_parse_create(body, &in, &data, &details);
-	if (rc == USERCGI_GUARD) {
-		app_error(r, rc, buf_str(&data), &details, NULL);
-		goto out;
-	} else if (rc != USERCGI_OK) {
-		app_error(r, rc, NULL, NULL, NULL);
-		goto out;
-	}
-	if ((rc = app_store(a, r)) != USERCGI_OK)
-		goto out;
-	/*
-	 * Checks 6-8 read the database.  The UNIQUE constraints give the same
-	 * answers at insert time, so the read is made only where it changes
-	 * the outcome: before an argon2 hash (none is spent on a taken name),
-	 * and when a later check fails (an earlier check's error wins).
-	 */
-	prechecked = in.password != NULL;
-	if (prechecked && (rc = app_conflict(a, &in, r)) != USERCGI_OK)
-		goto out;
-	if ((rc = app_late_checks(&in, r)) != USERCGI_OK) {
-		if (!prechecked)
-			(void)app_conflict(a, &in, r);
-		goto out;
-	}
-	if (in.password != NULL) {
-		app_pw_params(a, &pp);
-		rc = pw_hash(&pp, in.password, in.password_len, hash,
-		    sizeof(hash));
-		if (rc != USERCGI_OK) {
-			app_error(r, rc, NULL, NULL, NULL);
-			goto out;
-		}
-		u.password_encrypted = hash;
-		u.password_encryption_method = "Argon2i";
-	} else if (in.password_digest != NULL) {
-		u.password_encrypted = in.password_digest;
-		u.password_encryption_method = in.password_algorithm;
-	}
-	u.username = in.username;
-	u.primary_email = in.primary_email;
-	u.primary_phone = in.primary_phone;
-	u.name = in.name;
-	u.avatar = in.avatar;
-	u.profile_json = in.profile_json != NULL ? in.profile_json : "{}";
-	u.custom_data_json = in.custom_data_json != NULL ?
-	    in.custom_data_json : "{}";
-	u.identities_json = "{}";
-	u.application_id = NULL;
-	u.is_suspended = 0;
-	u.last_sign_in_at = -1;
-	u.created_at = u.updated_at = app_now_ms();
-	u.password_updated_at = u.password_encrypted != NULL ?
-	    u.created_at : -1;
-	for (tries = 0; tries < APP_ID_TRIES; tries++) {
-		if ((rc = app_new_id(u.id)) != USERCGI_OK)
-			break;
-		if ((rc = store_user_insert(a->store, &u)) != USERCGI_ID_TAKEN)
-			break;
-		log_warn("user id collision, drawing again");
-	}
-	if (rc != USERCGI_OK) {
-		app_error(r, rc, NULL, NULL, NULL);
-		goto out;
-	}
-	buf_reset(&r->body);
-	if ((rc = user_render(&r->body, &u, 0)) != USERCGI_OK) {
-		app_error(r, rc, NULL, NULL, NULL);
-		goto out;
-	}
-	r->status = 200;
-	memcpy(a->logid, u.id, sizeof(a->logid));
-out:
-	secure_zero(hash, sizeof(hash));
-	user_input_free(&in);
-	if (body != NULL)
-		json_object_put(body);
-	buf_free(&data);
-	buf_free(&details);
-}
-
-/*
  * Reads user id into *u (caller frees with store_user_free).  Returns
  * USERCGI_OK, or the error rendered into r: an unknown id is Logto's 404
  * entity.not_found (users-api.md §0), which names no id.
  */
-static enum usercgi_err
+enum usercgi_err
 app_user(struct app *a, struct http_resp *r, const char *id,
     struct store_user *u)
 {
@@ -820,140 +586,54 @@ app_user(struct app *a, struct http_resp *r, const char *id,
 	return rc;
 }
 
-/*
- * Returns 1 when the query string (RFC 3875 §4.1.7) has the parameter
- * name with the value "true", as Logto's includePasswordHash.
- */
-static int
-app_query_true(const char *q, const char *name)
+void
+app_user_ok(struct http_resp *r, const struct store_user *u)
 {
-	size_t	n = strlen(name);
-
-	while (q != NULL && *q != '\0') {
-		if (strncmp(q, name, n) == 0 && q[n] == '=' &&
-		    strncmp(q + n + 1, "true", 4) == 0 &&
-		    (q[n + 5] == '\0' || q[n + 5] == '&'))
-			return 1;
-		if ((q = strchr(q, '&')) != NULL)
-			q++;
-	}
-	return 0;
-}
-
-/* GET /api/users/{id}: the user object, optionally with its digest. */
-static void
-app_get(struct app *a, struct http_req *rq, struct http_resp *r,
-    const struct app_args *args)
-{
-	struct store_user	u;
 	enum usercgi_err	rc;
 
-	memset(&u, 0, sizeof(u));
-	if (app_auth(a, rq, r) != USERCGI_OK || app_store(a, r) != USERCGI_OK)
-		goto out;
-	if (app_user(a, r, args->arg[0], &u) != USERCGI_OK)
-		goto out;
 	buf_reset(&r->body);
-	rc = user_render(&r->body, &u,
-	    app_query_true(rq->query_string, "includePasswordHash"));
-	if (rc != USERCGI_OK) {
+	if ((rc = user_render(&r->body, u, 0)) != USERCGI_OK) {
 		app_error(r, rc, NULL, NULL, NULL);
-		goto out;
+		return;
 	}
 	r->status = 200;
-out:
-	store_user_free(&u);
+}
+
+void
+app_guard_error(struct http_resp *r, enum usercgi_err rc,
+    const struct buf *data, const struct buf *details)
+{
+	if (rc == USERCGI_GUARD)
+		app_error(r, rc, buf_str(data), details, NULL);
+	else
+		app_error(r, rc, NULL, NULL, NULL);
 }
 
 /*
- * POST /api/users/{id}/password/verify: 204 when the password matches
- * the stored digest of any method, which is then upgraded to argon2i
- * (compare-and-set: a concurrent change wins); 422
- * session.invalid_credentials otherwise, also for a stored digest above
- * the cost ceilings, which is never run (pw_verify.h; logged with the
- * user).  A failure costs about one argon2i hash whatever the stored
- * method (pw_check_password).  503 when every slow-hash turn is taken
- * (pw_set_slow_limit).
+ * A 200 answer to a GET gets the strong ETag of its exact bytes (RFC
+ * 9110 §8.8.3; Logto's koaBodyEtag); an If-None-Match that lists it
+ * turns it into a 304 with no body (§13.1.2, §15.4.5).
  */
 static void
-app_verify(struct app *a, struct http_req *rq, struct http_resp *r,
-    const struct app_args *args)
+app_etag(const struct http_req *rq, struct http_resp *r)
 {
-	struct json_object	*body = NULL;
-	struct store_user	 u;
-	struct buf		 data, details;
-	struct pw_params	 pp;
-	char			*pw = NULL, hash[PW_ENCODED_MAX];
-	size_t			 pwlen = 0;
-	int			 match = 0;
-	enum usercgi_err	 rc;
+	char			etag[HTTP_ETAG_SIZE];
+	enum usercgi_err	rc;
 
-	memset(&u, 0, sizeof(u));
-	buf_init(&data, app_data_max(a));
-	buf_init(&details, APP_MAX_DETAILS);
-	hash[0] = '\0';
-	if (app_auth(a, rq, r) != USERCGI_OK ||
-	    app_body(a, rq, r, &body) != USERCGI_OK)
-		goto out;
-	rc = user_parse_password(body, &pw, &pwlen, &data, &details);
-	if (rc != USERCGI_OK) {
-		app_error(r, rc, rc == USERCGI_GUARD ? buf_str(&data) : NULL,
-		    rc == USERCGI_GUARD ? &details : NULL, NULL);
-		goto out;
-	}
-	if (app_store(a, r) != USERCGI_OK)
-		goto out;
-	if (app_user(a, r, args->arg[0], &u) != USERCGI_OK)
-		goto out;
-	app_pw_params(a, &pp);
-	rc = pw_check_password(&pp, u.password_encryption_method,
-	    u.password_encrypted, pw, pwlen, &match);
-	if (rc == USERCGI_PW_DIGEST_INVALID) {
-		log_warn("user %s: the stored %s digest is above the cost "
-		    "ceilings (digest_max_ms, digest_max_mib): not verified",
-		    u.id, u.password_encryption_method);
-		app_error(r, USERCGI_BAD_CREDENTIALS, NULL, NULL, NULL);
-		goto out;
-	}
-	if (rc != USERCGI_OK) {
+	if (r->status != 200 || rq->method == NULL ||
+	    strcmp(rq->method, "GET") != 0)
+		return;
+	if ((rc = http_etag(r->body.ptr != NULL ? r->body.ptr : "", r->body.len,
+	    etag)) != USERCGI_OK ||
+	    (rc = http_resp_header(r, "ETag", etag)) != USERCGI_OK) {
+		buf_reset(&r->headers);
 		app_error(r, rc, NULL, NULL, NULL);
-		goto out;
+		return;
 	}
-	if (!match) {
-		log_info("password verify failed for user %s", u.id);
-		app_error(r, USERCGI_BAD_CREDENTIALS, NULL, NULL, NULL);
-		goto out;
+	if (http_none_match(rq->if_none_match, etag)) {
+		r->status = 304;
+		buf_reset(&r->body);
 	}
-	if (pw_needs_upgrade(u.password_encryption_method,
-	    u.password_encrypted)) {
-		rc = pw_hash(&pp, pw, pwlen, hash, sizeof(hash));
-		if (rc == USERCGI_OK)
-			rc = store_user_rehash(a->store, u.id,
-			    u.password_encrypted, hash, "Argon2i", app_now_ms());
-		if (rc == USERCGI_OK)
-			log_info("user %s: password upgraded from %s to "
-			    "Argon2i", u.id, u.password_encryption_method);
-		else if (rc == USERCGI_USER_NOT_FOUND)
-			log_info("user %s: password changed meanwhile, not "
-			    "upgraded", u.id);
-		else {
-			app_error(r, rc, NULL, NULL, NULL);
-			goto out;
-		}
-	}
-	buf_reset(&r->body);
-	r->status = 204;
-out:
-	if (pw != NULL) {
-		secure_zero(pw, pwlen);
-		free(pw);
-	}
-	secure_zero(hash, sizeof(hash));
-	store_user_free(&u);
-	if (body != NULL)
-		json_object_put(body);
-	buf_free(&data);
-	buf_free(&details);
 }
 
 /*
@@ -971,9 +651,23 @@ struct app_handler {
 };
 
 static const struct app_handler app_handlers[] = {
-	{ "/users", "POST", app_create },
-	{ "/users/{id}", "GET", app_get },
-	{ "/users/{id}/password/verify", "POST", app_verify },
+	{ "/users", "GET", api_users_list },
+	{ "/users", "POST", api_users_create },
+	{ "/users/{id}", "GET", api_users_get },
+	{ "/users/{id}", "PATCH", api_users_patch },
+	{ "/users/{id}", "DELETE", api_users_delete },
+	{ "/users/{id}/custom-data", "GET", api_users_custom_data_get },
+	{ "/users/{id}/custom-data", "PATCH", api_users_custom_data_patch },
+	{ "/users/{id}/profile", "PATCH", api_users_profile_patch },
+	{ "/users/{id}/password", "PATCH", api_pw_set },
+	{ "/users/{id}/password/expiration", "PATCH", api_pw_expiration },
+	{ "/users/{id}/password/verify", "POST", api_pw_verify },
+	{ "/users/{id}/has-password", "GET", api_pw_has },
+	{ "/users/{id}/is-suspended", "PATCH", api_users_suspend },
+	{ "/users/{id}/identities/{target}", "PUT", api_identity_put },
+	{ "/users/{id}/identities/{target}", "DELETE", api_identity_delete },
+	{ "/users/{id}/logto-configs", "GET", api_users_logto_get },
+	{ "/users/{id}/logto-configs", "PATCH", api_users_logto_patch },
 };
 
 /*
@@ -1027,8 +721,10 @@ app_handle(struct app *a, struct http_req *rq)
 	h = app_handler(app_api_path(rq), method, &args, allow);
 	if (app_db_exposed(a, rq->document_root))
 		app_error(&r, USERCGI_INTERNAL, NULL, NULL, NULL);
-	else if (h != NULL)
+	else if (h != NULL) {
 		h->fn(a, rq, &r, &args);
+		app_etag(rq, &r);
+	}
 	else if (allow[0] != '\0') {
 		r.allow = allow;
 		app_error(&r, USERCGI_METHOD, NULL, NULL, NULL);

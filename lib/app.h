@@ -4,8 +4,10 @@
  *
  *   main.c -> server.c (CGI, or FastCGI threads) -> app_handle
  *     -> app_api_path (the API root in SCRIPT_NAME or PATH_INFO)
- *     -> app_handler (the table of route patterns) -> the handler;
- *   for POST /api/users (app_create):
+ *     -> app_handler (the table of route patterns) -> the handler
+ *        (api.h: api_users.c, api_passwords.c, api_identities.c)
+ *     -> app_etag (a 200 GET: ETag, 304 on If-None-Match) -> http_send;
+ *   for POST /api/users (api_users_create):
  *     -> auth_check (bearer token, before any body byte is read)
  *     -> body intake (size, media type, strict JSON or form.c)
  *     -> user_parse_create (validation, create-user.md §2 checks 3-5)

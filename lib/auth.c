@@ -14,7 +14,9 @@
 #include <sodium.h>
 
 #include "auth.h"
+#include "b64.h"
 #include "buf.h"
+#include "json.h"
 #include "jwks.h"
 #include "jwt.h"
 #include "log.h"
@@ -351,5 +353,58 @@ auth_check_key(struct auth *a, const char *header, int64_t now,
 	if (key != NULL && keyexp != NULL && a->jwks_sha_ok &&
 	    auth_token_key(a->jwks_sha, &a->pol, tok, len, key) == USERCGI_OK)
 		*keyexp = exp;
+	return rc;
+}
+
+/* JSON nesting of a payload auth_token_sub reads: jwt.c's JWT_MAX_DEPTH. */
+#define AUTH_SUB_DEPTH	16
+
+enum usercgi_err
+auth_token_sub(const char *header, char *sub, size_t sublen)
+{
+	struct json_object	*c = NULL, *v;
+	unsigned char		*payload = NULL;
+	const char		*tok, *p1, *p2;
+	size_t			 len, n, cap;
+	char			 msg[64];
+	enum usercgi_err	 rc;
+
+	if (sublen > 0)
+		sub[0] = '\0';
+	if ((rc = auth_bearer(header, &tok, &len)) != USERCGI_OK)
+		return rc == USERCGI_UNAUTH ? rc : USERCGI_UNAUTH;
+	if (len > JWT_MAX_TOKEN || (p1 = memchr(tok, '.', len)) == NULL ||
+	    (p2 = memchr(p1 + 1, '.', len - (size_t)(p1 + 1 - tok))) == NULL)
+		return USERCGI_UNAUTH;
+	cap = (size_t)(p2 - p1 - 1) / 4 * 3 + 3;
+	if ((payload = xmalloc(cap)) == NULL)
+		return USERCGI_NOMEM;
+	if (b64url_decode(p1 + 1, (size_t)(p2 - p1 - 1), payload, cap, &n) ==
+	    -1) {
+		rc = USERCGI_UNAUTH;
+		goto out;
+	}
+	rc = json_parse_strict((const char *)payload, n, AUTH_SUB_DEPTH, &c,
+	    msg, sizeof(msg));
+	if (rc != USERCGI_OK) {
+		if (rc != USERCGI_NOMEM)
+			rc = USERCGI_UNAUTH;
+		goto out;
+	}
+	if (!json_object_is_type(c, json_type_object) ||
+	    !json_object_object_get_ex(c, "sub", &v) ||
+	    !json_object_is_type(v, json_type_string)) {
+		rc = USERCGI_UNAUTH;
+		goto out;
+	}
+	n = (size_t)json_object_get_string_len(v);
+	if (n >= sublen || memchr(json_object_get_string(v), '\0', n) != NULL) {
+		rc = USERCGI_TOO_LARGE;
+		goto out;
+	}
+	memcpy(sub, json_object_get_string(v), n + 1);
+out:
+	json_object_put(c);
+	free(payload);
 	return rc;
 }

@@ -69,6 +69,17 @@ enum usercgi_err auth_bearer(const char *header, const char **tok,
 	    size_t *len);
 
 /*
+ * The "sub" claim of the token in an Authorization header that
+ * auth_check accepted (in this process, or in another one through the
+ * database's verified-token keys): the payload is read, not verified
+ * again, so never call it for a header that was not accepted.  Copies
+ * the subject into sub (NUL-terminated).  Returns USERCGI_OK,
+ * USERCGI_TOO_LARGE (sublen bytes cannot hold it), USERCGI_UNAUTH (no
+ * readable payload or no string "sub") or USERCGI_NOMEM.
+ */
+enum usercgi_err auth_token_sub(const char *header, char *sub, size_t sublen);
+
+/*
  * SHA-256 of the JWKS file's bytes (read as auth_new reads it, at most
  * JWKS_MAX_FILE bytes) into d.  Returns USERCGI_OK, USERCGI_NOMEM or
  * USERCGI_INTERNAL (unreadable: logged at debug level only).

@@ -66,6 +66,7 @@ static const struct cfg_key cfg_keys[] = {
 	K("digest_max_ms", CFG_U32, digest_max_ms, 1, 3600000),
 	K("digest_max_mib", CFG_U32, digest_max_mib, 1, 4096),
 	K("busy_timeout_ms", CFG_INT, busy_timeout_ms, 0, 600000),
+	K("password_expiration", CFG_BOOL, password_expiration, 0, 1),
 	K("max_requests", CFG_ULONG, max_requests, 0, LONG_MAX),
 	K("threads", CFG_INT, threads, 1, 64),
 	K("hasher", CFG_STR, hasher, 0, 0),

@@ -41,6 +41,7 @@ struct cfg {
 	uint32_t	 digest_max_mib;	/* and memory ceiling, default
 					   PW_DIGEST_MAX_MIB */
 	int		 busy_timeout_ms;	/* default 5000 */
+	int		 password_expiration;	/* expiring passwords allowed, default 0 */
 	unsigned long	 max_requests;	/* per process, 0 = unlimited */
 	int		 threads;	/* FastCGI threads per process, default 16 */
 	char		*hasher;	/* hasher program (FastCGI only); default

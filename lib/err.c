@@ -73,6 +73,24 @@ static const struct usercgi_errinfo errtab[USERCGI_ERR_MAX] = {
 	E(USERCGI_BAD_CREDENTIALS, 422, "session.invalid_credentials",
 	    "Incorrect account or password. Please check your input."),
 	E(USERCGI_ID_TAKEN, 500, NULL, "Internal server error."),
+	E(USERCGI_BAD_PAGINATION, 400, "guard.invalid_pagination",
+	    "The request pagination value is invalid."),
+	E(USERCGI_BAD_SEARCH, 400, "request.invalid_input",
+	    "Input is invalid."),
+	E(USERCGI_BAD_PATTERN, 400, "request.invalid_input",
+	    "Input is invalid. The search pattern is not valid."),
+	E(USERCGI_IDENTITY_IN_USE, 422, "user.identity_already_in_use",
+	    "The social account has been associated with an existing account."),
+	E(USERCGI_IDENTITY_NOT_EXIST, 404, "user.identity_not_exist",
+	    "The social account has not been registered yet."),
+	E(USERCGI_EMPTY_UPDATE, 422, "entity.invalid_input",
+	    "Invalid input. Value list must not be empty."),
+	E(USERCGI_DELETE_SELF, 400, "user.cannot_delete_self",
+	    "You cannot delete yourself."),
+	E(USERCGI_PW_EXPIRATION_OFF, 400,
+	    "sign_in_experiences.password_expiration_not_enabled",
+	    "Password expiration policy is not enabled. Enable it in the "
+	    "sign-in experience settings before expiring passwords."),
 };
 
 static const char *const errnames[USERCGI_ERR_MAX] = {
@@ -83,6 +101,9 @@ static const char *const errnames[USERCGI_ERR_MAX] = {
 	"EMAIL_TAKEN", "PHONE_TAKEN", "PW_UNSUPPORTED", "PW_LEGACY_FORMAT",
 	"PW_LEGACY_HASH", "PW_DIGEST_INVALID", "INVALID_PHONE",
 	"VALUE_TOO_LONG", "USER_NOT_FOUND", "BAD_CREDENTIALS", "ID_TAKEN",
+	"BAD_PAGINATION", "BAD_SEARCH", "BAD_PATTERN", "IDENTITY_IN_USE",
+	"IDENTITY_NOT_EXIST", "EMPTY_UPDATE", "DELETE_SELF",
+	"PW_EXPIRATION_OFF",
 };
 
 const struct usercgi_errinfo *

@@ -42,6 +42,14 @@ enum usercgi_err {
 	USERCGI_USER_NOT_FOUND,		/* 404 entity.not_found */
 	USERCGI_BAD_CREDENTIALS,	/* 422 session.invalid_credentials */
 	USERCGI_ID_TAKEN,		/* internal: random id collided, draw again */
+	USERCGI_BAD_PAGINATION,		/* 400 guard.invalid_pagination */
+	USERCGI_BAD_SEARCH,		/* 400 request.invalid_input; "Input is invalid. " + caller's text */
+	USERCGI_BAD_PATTERN,		/* 400 request.invalid_input: the store refused a search pattern */
+	USERCGI_IDENTITY_IN_USE,	/* 422 user.identity_already_in_use */
+	USERCGI_IDENTITY_NOT_EXIST,	/* 404 user.identity_not_exist */
+	USERCGI_EMPTY_UPDATE,		/* 422 entity.invalid_input: a PATCH with nothing to set */
+	USERCGI_DELETE_SELF,		/* 400 user.cannot_delete_self */
+	USERCGI_PW_EXPIRATION_OFF,	/* 400 sign_in_experiences.password_expiration_not_enabled */
 	USERCGI_ERR_MAX
 };
 

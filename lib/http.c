@@ -10,7 +10,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sodium.h>
+
 #include "http.h"
+#include "log.h"
 
 void
 http_resp_init(struct http_resp *r)
@@ -18,13 +21,104 @@ http_resp_init(struct http_resp *r)
 	r->status = 500;
 	r->allow = NULL;
 	r->retry_after = 0;
+	buf_init(&r->headers, HTTP_MAX_HEADERS);
 	buf_init(&r->body, HTTP_MAX_RESPONSE);
 }
 
 void
 http_resp_free(struct http_resp *r)
 {
+	buf_free(&r->headers);
 	buf_free(&r->body);
+}
+
+/* RFC 9110 §5.6.2 tchar. */
+static int
+http_tchar(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	    (c >= 'a' && c <= 'z') || (c != '\0' &&
+	    strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+enum usercgi_err
+http_resp_header(struct http_resp *r, const char *name, const char *value)
+{
+	size_t			i, mark = r->headers.len;
+	enum usercgi_err	rc;
+
+	for (i = 0; name[i] != '\0'; i++)
+		if (!http_tchar((unsigned char)name[i]))
+			break;
+	if (i == 0 || name[i] != '\0' || strpbrk(value, "\r\n") != NULL) {
+		log_err("http: refusing a malformed response header");
+		return USERCGI_INTERNAL;
+	}
+	if ((rc = buf_addstr(&r->headers, name)) != USERCGI_OK ||
+	    (rc = buf_addstr(&r->headers, ": ")) != USERCGI_OK ||
+	    (rc = buf_addstr(&r->headers, value)) != USERCGI_OK ||
+	    (rc = buf_addstr(&r->headers, "\r\n")) != USERCGI_OK) {
+		r->headers.len = mark;
+		if (r->headers.ptr != NULL)
+			r->headers.ptr[mark] = '\0';
+	}
+	return rc;
+}
+
+enum usercgi_err
+http_etag(const char *body, size_t len, char etag[HTTP_ETAG_SIZE])
+{
+	unsigned char	d[crypto_hash_sha256_BYTES];
+
+	if (sodium_init() < 0) {
+		log_err("http: sodium_init failed");
+		return USERCGI_INTERNAL;
+	}
+	(void)crypto_hash_sha256(d, (const unsigned char *)body, len);
+	etag[0] = '"';
+	(void)sodium_bin2hex(etag + 1, HTTP_ETAG_SIZE - 2, d,
+	    (HTTP_ETAG_SIZE - 3) / 2);
+	etag[HTTP_ETAG_SIZE - 2] = '"';
+	etag[HTTP_ETAG_SIZE - 1] = '\0';
+	return USERCGI_OK;
+}
+
+int
+http_none_match(const char *v, const char *etag)
+{
+	const char	*p, *end;
+	size_t		 elen = strlen(etag);
+
+	if (v == NULL)
+		return 0;
+	p = v;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '*') {
+		for (p++; *p == ' ' || *p == '\t'; p++)
+			continue;
+		return *p == '\0';
+	}
+	/* #entity-tag: a comma-separated list, empty elements allowed. */
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '\0')
+			break;
+		if (p[0] == 'W' && p[1] == '/')
+			p += 2;
+		if (*p != '"' || (end = strchr(p + 1, '"')) == NULL)
+			return 0;
+		if ((size_t)(end + 1 - p) == elen &&
+		    memcmp(p, etag, elen) == 0)
+			return 1;
+		p = end + 1;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p != ',' && *p != '\0')
+			return 0;
+	}
+	return 0;
 }
 
 int
@@ -107,12 +201,74 @@ http_media_type_is(const char *ct, const char *type)
 	return n == tl && strncasecmp(ct, type, n) == 0;
 }
 
+/* RFC 3986 §3.2: the characters of an authority (host and port). */
+static int
+http_authority_ok(const char *s)
+{
+	size_t	i;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	for (i = 0; s[i] != '\0'; i++)
+		if (!isalnum((unsigned char)s[i]) &&
+		    strchr("-._~%!$&'()*+,;=:[]", s[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+/* Appends s percent-encoded where a URI path may not hold it (RFC 3986 §3.3). */
+static enum usercgi_err
+http_add_path(struct buf *out, const char *s)
+{
+	static const char	hex[] = "0123456789ABCDEF";
+	enum usercgi_err	rc = USERCGI_OK;
+	unsigned char		c;
+
+	for (; s != NULL && *s != '\0' && rc == USERCGI_OK; s++) {
+		c = (unsigned char)*s;
+		if (isalnum(c) || strchr("-._~!$&'()*+,;=:@/", c) != NULL)
+			rc = buf_addc(out, (char)c);
+		else if ((rc = buf_addc(out, '%')) == USERCGI_OK &&
+		    (rc = buf_addc(out, hex[c >> 4])) == USERCGI_OK)
+			rc = buf_addc(out, hex[c & 15]);
+	}
+	return rc;
+}
+
+enum usercgi_err
+http_base_url(const struct http_req *rq, struct buf *out)
+{
+	int			 tls = rq->https != NULL &&
+				    strcasecmp(rq->https, "on") == 0;
+	const char		*scheme = tls ? "https" : "http";
+	const char		*dflt = tls ? "443" : "80";
+	const char		*port = rq->server_port;
+	enum usercgi_err	 rc = USERCGI_OK;
+
+	if (http_authority_ok(rq->http_host))
+		rc = buf_printf(out, "%s://%s", scheme, rq->http_host);
+	else if (http_authority_ok(rq->server_name)) {
+		rc = buf_printf(out, "%s://%s", scheme, rq->server_name);
+		if (rc == USERCGI_OK && port != NULL && *port != '\0' &&
+		    strcmp(port, dflt) != 0 && strspn(port, "0123456789") ==
+		    strlen(port))
+			rc = buf_printf(out, ":%s", port);
+	}
+	if (rc == USERCGI_OK)
+		rc = http_add_path(out, rq->script_name);
+	if (rc == USERCGI_OK)
+		rc = http_add_path(out, rq->path_info);
+	return rc;
+}
+
 const char *
 http_reason(int status)
 {
 	switch (status) {
 	case 200: return "OK";
+	case 201: return "Created";
 	case 204: return "No Content";
+	case 304: return "Not Modified";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
@@ -131,13 +287,13 @@ int
 http_send(struct http_req *rq, const struct http_resp *r)
 {
 	char	head[512];
-	int	n, m;
+	int	n, m, bodyless = r->status == 204 || r->status == 304;
 
 	n = snprintf(head, sizeof(head), "Status: %d %s\r\n", r->status,
 	    http_reason(r->status));
 	if (n < 0 || (size_t)n >= sizeof(head))
 		return -1;
-	if (r->status != 204) {
+	if (!bodyless) {
 		m = snprintf(head + n, sizeof(head) - (size_t)n,
 		    "Content-Type: application/json; charset=utf-8\r\n"
 		    "Content-Length: %zu\r\n", r->body.len);
@@ -165,13 +321,14 @@ http_send(struct http_req *rq, const struct http_resp *r)
 			return -1;
 		n += m;
 	}
-	if ((size_t)n + 2 >= sizeof(head))
-		return -1;
-	head[n++] = '\r';
-	head[n++] = '\n';
 	if (rq->write(rq->ctx, head, (size_t)n) == -1)
 		return -1;
-	if (r->status != 204 && r->body.len > 0 &&
+	if (r->headers.len > 0 &&
+	    rq->write(rq->ctx, r->headers.ptr, r->headers.len) == -1)
+		return -1;
+	if (rq->write(rq->ctx, "\r\n", 2) == -1)
+		return -1;
+	if (!bodyless && r->body.len > 0 &&
 	    rq->write(rq->ctx, r->body.ptr, r->body.len) == -1)
 		return -1;
 	return 0;

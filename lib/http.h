@@ -26,6 +26,11 @@ struct http_req {
 	const char	*transfer_encoding;	/* HTTP_TRANSFER_ENCODING */
 	const char	*authorization;	/* HTTP_AUTHORIZATION */
 	const char	*document_root;	/* DOCUMENT_ROOT */
+	const char	*if_none_match;	/* HTTP_IF_NONE_MATCH */
+	const char	*https;		/* HTTPS ("on" behind TLS) */
+	const char	*http_host;	/* HTTP_HOST */
+	const char	*server_name;	/* SERVER_NAME */
+	const char	*server_port;	/* SERVER_PORT */
 	/* Reads up to len body bytes: returns >0, 0 at the end, -1 on error. */
 	ssize_t		(*read)(void *ctx, char *p, size_t len);
 	/* Writes len bytes of response: returns 0 or -1. */
@@ -38,10 +43,13 @@ struct http_resp {
 	int		 status;
 	const char	*allow;		/* Allow header for 405, or NULL */
 	int		 retry_after;	/* seconds; 0 = no header */
+	struct buf	 headers;	/* further "Name: value\r\n" lines */
 	struct buf	 body;		/* JSON text */
 };
 
 #define HTTP_MAX_RESPONSE	(8 * 1024 * 1024)
+#define HTTP_MAX_HEADERS	(64 * 1024)	/* bytes of r->headers */
+#define HTTP_ETAG_SIZE		35	/* '"' + 32 hex digits + '"' + NUL */
 
 void	http_resp_init(struct http_resp *r);
 void	http_resp_free(struct http_resp *r);
@@ -76,9 +84,49 @@ enum usercgi_err http_read_to_eof(struct http_req *rq, struct buf *b);
 int	http_media_type_is(const char *content_type, const char *type);
 
 /*
- * Writes the response: Status line, Content-Type JSON, Content-Length,
- * Cache-Control: no-store, the optional headers, a blank line, the body.
- * Returns 0 or -1 (the client went away; nothing more to do).
+ * Adds the header line "name: value" to r.  The name must be an RFC 9110
+ * §5.1 token and the value free of CR, LF and NUL (§5.5); returns
+ * USERCGI_OK, USERCGI_INTERNAL for a bad name or value (logged: the
+ * caller built it), or USERCGI_TOO_LARGE past HTTP_MAX_HEADERS.
+ */
+enum usercgi_err http_resp_header(struct http_resp *r, const char *name,
+	    const char *value);
+
+/*
+ * The strong entity tag (RFC 9110 §8.8.3) of len bytes at body: a quoted
+ * string of the first 16 bytes of their SHA-256 in lowercase hex.
+ * Returns USERCGI_OK with etag filled, or USERCGI_INTERNAL (libsodium
+ * unusable).
+ */
+enum usercgi_err http_etag(const char *body, size_t len,
+	    char etag[HTTP_ETAG_SIZE]);
+
+/*
+ * If-None-Match (RFC 9110 §13.1.2) for a GET: returns 1 when the field
+ * value is "*" or lists an entity tag that matches etag by the weak
+ * comparison (a W/ prefix is ignored), 0 otherwise (also when absent
+ * or unparsable).
+ */
+int	http_none_match(const char *if_none_match, const char *etag);
+
+/*
+ * Appends the URL the client called, without its query, to out: the
+ * origin (RFC 6454 §4) from HTTPS ("on": https), then HTTP_HOST, or
+ * SERVER_NAME with SERVER_PORT unless it is the scheme's default, then
+ * SCRIPT_NAME and PATH_INFO percent-encoded where RFC 3986 §3.3 does not
+ * allow the byte.  A host that is not made of RFC 3986 authority
+ * characters is skipped (the next source is tried); with none, only the
+ * path is appended (a relative reference, RFC 3986 §4.2).  No
+ * X-Forwarded-* header is read.  Returns USERCGI_OK, USERCGI_TOO_LARGE
+ * or USERCGI_NOMEM.
+ */
+enum usercgi_err http_base_url(const struct http_req *rq, struct buf *out);
+
+/*
+ * Writes the response: Status line, Content-Type JSON and Content-Length
+ * (neither for 204 or 304, which have no body), Cache-Control:
+ * no-store, the optional headers, a blank line, the body.  Returns 0 or
+ * -1 (the client went away; nothing more to do).
  */
 int	http_send(struct http_req *rq, const struct http_resp *r);
 

@@ -162,6 +162,11 @@ req_from_env(struct http_req *rq, char **envp)
 	rq->transfer_encoding = FCGX_GetParam("HTTP_TRANSFER_ENCODING", envp);
 	rq->authorization = FCGX_GetParam("HTTP_AUTHORIZATION", envp);
 	rq->document_root = FCGX_GetParam("DOCUMENT_ROOT", envp);
+	rq->if_none_match = FCGX_GetParam("HTTP_IF_NONE_MATCH", envp);
+	rq->https = FCGX_GetParam("HTTPS", envp);
+	rq->http_host = FCGX_GetParam("HTTP_HOST", envp);
+	rq->server_name = FCGX_GetParam("SERVER_NAME", envp);
+	rq->server_port = FCGX_GetParam("SERVER_PORT", envp);
 }
 
 /*

@@ -1,12 +1,18 @@
 /*
  * store.h: the narrow storage interface.  SQLite (store_sqlite.c) is the
  * embedded default; a PostgreSQL backend implements the same functions.
+ * Nothing here names a backend's types, error codes or locking rules.
  *
  * Concurrency contract: many processes may call these at once on one
- * database.  Uniqueness of username (exact), email (Unicode-lowercased)
- * and phone is enforced by the database itself, so two racing inserts
- * cannot both succeed.  A function that returns USERCGI_OK after a write
- * has made the write durable (synchronous=FULL).
+ * database.  Uniqueness of username (exact), email (Unicode-lowercased),
+ * phone (its phone.h key) and of an identity (target, identity user id)
+ * is enforced by the database itself, in the transaction that writes the
+ * row, so two racing writes cannot both succeed: the loser gets the
+ * *_TAKEN code.  A function that returns USERCGI_OK after a write has
+ * made the write durable; a function that returns an error has changed
+ * nothing.  Every write to a user moves its updated_at to the caller's
+ * now_ms.  USERCGI_BUSY means the database stayed locked for longer than
+ * busy_timeout_ms; nothing was written.
  */
 #ifndef USERCGI_STORE_H
 #define USERCGI_STORE_H
@@ -17,6 +23,18 @@
 #include "err.h"
 
 #define STORE_ID_LEN	12	/* [0-9a-z]{12} */
+
+/*
+ * The booleans of a user's Logto configuration (users-api.md §7).  In a
+ * struct store_user each is 0 or 1, and mfa_enabled is -1 when it was
+ * never set; in a struct store_patch, -1 leaves a value as it is.
+ */
+struct store_logto_config {
+	int	mfa_enabled;
+	int	mfa_skipped;
+	int	mfa_skip_on_sign_in;
+	int	passkey_skipped;
+};
 
 /* One row.  Strings owned by the struct; NULL is SQL NULL. */
 struct store_user {
@@ -33,6 +51,8 @@ struct store_user {
 	char	*identities_json;	/* JSON object text, never NULL after a read ("{}") */
 	char	*application_id;
 	int	 is_suspended;
+	int	 is_password_expired;
+	struct store_logto_config logto_config;	/* set by reads; inserts store the defaults */
 	int64_t	 last_sign_in_at;	/* epoch ms, -1 = NULL */
 	int64_t	 password_updated_at;	/* epoch ms, -1 = NULL */
 	int64_t	 created_at;		/* epoch ms */
@@ -73,7 +93,7 @@ enum usercgi_err store_open(const char *path, const struct store_opts *o,
 	    struct store **out);
 void	store_close(struct store *s);
 
-/* The schema version this build writes (PRAGMA user_version). */
+/* The schema version this build writes (the backend records it in the database). */
 int	store_schema_version(void);
 
 /*
@@ -85,7 +105,7 @@ enum usercgi_err store_find_conflict(struct store *s, const char *username,
 	    const char *email, const char *phone);
 
 /*
- * Inserts u in one BEGIN IMMEDIATE transaction.  Returns USERCGI_OK, a
+ * Inserts u in one write transaction.  Returns USERCGI_OK, a
  * *_TAKEN code when a uniqueness constraint fired (the same codes and
  * order as store_find_conflict), USERCGI_ID_TAKEN when the id exists
  * (caller draws a new id), USERCGI_BUSY, USERCGI_UNAVAILABLE (disk full,
@@ -144,7 +164,7 @@ enum usercgi_err store_token_known(struct store *s,
 	    int *known);
 
 /*
- * Remembers key until exp_s in one short BEGIN IMMEDIATE transaction,
+ * Remembers key until exp_s in one short write transaction,
  * which also deletes every row whose exp is not after now_s.  An exp_s
  * not after now_s is not stored.  Returns USERCGI_OK, USERCGI_BUSY
  * (after busy_timeout_ms), USERCGI_UNAVAILABLE, USERCGI_NOMEM or
@@ -157,6 +177,178 @@ enum usercgi_err store_token_remember(struct store *s,
 
 /* Frees the strings of u (not u itself) and zeroes it. */
 void	store_user_free(struct store_user *u);
+
+/*
+ * The PATCH order of users-api.md §2: email (case-insensitive), phone,
+ * username, each only when not NULL, ignoring the row of user id itself
+ * (so a case-only change of one's own email passes).  Returns
+ * USERCGI_OK, USERCGI_EMAIL_TAKEN, USERCGI_PHONE_TAKEN,
+ * USERCGI_USERNAME_TAKEN, USERCGI_BUSY, USERCGI_NOMEM or
+ * USERCGI_INTERNAL.  A read: store_user_update checks again when it
+ * writes.
+ */
+enum usercgi_err store_find_update_conflict(struct store *s, const char *id,
+	    const char *email, const char *phone, const char *username);
+
+/* The members of a struct store_patch that are set (bits of set). */
+#define STORE_P_USERNAME	0x0001u
+#define STORE_P_EMAIL		0x0002u
+#define STORE_P_PHONE		0x0004u
+#define STORE_P_NAME		0x0008u
+#define STORE_P_AVATAR		0x0010u
+#define STORE_P_CUSTOM_DATA	0x0020u	/* replaces the object */
+#define STORE_P_PROFILE		0x0040u	/* replaces the object */
+#define STORE_P_CUSTOM_MERGE	0x0080u	/* shallow-merges custom_data_json */
+#define STORE_P_PROFILE_MERGE	0x0100u	/* shallow-merges profile_json */
+#define STORE_P_PASSWORD	0x0200u	/* also sets password_updated_at */
+#define STORE_P_EXPIRED		0x0400u
+#define STORE_P_SUSPENDED	0x0800u
+#define STORE_P_LOGTO_CONFIG	0x1000u
+
+/*
+ * A partial update.  Strings are the caller's; for a set scalar, NULL
+ * (or "", which the store treats the same) stores SQL NULL.  JSON
+ * members are the text of a JSON object (never NULL when set).
+ *
+ * A merge (STORE_P_*_MERGE) is shallow and happens inside the write
+ * transaction, on the stored object as it is then, so two concurrent
+ * merges both land: each top-level member of the given object replaces
+ * (or is added to) the stored one, nested objects as a whole, a null
+ * value is stored as JSON null, no member is removed.  Members keep
+ * their stored position and new ones follow, except that when
+ * profile_keys is not NULL (a NULL-terminated list, the profile's schema
+ * order) the merged profile lists those keys first, in that order.  A
+ * replace and a merge of the same object in one patch is USERCGI_INTERNAL.
+ */
+struct store_patch {
+	unsigned		 set;		/* STORE_P_* bits */
+	const char		*username;
+	const char		*primary_email;
+	const char		*primary_phone;
+	const char		*name;
+	const char		*avatar;
+	const char		*custom_data_json;
+	const char		*profile_json;
+	const char *const	*profile_keys;
+	const char		*password_encrypted;	/* STORE_P_PASSWORD */
+	const char		*password_encryption_method;
+	int			 is_password_expired;	/* 0 or 1 */
+	int			 is_suspended;		/* 0 or 1 */
+	struct store_logto_config logto_config;	/* -1 members unchanged */
+};
+
+/*
+ * Applies p to user id in one write transaction and sets updated_at (and,
+ * with STORE_P_PASSWORD, password_updated_at) to now_ms.  The uniqueness
+ * checks of store_find_update_conflict run inside it, and the database
+ * constraints back them up: a concurrent writer that took the value
+ * first makes this return the same *_TAKEN code.  p->set == 0 is
+ * USERCGI_INTERNAL (the caller answers "Value list must not be empty").
+ * When out is not NULL and the result is USERCGI_OK, *out is the row as
+ * written (caller frees with store_user_free).  Returns USERCGI_OK,
+ * USERCGI_USER_NOT_FOUND, USERCGI_EMAIL_TAKEN, USERCGI_PHONE_TAKEN,
+ * USERCGI_USERNAME_TAKEN, USERCGI_BUSY, USERCGI_UNAVAILABLE,
+ * USERCGI_NOMEM or USERCGI_INTERNAL (a stored or given JSON text that is
+ * not an object).
+ */
+enum usercgi_err store_user_update(struct store *s, const char *id,
+	    const struct store_patch *p, int64_t now_ms, struct store_user *out);
+
+/*
+ * Deletes user id and its identities (a hard delete).  Returns USERCGI_OK,
+ * USERCGI_USER_NOT_FOUND (also when a concurrent delete won),
+ * USERCGI_BUSY, USERCGI_UNAVAILABLE or USERCGI_INTERNAL.
+ */
+enum usercgi_err store_user_delete(struct store *s, const char *id);
+
+/*
+ * Sets identities[target] of user id to identity_json (the JSON object
+ * text {"userId":...,"details":...} the caller validated), with
+ * identity_user_id its userId, in one write transaction.  Sets *created
+ * to 1 when target was new for this user, else 0.  On USERCGI_OK and
+ * identities_out not NULL, *identities_out is the user's whole
+ * identities object as JSON text (caller frees).  Returns USERCGI_OK,
+ * USERCGI_USER_NOT_FOUND, USERCGI_IDENTITY_IN_USE (another user holds
+ * (target, identity_user_id); the database enforces it), USERCGI_BUSY,
+ * USERCGI_UNAVAILABLE, USERCGI_NOMEM or USERCGI_INTERNAL.
+ */
+enum usercgi_err store_identity_set(struct store *s, const char *id,
+	    const char *target, const char *identity_user_id,
+	    const char *identity_json, int64_t now_ms, int *created,
+	    char **identities_out);
+
+/*
+ * Removes identities[target] of user id.  On USERCGI_OK and out not NULL,
+ * *out is the row as written (caller frees with store_user_free).
+ * Returns USERCGI_OK, USERCGI_USER_NOT_FOUND, USERCGI_IDENTITY_NOT_EXIST,
+ * USERCGI_BUSY, USERCGI_UNAVAILABLE, USERCGI_NOMEM or USERCGI_INTERNAL.
+ */
+enum usercgi_err store_identity_remove(struct store *s, const char *id,
+	    const char *target, int64_t now_ms, struct store_user *out);
+
+/*
+ * A search (users-api.md §1).  The bare `search` is STORE_QF_ALL: the OR
+ * of id, primary_email, primary_phone, username and name.
+ */
+enum store_qfield {
+	STORE_QF_ALL,
+	STORE_QF_ID,
+	STORE_QF_EMAIL,
+	STORE_QF_PHONE,
+	STORE_QF_USERNAME,
+	STORE_QF_NAME
+};
+
+enum store_qmode {
+	STORE_QM_LIKE,		/* SQL LIKE: % _ and \ escape, no implicit % */
+	STORE_QM_EXACT,		/* equality, any of the values */
+	STORE_QM_SIMILAR_TO,	/* SQL SIMILAR TO (whole value) */
+	STORE_QM_POSIX		/* regular expression found anywhere (re.h) */
+};
+
+#define STORE_QUERY_MAX_GROUPS	8	/* field groups of one query */
+#define STORE_QUERY_MAX_VALUES	32	/* values over all groups */
+#define STORE_PAGE_SIZE_MAX	100
+
+/* One field group: values[0..nvalues), nvalues 1 unless mode is EXACT. */
+struct store_qgroup {
+	enum store_qfield	 field;
+	enum store_qmode	 mode;
+	const char *const	*values;	/* the caller's, valid UTF-8 */
+	size_t			 nvalues;
+};
+
+/*
+ * Groups are joined by AND when joint_and, else OR; no group matches
+ * every user.  Case-insensitive comparisons (case_sensitive 0) compare
+ * Unicode-lowercased values (simple case mapping).  Rows come in
+ * created_at descending order, ties by id descending; page >= 1,
+ * 1 <= page_size <= STORE_PAGE_SIZE_MAX.
+ */
+struct store_query {
+	struct store_qgroup	 groups[STORE_QUERY_MAX_GROUPS];
+	size_t			 ngroups;
+	int			 joint_and;
+	int			 case_sensitive;
+	int64_t			 page;
+	int			 page_size;
+};
+
+/*
+ * Reads one page of the users matching q and the number of all matches,
+ * in one read transaction (the page and *total agree).  Neither the
+ * unfiltered count nor an exact, or LIKE-with-a-literal-prefix, search
+ * reads the whole table.  On USERCGI_OK, *users is an array of *nusers
+ * rows (caller frees with store_users_free; NULL when 0).  Returns
+ * USERCGI_OK, USERCGI_BAD_PATTERN (a LIKE pattern ending in a lone
+ * backslash, a regular expression or SIMILAR TO pattern that re.h
+ * refuses), USERCGI_BUSY, USERCGI_NOMEM or USERCGI_INTERNAL.
+ */
+enum usercgi_err store_user_list(struct store *s, const struct store_query *q,
+	    struct store_user **users, size_t *nusers, int64_t *total);
+
+/* Frees n rows from store_user_list and the array. */
+void	store_users_free(struct store_user *users, size_t n);
 
 /* Returns the Unicode-lowercased copy of a valid UTF-8 email (caller frees), or NULL on allocation failure. */
 char	*store_email_key(const char *email);

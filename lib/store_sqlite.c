@@ -43,7 +43,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <locale.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdint.h>
@@ -53,18 +52,22 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <wctype.h>
 
 #include <sqlite3.h>
 
 #include "buf.h"
+#include "json.h"
 #include "log.h"
 #include "phone.h"
+#include "re.h"
 #include "store.h"
 #include "utf8.h"
 
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 #define STORE_CGI_CHECKPOINT	64	/* WAL frames, one_request connections */
+#define STORE_MAX_JSON		(1024 * 1024)	/* a merged JSON column */
+#define STORE_DYN_CACHE		16	/* prepared statements built per query */
+#define STORE_TOPK_MAX		10000	/* offset + page_size kept in C by a search */
 
 /*
  * Migrations: entry i takes the schema from user_version i to i + 1.
@@ -99,10 +102,48 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	" key BLOB NOT NULL PRIMARY KEY,"
 	" exp INTEGER NOT NULL"
 	") WITHOUT ROWID;",
+	/*
+	 * 3: management (users-api.md).  Lowercased keys of username and
+	 * name (computed in C: usercgi_lower is the connection's own
+	 * function, never part of the schema, so any SQLite can read the
+	 * file), an index per searched key and one in list order, the
+	 * number of users kept by every insert and delete, and the
+	 * identities as rows whose UNIQUE (target, identity_user_id) makes
+	 * "already in use" the database's rule.
+	 */
+	"ALTER TABLE users ADD COLUMN username_key TEXT;"
+	"ALTER TABLE users ADD COLUMN name_key TEXT;"
+	"ALTER TABLE users ADD COLUMN is_password_expired INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN logto_config TEXT NOT NULL DEFAULT '{}';"
+	"UPDATE users SET username_key = usercgi_lower(username),"
+	" name_key = usercgi_lower(name);"
+	"CREATE INDEX users_username_key ON users (username_key, created_at,"
+	" id);"
+	"CREATE INDEX users_name_key ON users (name_key, created_at, id);"
+	"CREATE INDEX users_primary_phone ON users (primary_phone, created_at,"
+	" id);"
+	"CREATE INDEX users_created ON users (created_at DESC, id DESC);"
+	"CREATE TABLE user_count ("
+	" one INTEGER NOT NULL PRIMARY KEY CHECK (one = 0),"
+	" n INTEGER NOT NULL);"
+	"INSERT INTO user_count SELECT 0, count(*) FROM users;"
+	"CREATE TABLE user_identities ("
+	" user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+	" target TEXT NOT NULL,"
+	" identity_user_id TEXT NOT NULL,"
+	" PRIMARY KEY (user_id, target),"
+	" UNIQUE (target, identity_user_id)"
+	") WITHOUT ROWID;"
+	"INSERT INTO user_identities SELECT u.id, j.key,"
+	" json_extract(j.value, '$.userId') FROM users AS u,"
+	" json_each(u.identities) AS j"
+	" WHERE json_type(j.value, '$.userId') = 'text';",
 };
 
 enum store_stmt {
 	ST_BEGIN,
+	ST_BEGIN_READ,
 	ST_COMMIT,
 	ST_ROLLBACK,
 	ST_SAVEPOINT,
@@ -116,6 +157,14 @@ enum store_stmt {
 	ST_TOKEN_KNOWN,
 	ST_TOKEN_PURGE,
 	ST_TOKEN_PUT,
+	ST_COUNT_ADD,
+	ST_COUNT,
+	ST_CONFLICT_OTHER,
+	ST_DELETE,
+	ST_IDENT_PUT,
+	ST_IDENT_DEL,
+	ST_SET_IDENTITIES,
+	ST_GET_ROWID,
 	ST_MAX
 };
 
@@ -123,18 +172,21 @@ enum store_stmt {
 	"id, username, primary_email, primary_phone, password_encrypted," \
 	" password_encryption_method, name, avatar, profile, custom_data," \
 	" identities, application_id, is_suspended, last_sign_in_at," \
-	" password_updated_at, created_at, updated_at"
+	" password_updated_at, created_at, updated_at, is_password_expired," \
+	" logto_config"
 
 static const char *const store_sql[ST_MAX] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_BEGIN_READ] = "BEGIN",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
 	[ST_SAVEPOINT] = "SAVEPOINT store_row",
 	[ST_RELEASE] = "RELEASE store_row",
 	[ST_ROLLBACK_TO] = "ROLLBACK TO store_row",
 	[ST_INSERT] = "INSERT INTO users (" USER_COLUMNS ", email_key,"
-	    " phone_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-	    " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+	    " phone_key, username_key, name_key) VALUES (?1, ?2, ?3, ?4, ?5,"
+	    " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
+	    " ?20, ?21, ?22, ?23)",
 	[ST_GET] = "SELECT " USER_COLUMNS " FROM users WHERE id = ?1",
 	/* One statement, one read transaction, for checks 6-8. */
 	[ST_CONFLICT] = "SELECT"
@@ -150,6 +202,22 @@ static const char *const store_sql[ST_MAX] = {
 	[ST_TOKEN_PURGE] = "DELETE FROM verified_tokens WHERE exp <= ?1",
 	[ST_TOKEN_PUT] = "INSERT OR REPLACE INTO verified_tokens (key, exp)"
 	    " VALUES (?1, ?2)",
+	[ST_COUNT_ADD] = "UPDATE user_count SET n = n + ?1",
+	[ST_COUNT] = "SELECT n FROM user_count",
+	/* store_find_update_conflict: email, phone, username; ?4 excluded. */
+	[ST_CONFLICT_OTHER] = "SELECT"
+	    " EXISTS (SELECT 1 FROM users WHERE email_key = ?1 AND id <> ?4),"
+	    " EXISTS (SELECT 1 FROM users WHERE phone_key = ?2 AND id <> ?4),"
+	    " EXISTS (SELECT 1 FROM users WHERE username = ?3 AND id <> ?4)",
+	[ST_DELETE] = "DELETE FROM users WHERE id = ?1",
+	[ST_IDENT_PUT] = "INSERT INTO user_identities (user_id, target,"
+	    " identity_user_id) VALUES (?1, ?2, ?3) ON CONFLICT (user_id, target)"
+	    " DO UPDATE SET identity_user_id = excluded.identity_user_id",
+	[ST_IDENT_DEL] = "DELETE FROM user_identities WHERE user_id = ?1 AND"
+	    " target = ?2",
+	[ST_SET_IDENTITIES] = "UPDATE users SET identities = ?1,"
+	    " updated_at = ?2 WHERE id = ?3",
+	[ST_GET_ROWID] = "SELECT " USER_COLUMNS " FROM users WHERE rowid = ?1",
 };
 
 /* The busy handler's state (store_busy), one per connection. */
@@ -162,17 +230,27 @@ struct store_busy {
 struct store {
 	sqlite3			*db;
 	sqlite3_stmt		*st[ST_MAX];
+	sqlite3_stmt		*dyn[STORE_DYN_CACHE];	/* built per query, by SQL text */
+	size_t			 dyn_next;		/* next slot to replace */
 	struct store_busy	 busy;
 	struct store_group	*group;		/* not owned; NULL: alone */
 	char			*path;		/* owned: for the group's writer */
 	struct store_opts	 opts;
 };
 
+/* The key columns of a row, computed in C (NULL for a NULL value). */
+struct store_keys {
+	char		*email;		/* owned */
+	const char	*phone;		/* NULL or pbuf */
+	char		*username;	/* owned */
+	char		*name;		/* owned */
+	char		 pbuf[PHONE_BUFSZ];
+};
+
 /* One queued row of a group commit, on its caller's stack. */
 struct store_job {
 	const struct store_user	*u;
-	const char		*key;	/* email key or NULL */
-	const char		*pkey;	/* phone key or NULL */
+	const struct store_keys	*k;
 	enum usercgi_err	 rc;	/* set by the leader */
 	int			 done;	/* set by the leader before the post */
 	sem_t			 wake;	/* posted once: done, or lead */
@@ -352,93 +430,13 @@ out:
 }
 
 /*
- * Returns the C.UTF-8 locale used for case folding (created once per
- * process, never freed), or (locale_t)0 when it cannot be created.
- */
-static locale_t		store_loc;
-static pthread_once_t	store_loc_once = PTHREAD_ONCE_INIT;
-
-static void
-store_locale_init(void)
-{
-	if ((store_loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0)) ==
-	    (locale_t)0)
-		log_err("newlocale(C.UTF-8) failed");
-}
-
-static locale_t
-store_locale(void)
-{
-	(void)pthread_once(&store_loc_once, store_locale_init);
-	return store_loc;
-}
-
-/* Appends code point cp (a valid scalar value) as UTF-8 (RFC 3629 §3). */
-static enum usercgi_err
-store_put_utf8(struct buf *b, uint32_t cp)
-{
-	char	 e[4];
-	size_t	 n;
-
-	if (cp < 0x80) {
-		e[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		e[0] = (char)(0xc0 | (cp >> 6));
-		e[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		e[0] = (char)(0xe0 | (cp >> 12));
-		e[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		e[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		e[0] = (char)(0xf0 | (cp >> 18));
-		e[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		e[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		e[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	return buf_add(b, e, n);
-}
-
-/*
- * Lowercases each code point with towlower_l in C.UTF-8 (glibc's full
- * Unicode simple case mapping).  Bytes that are not valid UTF-8 are
- * copied unchanged.  A lowered code point is at most one byte longer
- * than the original, so 2 * len bounds the result.
+ * Lowercases each code point (utf8_tolower: Unicode simple case
+ * mapping).  Bytes that are not valid UTF-8 are copied unchanged.
  */
 char *
 store_email_key(const char *email)
 {
-	struct buf	 b;
-	locale_t	 loc;
-	size_t		 len, i, n;
-	uint32_t	 cp;
-	wint_t		 lc;
-	char		*key = NULL;
-
-	len = strlen(email);
-	buf_init(&b, len > SIZE_MAX / 2 - 1 ? SIZE_MAX / 2 : 2 * len);
-	if ((loc = store_locale()) == (locale_t)0)
-		goto out;
-	for (i = 0; i < len; i += n) {
-		if ((n = utf8_decode(email + i, len - i, &cp)) == 0) {
-			n = 1;
-			if (buf_add(&b, email + i, 1) != USERCGI_OK)
-				goto out;
-			continue;
-		}
-		lc = towlower_l((wint_t)cp, loc);
-		if (lc > 0x10ffff || (lc >= 0xd800 && lc <= 0xdfff))
-			lc = cp;
-		if (store_put_utf8(&b, (uint32_t)lc) != USERCGI_OK)
-			goto out;
-	}
-	key = buf_take(&b);
-out:
-	buf_free(&b);
-	return key;
+	return utf8_lower_dup(email, strlen(email));
 }
 
 /* Runs SQL without results; returns the mapped error. */
@@ -751,6 +749,8 @@ out:
 	return err;
 }
 
+static enum usercgi_err store_functions(sqlite3 *);
+
 enum usercgi_err
 store_open(const char *path, const struct store_opts *o, struct store **out)
 {
@@ -796,7 +796,8 @@ store_open(const char *path, const struct store_opts *o, struct store **out)
 	}
 	if (o->one_request)
 		store_one_request(s);
-	if ((err = store_wal(s->db, o->busy_timeout_ms)) != USERCGI_OK ||
+	if ((err = store_functions(s->db)) != USERCGI_OK ||
+	    (err = store_wal(s->db, o->busy_timeout_ms)) != USERCGI_OK ||
 	    (err = store_exec(s->db, "PRAGMA synchronous=FULL",
 	    "PRAGMA synchronous")) != USERCGI_OK ||
 	    (err = store_exec(s->db, "PRAGMA foreign_keys=ON",
@@ -825,6 +826,8 @@ store_close(struct store *s)
 		return;
 	for (i = 0; i < ST_MAX; i++)
 		sqlite3_finalize(s->st[i]);
+	for (i = 0; i < STORE_DYN_CACHE; i++)
+		sqlite3_finalize(s->dyn[i]);
 	if (sqlite3_close(s->db) != SQLITE_OK)
 		log_err("sqlite: close: %s", sqlite3_errmsg(s->db));
 	free(s->path);
@@ -876,12 +879,68 @@ out:
 }
 
 /*
+ * Sets the key columns of k for the given values (NULL or "" gives a NULL
+ * key): the lowercased email, the phone's phone.h key, the lowercased
+ * username and name.  Returns USERCGI_OK or USERCGI_NOMEM /
+ * USERCGI_INTERNAL; free k with store_keys_free either way.
+ */
+static enum usercgi_err
+store_keys_set(struct store_keys *k, const char *email, const char *phone,
+    const char *username, const char *name)
+{
+	enum usercgi_err	err;
+
+	if (email != NULL && email[0] != '\0' &&
+	    (k->email = store_email_key(email)) == NULL)
+		return USERCGI_NOMEM;
+	if (phone != NULL && phone[0] != '\0') {
+		if ((err = store_phone_key(phone, k->pbuf)) != USERCGI_OK)
+			return err;
+		k->phone = k->pbuf;
+	}
+	if (username != NULL && username[0] != '\0' && (k->username =
+	    utf8_lower_dup(username, strlen(username))) == NULL)
+		return USERCGI_NOMEM;
+	if (name != NULL && name[0] != '\0' &&
+	    (k->name = utf8_lower_dup(name, strlen(name))) == NULL)
+		return USERCGI_NOMEM;
+	return USERCGI_OK;
+}
+
+static void
+store_keys_free(struct store_keys *k)
+{
+	free(k->email);
+	free(k->username);
+	free(k->name);
+	memset(k, 0, sizeof(*k));
+}
+
+/* Adds d to the number of users, inside the caller's transaction. */
+static enum usercgi_err
+store_count_add(struct store *s, int d)
+{
+	sqlite3_stmt		*st = NULL;
+	enum usercgi_err	 err;
+	int			 rc;
+
+	if ((err = store_stmt(s, ST_COUNT_ADD, &st)) != USERCGI_OK)
+		return err;
+	if ((rc = sqlite3_bind_int(st, 1, d)) == SQLITE_OK)
+		rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_err(s->db, rc, "count");
+	return USERCGI_OK;
+}
+
+/*
  * Binds every column of u (and its email and phone keys) to the insert
  * statement.  Returns the first SQLite error, or SQLITE_OK.
  */
 static int
-store_bind_user(sqlite3_stmt *st, const struct store_user *u, const char *key,
-    const char *pkey)
+store_bind_user(sqlite3_stmt *st, const struct store_user *u,
+    const struct store_keys *k)
 {
 	int	rc = SQLITE_OK;
 
@@ -905,8 +964,12 @@ store_bind_user(sqlite3_stmt *st, const struct store_user *u, const char *key,
 	B(store_bind_ms(st, 15, u->password_updated_at));
 	B(sqlite3_bind_int64(st, 16, u->created_at));
 	B(sqlite3_bind_int64(st, 17, u->updated_at));
-	B(store_bind_text(st, 18, key));
-	B(store_bind_text(st, 19, pkey));
+	B(sqlite3_bind_int(st, 18, u->is_password_expired != 0));
+	B(store_bind_text(st, 19, "{}"));
+	B(store_bind_text(st, 20, k->email));
+	B(store_bind_text(st, 21, k->phone));
+	B(store_bind_text(st, 22, k->username));
+	B(store_bind_text(st, 23, k->name));
 #undef B
 out:
 	return rc;
@@ -919,12 +982,12 @@ out:
  */
 static enum usercgi_err
 store_which_unique(struct store *s, const struct store_user *u,
-    const char *key, const char *pkey)
+    const struct store_keys *k)
 {
 	enum usercgi_err	 err;
 	int			 found;
 
-	if ((err = store_conflict_keyed(s, u->username, key, pkey)) !=
+	if ((err = store_conflict_keyed(s, u->username, k->email, k->phone)) !=
 	    USERCGI_OK)
 		goto out;
 	if ((err = store_exists(s, ST_BY_ID, u->id, &found)) != USERCGI_OK)
@@ -946,7 +1009,7 @@ out:
  */
 static enum usercgi_err
 store_insert_row(struct store *s, const struct store_user *u,
-    const char *key, const char *pkey)
+    const struct store_keys *k)
 {
 	sqlite3_stmt		*st = NULL;
 	enum usercgi_err	 err = USERCGI_OK;
@@ -954,7 +1017,7 @@ store_insert_row(struct store *s, const struct store_user *u,
 
 	if ((err = store_stmt(s, ST_INSERT, &st)) != USERCGI_OK)
 		return err;
-	if ((rc = store_bind_user(st, u, key, pkey)) != SQLITE_OK) {
+	if ((rc = store_bind_user(st, u, k)) != SQLITE_OK) {
 		err = store_err(s->db, rc, "bind");
 		sqlite3_clear_bindings(st);
 		goto out;
@@ -965,11 +1028,14 @@ store_insert_row(struct store *s, const struct store_user *u,
 	if (rc == SQLITE_CONSTRAINT_UNIQUE ||
 	    rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
 		log_debug("sqlite: insert: %s", sqlite3_errmsg(s->db));
-		err = store_which_unique(s, u, key, pkey);
+		err = store_which_unique(s, u, k);
 		goto out;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
 		err = store_err(s->db, rc, "insert");
+		goto out;
+	}
+	err = store_count_add(s, 1);
 out:
 	return err;
 }
@@ -994,7 +1060,7 @@ store_run_batch(struct store *s, struct store_job *batch)
 	for (; j != NULL; j = j->next) {
 		if ((err = store_run(s, ST_SAVEPOINT)) != USERCGI_OK)
 			goto fail;
-		j->rc = store_insert_row(s, j->u, j->key, j->pkey);
+		j->rc = store_insert_row(s, j->u, j->k);
 		if (j->rc == USERCGI_OK) {
 			if ((err = store_run(s, ST_RELEASE)) != USERCGI_OK)
 				goto fail;
@@ -1052,7 +1118,7 @@ store_group_writer(struct store_group *g, struct store *s)
  */
 static enum usercgi_err
 store_insert_grouped(struct store *s, const struct store_user *u,
-    const char *key, const char *pkey)
+    const struct store_keys *k)
 {
 	struct store_group	*g = s->group;
 	struct store_job	 job, *batch, *j, *next, *heir;
@@ -1061,8 +1127,7 @@ store_insert_grouped(struct store *s, const struct store_user *u,
 
 	memset(&job, 0, sizeof(job));
 	job.u = u;
-	job.key = key;
-	job.pkey = pkey;
+	job.k = k;
 	if (sem_init(&job.wake, 0, 0) != 0) {
 		log_err("store: sem_init failed");
 		return USERCGI_INTERNAL;
@@ -1113,40 +1178,32 @@ out:
 enum usercgi_err
 store_user_insert(struct store *s, const struct store_user *u)
 {
-	char			*key = NULL, pkey[PHONE_BUFSZ];
-	const char		*pk = NULL;
+	struct store_keys	 k;
 	enum usercgi_err	 err;
 
+	memset(&k, 0, sizeof(k));
 	if (u->id[0] == '\0' ||
 	    memchr(u->id, '\0', sizeof(u->id)) == NULL) {
 		log_err("store_user_insert: bad id");
 		err = USERCGI_INTERNAL;
 		goto out;
 	}
-	if (u->primary_email != NULL &&
-	    (key = store_email_key(u->primary_email)) == NULL) {
-		err = USERCGI_NOMEM;
+	if ((err = store_keys_set(&k, u->primary_email, u->primary_phone,
+	    u->username, u->name)) != USERCGI_OK)
 		goto out;
-	}
-	if (u->primary_phone != NULL) {
-		if ((err = store_phone_key(u->primary_phone, pkey)) !=
-		    USERCGI_OK)
-			goto out;
-		pk = pkey;
-	}
 	if (s->group != NULL) {
-		err = store_insert_grouped(s, u, key, pk);
+		err = store_insert_grouped(s, u, &k);
 		goto out;
 	}
 	if ((err = store_run(s, ST_BEGIN)) != USERCGI_OK)
 		goto out;
-	if ((err = store_insert_row(s, u, key, pk)) != USERCGI_OK)
+	if ((err = store_insert_row(s, u, &k)) != USERCGI_OK)
 		goto out;
 	err = store_run(s, ST_COMMIT);
 out:
 	if (err != USERCGI_OK && s->group == NULL)
 		store_rollback(s);
-	free(key);
+	store_keys_free(&k);
 	return err;
 }
 
@@ -1217,30 +1274,59 @@ store_col_ms(sqlite3_stmt *st, int i)
 	return sqlite3_column_int64(st, i);
 }
 
-enum usercgi_err
-store_user_get(struct store *s, const char *id, struct store_user *u)
+/* Reads a boolean member of o into *v (left alone when absent or not a boolean). */
+static void
+store_json_bool(struct json_object *o, const char *key, int *v)
 {
-	sqlite3_stmt		*st = NULL;
+	struct json_object	*m;
+
+	if (o != NULL && json_object_object_get_ex(o, key, &m) &&
+	    json_object_is_type(m, json_type_boolean))
+		*v = json_object_get_boolean(m) ? 1 : 0;
+}
+
+/*
+ * Reads the logto_config column's text (len bytes) into *c: missing
+ * values false, mfa_enabled -1 when never set.  A text that does not
+ * parse reads as the defaults (it is only ever written by
+ * store_logto_config_text).
+ */
+static void
+store_logto_config_read(const char *t, size_t len, struct store_logto_config *c)
+{
+	struct json_object	*o = NULL, *mfa = NULL, *pk = NULL;
+	char			 msg[8];
+
+	c->mfa_enabled = -1;
+	c->mfa_skipped = c->mfa_skip_on_sign_in = c->passkey_skipped = 0;
+	if (t == NULL || (len == 2 && memcmp(t, "{}", 2) == 0) ||
+	    json_parse_strict(t, len, JSON_MAX_DEPTH, &o, msg,
+	    sizeof(msg)) != USERCGI_OK)
+		return;
+	if (o != NULL && json_object_is_type(o, json_type_object)) {
+		if (json_object_object_get_ex(o, "mfa", &mfa)) {
+			store_json_bool(mfa, "enabled", &c->mfa_enabled);
+			store_json_bool(mfa, "skipped", &c->mfa_skipped);
+			store_json_bool(mfa, "skipMfaOnSignIn",
+			    &c->mfa_skip_on_sign_in);
+		}
+		if (json_object_object_get_ex(o, "passkeySignIn", &pk))
+			store_json_bool(pk, "skipped", &c->passkey_skipped);
+	}
+	json_object_put(o);
+}
+
+/*
+ * Copies the current row of st (columns in USER_COLUMNS order) into *u.
+ * Returns USERCGI_OK, or USERCGI_NOMEM / USERCGI_INTERNAL with *u freed.
+ */
+static enum usercgi_err
+store_row(sqlite3_stmt *st, struct store_user *u)
+{
 	const unsigned char	*t;
 	enum usercgi_err	 err;
-	int			 rc;
 
 	memset(u, 0, sizeof(*u));
-	if ((err = store_stmt(s, ST_GET, &st)) != USERCGI_OK)
-		return err;
-	if ((rc = store_bind_text(st, 1, id)) != SQLITE_OK) {
-		err = store_err(s->db, rc, "bind");
-		goto out;
-	}
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		err = USERCGI_USER_NOT_FOUND;
-		goto out;
-	}
-	if (rc != SQLITE_ROW) {
-		err = store_err(s->db, rc, "get");
-		goto out;
-	}
 	t = sqlite3_column_text(st, 0);
 	if (t == NULL || (size_t)sqlite3_column_bytes(st, 0) > STORE_ID_LEN) {
 		log_err("sqlite: stored id is not a store id");
@@ -1269,11 +1355,42 @@ store_user_get(struct store *s, const char *id, struct store_user *u)
 	u->password_updated_at = store_col_ms(st, 14);
 	u->created_at = sqlite3_column_int64(st, 15);
 	u->updated_at = sqlite3_column_int64(st, 16);
+	u->is_password_expired = sqlite3_column_int(st, 17) != 0;
+	store_logto_config_read((const char *)sqlite3_column_text(st, 18),
+	    (size_t)sqlite3_column_bytes(st, 18), &u->logto_config);
+out:
+	if (err != USERCGI_OK)
+		store_user_free(u);
+	return err;
+}
+
+enum usercgi_err
+store_user_get(struct store *s, const char *id, struct store_user *u)
+{
+	sqlite3_stmt		*st = NULL;
+	enum usercgi_err	 err;
+	int			 rc;
+
+	memset(u, 0, sizeof(*u));
+	if ((err = store_stmt(s, ST_GET, &st)) != USERCGI_OK)
+		return err;
+	if ((rc = store_bind_text(st, 1, id)) != SQLITE_OK) {
+		err = store_err(s->db, rc, "bind");
+		goto out;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		err = USERCGI_USER_NOT_FOUND;
+		goto out;
+	}
+	if (rc != SQLITE_ROW) {
+		err = store_err(s->db, rc, "get");
+		goto out;
+	}
+	err = store_row(st, u);
 out:
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	if (err != USERCGI_OK)
-		store_user_free(u);
 	return err;
 }
 
@@ -1411,5 +1528,1383 @@ store_token_remember(struct store *s, const unsigned char key[STORE_TOKEN_KEY],
 out:
 	if (err != USERCGI_OK)
 		store_rollback(s);
+	return err;
+}
+
+/*
+ * usercgi_lower(x): x lowercased by utf8_tolower, NULL for NULL.  Used
+ * by the migration to version 3 only, so it runs in C like every later
+ * key computation.
+ */
+static void
+store_fn_lower(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char	*t;
+	char			*l;
+
+	(void)argc;
+	if ((t = sqlite3_value_text(argv[0])) == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if ((l = utf8_lower_dup((const char *)t,
+	    (size_t)sqlite3_value_bytes(argv[0]))) == NULL) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	sqlite3_result_text(ctx, l, -1, free);
+}
+
+/*
+ * usercgi_like(pattern, text): re_like_match, case-sensitive (SQLite's
+ * LIKE folds ASCII case and knows no backslash escape).  NULL when either
+ * is NULL, as in SQL.
+ */
+static void
+store_fn_like(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char	*p, *t;
+
+	(void)argc;
+	if ((p = sqlite3_value_text(argv[0])) == NULL ||
+	    (t = sqlite3_value_text(argv[1])) == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	sqlite3_result_int(ctx, re_like_match((const char *)p,
+	    (size_t)sqlite3_value_bytes(argv[0]), (const char *)t,
+	    (size_t)sqlite3_value_bytes(argv[1])));
+}
+
+static void
+store_re_free(void *p)
+{
+	re_free(p);
+}
+
+/*
+ * usercgi_re(pattern, flags, text): re_match with re.h flags.  The
+ * program is compiled once per statement: SQLite keeps it as the
+ * auxiliary data of the (bound, constant) pattern argument.  A pattern
+ * that does not compile is an SQL error (store_user_list checks patterns
+ * before it runs, so this is not reached from a request).
+ */
+static void
+store_fn_re(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char	*p, *t;
+	struct re		*re;
+	const char		*why;
+	enum usercgi_err	 err;
+
+	(void)argc;
+	if ((p = sqlite3_value_text(argv[0])) == NULL ||
+	    (t = sqlite3_value_text(argv[2])) == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if ((re = sqlite3_get_auxdata(ctx, 0)) == NULL) {
+		err = re_compile((const char *)p,
+		    (size_t)sqlite3_value_bytes(argv[0]),
+		    (unsigned)sqlite3_value_int(argv[1]), &re, &why);
+		if (err == USERCGI_NOMEM) {
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+		if (err != USERCGI_OK) {
+			sqlite3_result_error(ctx, why, -1);
+			return;
+		}
+		sqlite3_set_auxdata(ctx, 0, re, store_re_free);
+		if ((re = sqlite3_get_auxdata(ctx, 0)) == NULL) {
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+	}
+	sqlite3_result_int(ctx, re_match(re, (const char *)t,
+	    (size_t)sqlite3_value_bytes(argv[2])));
+}
+
+/* Registers the connection's functions (deterministic, UTF-8). */
+static enum usercgi_err
+store_functions(sqlite3 *db)
+{
+	int	f = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, rc;
+
+	if ((rc = sqlite3_create_function(db, "usercgi_lower", 1, f, NULL,
+	    store_fn_lower, NULL, NULL)) != SQLITE_OK ||
+	    (rc = sqlite3_create_function(db, "usercgi_like", 2, f, NULL,
+	    store_fn_like, NULL, NULL)) != SQLITE_OK ||
+	    (rc = sqlite3_create_function(db, "usercgi_re", 3, f, NULL,
+	    store_fn_re, NULL, NULL)) != SQLITE_OK)
+		return store_err(db, rc, "create function");
+	return USERCGI_OK;
+}
+
+enum usercgi_err
+store_find_update_conflict(struct store *s, const char *id, const char *email,
+    const char *phone, const char *username)
+{
+	static const enum usercgi_err	 taken[3] = { USERCGI_EMAIL_TAKEN,
+	    USERCGI_PHONE_TAKEN, USERCGI_USERNAME_TAKEN };
+	struct store_keys		 k;
+	sqlite3_stmt			*st = NULL;
+	const char			*vals[3];
+	enum usercgi_err		 err;
+	int				 i, rc;
+
+	memset(&k, 0, sizeof(k));
+	if ((err = store_keys_set(&k, email, phone, NULL, NULL)) != USERCGI_OK)
+		goto out;
+	vals[0] = k.email;
+	vals[1] = k.phone;
+	vals[2] = username != NULL && username[0] != '\0' ? username : NULL;
+	if (vals[0] == NULL && vals[1] == NULL && vals[2] == NULL)
+		goto out;
+	if ((err = store_stmt(s, ST_CONFLICT_OTHER, &st)) != USERCGI_OK)
+		goto out;
+	for (i = 0; i < 3; i++)
+		if ((rc = store_bind_text(st, i + 1, vals[i])) != SQLITE_OK) {
+			err = store_err(s->db, rc, "bind");
+			goto out;
+		}
+	if ((rc = store_bind_text(st, 4, id)) != SQLITE_OK) {
+		err = store_err(s->db, rc, "bind");
+		goto out;
+	}
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		err = store_err(s->db, rc, store_sql[ST_CONFLICT_OTHER]);
+		goto out;
+	}
+	for (i = 0; i < 3; i++)
+		if (sqlite3_column_int(st, i) != 0) {
+			err = taken[i];
+			break;
+		}
+out:
+	if (st != NULL) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+	store_keys_free(&k);
+	return err;
+}
+
+/*
+ * Sets *st to a prepared statement for sql, which the caller built from
+ * fixed fragments only: from the connection's cache of STORE_DYN_CACHE
+ * statements when the same text was prepared before, else prepared now
+ * and put in the cache in place of the oldest.  Returns USERCGI_OK or
+ * the mapped error.
+ */
+static enum usercgi_err
+store_dyn(struct store *s, const char *sql, sqlite3_stmt **st)
+{
+	size_t	i;
+	int	rc;
+
+	for (i = 0; i < STORE_DYN_CACHE; i++)
+		if (s->dyn[i] != NULL && strcmp(sqlite3_sql(s->dyn[i]), sql) ==
+		    0) {
+			*st = s->dyn[i];
+			return USERCGI_OK;
+		}
+	i = s->dyn_next;
+	s->dyn_next = (s->dyn_next + 1) % STORE_DYN_CACHE;
+	sqlite3_finalize(s->dyn[i]);
+	s->dyn[i] = NULL;
+	if ((rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &s->dyn[i], NULL)) != SQLITE_OK)
+		return store_err(s->db, rc, "prepare");
+	*st = s->dyn[i];
+	return USERCGI_OK;
+}
+
+/*
+ * Parses a stored or given JSON object text.  Returns USERCGI_OK with
+ * *o (caller puts), USERCGI_NOMEM, or USERCGI_INTERNAL (not an object).
+ */
+static enum usercgi_err
+store_json_object(const char *t, struct json_object **o)
+{
+	char			 msg[64];
+	enum usercgi_err	 err;
+
+	*o = NULL;
+	if ((err = json_parse_strict(t, strlen(t), JSON_MAX_DEPTH, o, msg,
+	    sizeof(msg))) == USERCGI_NOMEM)
+		return err;
+	if (err != USERCGI_OK || *o == NULL ||
+	    !json_object_is_type(*o, json_type_object)) {
+		log_err("store: a JSON column or patch is not an object");
+		json_object_put(*o);
+		*o = NULL;
+		return USERCGI_INTERNAL;
+	}
+	return USERCGI_OK;
+}
+
+/*
+ * The shallow merge of store_patch: stored's members with patch's laid
+ * over them, keys (when not NULL) first in their order.  Returns the
+ * JSON text (caller frees) or NULL with *err set.
+ */
+static char *
+store_merge(const char *stored, const char *patch, const char *const *keys,
+    enum usercgi_err *err)
+{
+	struct json_object	*a = NULL, *b = NULL, *m = NULL, *v;
+	struct buf		 out;
+	char			*text = NULL;
+	size_t			 i;
+
+	buf_init(&out, STORE_MAX_JSON);
+	if ((*err = store_json_object(stored, &a)) != USERCGI_OK ||
+	    (*err = store_json_object(patch, &b)) != USERCGI_OK)
+		goto out;
+	json_object_object_foreach(b, key, val)
+		if (json_object_object_add(a, key, json_object_get(val)) != 0) {
+			*err = USERCGI_NOMEM;
+			goto out;
+		}
+	if (keys != NULL) {
+		if ((m = json_object_new_object()) == NULL) {
+			*err = USERCGI_NOMEM;
+			goto out;
+		}
+		for (i = 0; keys[i] != NULL; i++)
+			if (json_object_object_get_ex(a, keys[i], &v) &&
+			    json_object_object_add(m, keys[i],
+			    json_object_get(v)) != 0) {
+				*err = USERCGI_NOMEM;
+				goto out;
+			}
+		json_object_object_foreach(a, k2, v2)
+			if (!json_object_object_get_ex(m, k2, NULL) &&
+			    json_object_object_add(m, k2,
+			    json_object_get(v2)) != 0) {
+				*err = USERCGI_NOMEM;
+				goto out;
+			}
+	}
+	if ((*err = jsonw_value(&out, m != NULL ? m : a)) != USERCGI_OK)
+		goto out;
+	if ((text = buf_take(&out)) == NULL)
+		*err = USERCGI_NOMEM;
+out:
+	json_object_put(a);
+	json_object_put(b);
+	json_object_put(m);
+	buf_free(&out);
+	return text;
+}
+
+/*
+ * Writes c as the logto_config column's text (caller frees), the shape
+ * Logto stores: {"mfa":{"enabled"?,"skipped","skipMfaOnSignIn"},
+ * "passkeySignIn":{"skipped"}}.  NULL on allocation failure.
+ */
+static char *
+store_logto_config_text(const struct store_logto_config *c)
+{
+	struct buf	b;
+
+	buf_init(&b, 256);
+	if (buf_addstr(&b, "{\"mfa\":{") != USERCGI_OK ||
+	    (c->mfa_enabled >= 0 && buf_printf(&b, "\"enabled\":%s,",
+	    c->mfa_enabled ? "true" : "false") != USERCGI_OK) ||
+	    buf_printf(&b, "\"skipped\":%s,\"skipMfaOnSignIn\":%s},"
+	    "\"passkeySignIn\":{\"skipped\":%s}}",
+	    c->mfa_skipped ? "true" : "false",
+	    c->mfa_skip_on_sign_in ? "true" : "false",
+	    c->passkey_skipped ? "true" : "false") != USERCGI_OK) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_take(&b);
+}
+
+/* A value to bind to a built statement: text (NULL = SQL NULL) or an integer. */
+struct store_arg {
+	const char	*text;
+	size_t		 len;
+	int64_t		 i;
+	int		 is_int;
+};
+
+#define STORE_MAX_ARGS	512
+
+/* The SQL text and arguments of a statement built from fixed fragments. */
+struct store_sqlb {
+	struct buf		 sql;
+	struct store_arg	 args[STORE_MAX_ARGS];
+	size_t			 nargs;
+	char			*owned[STORE_MAX_ARGS];	/* freed with the builder */
+	size_t			 nowned;
+	enum usercgi_err	 err;
+};
+
+static void
+store_sqlb_init(struct store_sqlb *b)
+{
+	memset(b, 0, sizeof(*b));
+	buf_init(&b->sql, 32768);
+}
+
+static void
+store_sqlb_free(struct store_sqlb *b)
+{
+	size_t	i;
+
+	for (i = 0; i < b->nowned; i++)
+		free(b->owned[i]);
+	buf_free(&b->sql);
+}
+
+/* Appends a fixed fragment. */
+static void
+store_sqlb_sql(struct store_sqlb *b, const char *frag)
+{
+	if (b->err == USERCGI_OK)
+		b->err = buf_addstr(&b->sql, frag);
+}
+
+/* Hands p (malloc'd, may be NULL) to the builder, which frees it. */
+static void
+store_sqlb_own(struct store_sqlb *b, char *p)
+{
+	if (b->nowned < STORE_MAX_ARGS)
+		b->owned[b->nowned++] = p;
+	else {
+		free(p);
+		b->err = USERCGI_INTERNAL;
+	}
+}
+
+/* Appends "?" and queues text t (len bytes; NULL binds NULL); owned when own. */
+static void
+store_sqlb_text(struct store_sqlb *b, const char *t, size_t len, int own)
+{
+	if (own)
+		store_sqlb_own(b, (char *)t);
+	if (b->err != USERCGI_OK)
+		return;
+	if (b->nargs >= STORE_MAX_ARGS) {
+		b->err = USERCGI_INTERNAL;
+		return;
+	}
+	b->args[b->nargs].text = t;
+	b->args[b->nargs].len = len;
+	b->args[b->nargs].is_int = 0;
+	b->nargs++;
+	b->err = buf_addc(&b->sql, '?');
+}
+
+static void
+store_sqlb_str(struct store_sqlb *b, const char *t)
+{
+	store_sqlb_text(b, t, t != NULL ? strlen(t) : 0, 0);
+}
+
+static void
+store_sqlb_int(struct store_sqlb *b, int64_t v)
+{
+	if (b->err != USERCGI_OK)
+		return;
+	if (b->nargs >= STORE_MAX_ARGS) {
+		b->err = USERCGI_INTERNAL;
+		return;
+	}
+	b->args[b->nargs].is_int = 1;
+	b->args[b->nargs].i = v;
+	b->nargs++;
+	b->err = buf_addc(&b->sql, '?');
+}
+
+/* Prepares (through the cache) and binds the built statement. */
+static enum usercgi_err
+store_sqlb_prepare(struct store *s, struct store_sqlb *b, sqlite3_stmt **st)
+{
+	enum usercgi_err	 err;
+	size_t			 i;
+	int			 rc = SQLITE_OK;
+
+	*st = NULL;
+	if (b->err != USERCGI_OK)
+		return b->err;
+	if ((err = store_dyn(s, buf_str(&b->sql), st)) != USERCGI_OK)
+		return err;
+	for (i = 0; i < b->nargs && rc == SQLITE_OK; i++) {
+		if (b->args[i].is_int)
+			rc = sqlite3_bind_int64(*st, (int)i + 1, b->args[i].i);
+		else if (b->args[i].text == NULL)
+			rc = sqlite3_bind_null(*st, (int)i + 1);
+		else
+			rc = sqlite3_bind_text(*st, (int)i + 1, b->args[i].text,
+			    (int)b->args[i].len, SQLITE_STATIC);
+	}
+	if (rc != SQLITE_OK) {
+		sqlite3_clear_bindings(*st);
+		return store_err(s->db, rc, "bind");
+	}
+	return USERCGI_OK;
+}
+
+/* Resets a built statement after use. */
+static void
+store_sqlb_done(sqlite3_stmt *st)
+{
+	if (st != NULL) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+}
+
+/* "" is NULL for the scalars of a patch. */
+static const char *
+store_nz(const char *v)
+{
+	return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+/* Appends ", column = ?" (the first without the comma) for text v. */
+static void
+store_set_col(struct store_sqlb *b, int *first, const char *col,
+    const char *v, int own)
+{
+	store_sqlb_sql(b, *first ? " " : ", ");
+	*first = 0;
+	store_sqlb_sql(b, col);
+	store_sqlb_sql(b, " = ");
+	store_sqlb_text(b, v, v != NULL ? strlen(v) : 0, own);
+}
+
+static void
+store_set_int(struct store_sqlb *b, int *first, const char *col, int64_t v)
+{
+	store_sqlb_sql(b, *first ? " " : ", ");
+	*first = 0;
+	store_sqlb_sql(b, col);
+	store_sqlb_sql(b, " = ");
+	store_sqlb_int(b, v);
+}
+
+/*
+ * Builds the UPDATE of store_user_update for p on the row cur (read in
+ * the same transaction).  Merges and the logto configuration are
+ * computed here, in C.
+ */
+static void
+store_build_update(struct store_sqlb *b, const char *id,
+    const struct store_patch *p, const struct store_user *cur, int64_t now_ms,
+    struct store_keys *k)
+{
+	struct store_logto_config	 c;
+	char				*t;
+	int				 first = 1;
+	unsigned			 set = p->set;
+
+	store_sqlb_sql(b, "UPDATE users SET");
+	if (set & STORE_P_USERNAME) {
+		store_set_col(b, &first, "username", store_nz(p->username), 0);
+		store_set_col(b, &first, "username_key", k->username, 0);
+	}
+	if (set & STORE_P_EMAIL) {
+		store_set_col(b, &first, "primary_email",
+		    store_nz(p->primary_email), 0);
+		store_set_col(b, &first, "email_key", k->email, 0);
+	}
+	if (set & STORE_P_PHONE) {
+		store_set_col(b, &first, "primary_phone",
+		    store_nz(p->primary_phone), 0);
+		store_set_col(b, &first, "phone_key", k->phone, 0);
+	}
+	if (set & STORE_P_NAME) {
+		store_set_col(b, &first, "name", store_nz(p->name), 0);
+		store_set_col(b, &first, "name_key", k->name, 0);
+	}
+	if (set & STORE_P_AVATAR)
+		store_set_col(b, &first, "avatar", store_nz(p->avatar), 0);
+	if (set & STORE_P_CUSTOM_DATA)
+		store_set_col(b, &first, "custom_data", p->custom_data_json, 0);
+	if (set & STORE_P_PROFILE)
+		store_set_col(b, &first, "profile", p->profile_json, 0);
+	if ((set & STORE_P_CUSTOM_MERGE) && b->err == USERCGI_OK) {
+		if ((t = store_merge(cur->custom_data_json, p->custom_data_json,
+		    NULL, &b->err)) != NULL)
+			store_set_col(b, &first, "custom_data", t, 1);
+	}
+	if ((set & STORE_P_PROFILE_MERGE) && b->err == USERCGI_OK) {
+		if ((t = store_merge(cur->profile_json, p->profile_json,
+		    p->profile_keys, &b->err)) != NULL)
+			store_set_col(b, &first, "profile", t, 1);
+	}
+	if (set & STORE_P_PASSWORD) {
+		store_set_col(b, &first, "password_encrypted",
+		    store_nz(p->password_encrypted), 0);
+		store_set_col(b, &first, "password_encryption_method",
+		    store_nz(p->password_encryption_method), 0);
+		store_set_int(b, &first, "password_updated_at", now_ms);
+	}
+	if (set & STORE_P_EXPIRED)
+		store_set_int(b, &first, "is_password_expired",
+		    p->is_password_expired != 0);
+	if (set & STORE_P_SUSPENDED)
+		store_set_int(b, &first, "is_suspended", p->is_suspended != 0);
+	if ((set & STORE_P_LOGTO_CONFIG) && b->err == USERCGI_OK) {
+		c = cur->logto_config;
+		if (p->logto_config.mfa_enabled >= 0)
+			c.mfa_enabled = p->logto_config.mfa_enabled != 0;
+		if (p->logto_config.mfa_skipped >= 0)
+			c.mfa_skipped = p->logto_config.mfa_skipped != 0;
+		if (p->logto_config.mfa_skip_on_sign_in >= 0)
+			c.mfa_skip_on_sign_in =
+			    p->logto_config.mfa_skip_on_sign_in != 0;
+		if (p->logto_config.passkey_skipped >= 0)
+			c.passkey_skipped = p->logto_config.passkey_skipped != 0;
+		if ((t = store_logto_config_text(&c)) == NULL)
+			b->err = USERCGI_NOMEM;
+		else
+			store_set_col(b, &first, "logto_config", t, 1);
+	}
+	store_set_int(b, &first, "updated_at", now_ms);
+	store_sqlb_sql(b, " WHERE id = ");
+	store_sqlb_str(b, id);
+}
+
+enum usercgi_err
+store_user_update(struct store *s, const char *id, const struct store_patch *p,
+    int64_t now_ms, struct store_user *out)
+{
+	struct store_sqlb	*b = NULL;
+	struct store_keys	 k;
+	struct store_user	 cur;
+	sqlite3_stmt		*st = NULL;
+	enum usercgi_err	 err;
+	unsigned		 set = p->set;
+	int			 rc;
+
+	memset(&k, 0, sizeof(k));
+	memset(&cur, 0, sizeof(cur));
+	if (out != NULL)
+		memset(out, 0, sizeof(*out));
+	if (set == 0 || ((set & STORE_P_CUSTOM_DATA) &&
+	    (set & STORE_P_CUSTOM_MERGE)) || ((set & STORE_P_PROFILE) &&
+	    (set & STORE_P_PROFILE_MERGE)) ||
+	    ((set & (STORE_P_CUSTOM_DATA | STORE_P_CUSTOM_MERGE)) &&
+	    p->custom_data_json == NULL) ||
+	    ((set & (STORE_P_PROFILE | STORE_P_PROFILE_MERGE)) &&
+	    p->profile_json == NULL)) {
+		log_err("store_user_update: bad patch");
+		return USERCGI_INTERNAL;
+	}
+	if ((err = store_keys_set(&k,
+	    (set & STORE_P_EMAIL) ? p->primary_email : NULL,
+	    (set & STORE_P_PHONE) ? p->primary_phone : NULL,
+	    (set & STORE_P_USERNAME) ? p->username : NULL,
+	    (set & STORE_P_NAME) ? p->name : NULL)) != USERCGI_OK)
+		goto out;
+	if ((b = xmalloc(sizeof(*b))) == NULL) {
+		err = USERCGI_NOMEM;
+		goto out;
+	}
+	store_sqlb_init(b);
+	if ((err = store_run(s, ST_BEGIN)) != USERCGI_OK)
+		goto out;
+	if ((err = store_user_get(s, id, &cur)) != USERCGI_OK)
+		goto out;
+	if ((err = store_find_update_conflict(s, id,
+	    (set & STORE_P_EMAIL) ? p->primary_email : NULL,
+	    (set & STORE_P_PHONE) ? p->primary_phone : NULL,
+	    (set & STORE_P_USERNAME) ? p->username : NULL)) != USERCGI_OK)
+		goto out;
+	store_build_update(b, id, p, &cur, now_ms, &k);
+	if ((err = store_sqlb_prepare(s, b, &st)) != USERCGI_OK)
+		goto out;
+	rc = sqlite3_step(st);
+	store_sqlb_done(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		/*
+		 * The check above ran under this transaction's write lock, so
+		 * this is not expected; name the constraint all the same.
+		 */
+		log_err("sqlite: update: %s", sqlite3_errmsg(s->db));
+		if ((err = store_find_update_conflict(s, id,
+		    (set & STORE_P_EMAIL) ? p->primary_email : NULL,
+		    (set & STORE_P_PHONE) ? p->primary_phone : NULL,
+		    (set & STORE_P_USERNAME) ? p->username : NULL)) ==
+		    USERCGI_OK)
+			err = USERCGI_INTERNAL;
+		goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		err = store_err(s->db, rc, "update");
+		goto out;
+	}
+	if (out != NULL && (err = store_user_get(s, id, out)) != USERCGI_OK)
+		goto out;
+	err = store_run(s, ST_COMMIT);
+out:
+	if (err != USERCGI_OK) {
+		store_rollback(s);
+		if (out != NULL)
+			store_user_free(out);
+	}
+	if (b != NULL) {
+		store_sqlb_free(b);
+		free(b);
+	}
+	store_user_free(&cur);
+	store_keys_free(&k);
+	return err;
+}
+
+enum usercgi_err
+store_user_delete(struct store *s, const char *id)
+{
+	sqlite3_stmt		*st = NULL;
+	enum usercgi_err	 err;
+	int			 rc;
+
+	if ((err = store_stmt(s, ST_DELETE, &st)) != USERCGI_OK)
+		return err;
+	if ((err = store_run(s, ST_BEGIN)) != USERCGI_OK)
+		goto out;
+	if ((rc = store_bind_text(st, 1, id)) == SQLITE_OK)
+		rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE) {
+		err = store_err(s->db, rc, "delete");
+		goto out;
+	}
+	if (sqlite3_changes(s->db) != 1) {
+		err = USERCGI_USER_NOT_FOUND;
+		goto out;
+	}
+	if ((err = store_count_add(s, -1)) != USERCGI_OK)
+		goto out;
+	err = store_run(s, ST_COMMIT);
+out:
+	if (err != USERCGI_OK)
+		store_rollback(s);
+	return err;
+}
+
+/*
+ * Binds a and, when not NULL, b and c to statement id and steps it once.
+ * Returns SQLite's result (SQLITE_ERROR when it cannot be prepared).
+ */
+static int
+store_step3(struct store *s, enum store_stmt id, const char *a, const char *b,
+    const char *c)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 rc;
+
+	if (store_stmt(s, id, &st) != USERCGI_OK)
+		return SQLITE_ERROR;
+	if ((rc = store_bind_text(st, 1, a)) == SQLITE_OK &&
+	    (b == NULL || (rc = store_bind_text(st, 2, b)) == SQLITE_OK) &&
+	    (c == NULL || (rc = store_bind_text(st, 3, c)) == SQLITE_OK))
+		rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+/* Writes the identities column of id (and updated_at) inside the transaction. */
+static enum usercgi_err
+store_put_identities(struct store *s, const char *id, const char *json,
+    int64_t now_ms)
+{
+	sqlite3_stmt	*st = NULL;
+	enum usercgi_err err;
+	int		 rc;
+
+	if ((err = store_stmt(s, ST_SET_IDENTITIES, &st)) != USERCGI_OK)
+		return err;
+	if ((rc = store_bind_text(st, 1, json)) == SQLITE_OK &&
+	    (rc = sqlite3_bind_int64(st, 2, now_ms)) == SQLITE_OK &&
+	    (rc = store_bind_text(st, 3, id)) == SQLITE_OK)
+		rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return store_err(s->db, rc, "identities");
+	return USERCGI_OK;
+}
+
+/* Serialises o as JSON text (caller frees), NULL with *err set. */
+static char *
+store_json_text(struct json_object *o, enum usercgi_err *err)
+{
+	struct buf	 b;
+	char		*t = NULL;
+
+	buf_init(&b, STORE_MAX_JSON);
+	if ((*err = jsonw_value(&b, o)) == USERCGI_OK &&
+	    (t = buf_take(&b)) == NULL)
+		*err = USERCGI_NOMEM;
+	buf_free(&b);
+	return t;
+}
+
+enum usercgi_err
+store_identity_set(struct store *s, const char *id, const char *target,
+    const char *identity_user_id, const char *identity_json, int64_t now_ms,
+    int *created, char **identities_out)
+{
+	struct store_user	 cur;
+	struct json_object	*ids = NULL, *ident = NULL;
+	enum usercgi_err	 err;
+	char			*text = NULL;
+	int			 rc;
+
+	memset(&cur, 0, sizeof(cur));
+	*created = 0;
+	if (identities_out != NULL)
+		*identities_out = NULL;
+	if ((err = store_json_object(identity_json, &ident)) != USERCGI_OK)
+		goto out;
+	if ((err = store_run(s, ST_BEGIN)) != USERCGI_OK)
+		goto out;
+	if ((err = store_user_get(s, id, &cur)) != USERCGI_OK ||
+	    (err = store_json_object(cur.identities_json, &ids)) != USERCGI_OK)
+		goto out;
+	rc = store_step3(s, ST_IDENT_PUT, id, target, identity_user_id);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE ||
+	    rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+		err = USERCGI_IDENTITY_IN_USE;
+		goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		err = store_err(s->db, rc, "identity");
+		goto out;
+	}
+	*created = !json_object_object_get_ex(ids, target, NULL);
+	if (json_object_object_add(ids, target, ident) != 0) {
+		err = USERCGI_NOMEM;
+		goto out;
+	}
+	ident = NULL;
+	if ((text = store_json_text(ids, &err)) == NULL ||
+	    (err = store_put_identities(s, id, text, now_ms)) != USERCGI_OK)
+		goto out;
+	if ((err = store_run(s, ST_COMMIT)) != USERCGI_OK)
+		goto out;
+	if (identities_out != NULL) {
+		*identities_out = text;
+		text = NULL;
+	}
+out:
+	if (err != USERCGI_OK) {
+		store_rollback(s);
+		*created = 0;
+	}
+	free(text);
+	json_object_put(ids);
+	json_object_put(ident);
+	store_user_free(&cur);
+	return err;
+}
+
+enum usercgi_err
+store_identity_remove(struct store *s, const char *id, const char *target,
+    int64_t now_ms, struct store_user *out)
+{
+	struct store_user	 cur;
+	struct json_object	*ids = NULL;
+	enum usercgi_err	 err;
+	char			*text = NULL;
+	int			 rc;
+
+	memset(&cur, 0, sizeof(cur));
+	if (out != NULL)
+		memset(out, 0, sizeof(*out));
+	if ((err = store_run(s, ST_BEGIN)) != USERCGI_OK)
+		goto out;
+	if ((err = store_user_get(s, id, &cur)) != USERCGI_OK ||
+	    (err = store_json_object(cur.identities_json, &ids)) != USERCGI_OK)
+		goto out;
+	if (!json_object_object_get_ex(ids, target, NULL)) {
+		err = USERCGI_IDENTITY_NOT_EXIST;
+		goto out;
+	}
+	json_object_object_del(ids, target);
+	if ((rc = store_step3(s, ST_IDENT_DEL, id, target, NULL)) !=
+	    SQLITE_DONE) {
+		err = store_err(s->db, rc, "identity");
+		goto out;
+	}
+	if ((text = store_json_text(ids, &err)) == NULL ||
+	    (err = store_put_identities(s, id, text, now_ms)) != USERCGI_OK)
+		goto out;
+	if (out != NULL && (err = store_user_get(s, id, out)) != USERCGI_OK)
+		goto out;
+	err = store_run(s, ST_COMMIT);
+out:
+	if (err != USERCGI_OK) {
+		store_rollback(s);
+		if (out != NULL)
+			store_user_free(out);
+	}
+	free(text);
+	json_object_put(ids);
+	store_user_free(&cur);
+	return err;
+}
+
+/*
+ * The columns of a searched field: the key column (lowercased; the
+ * column itself for id and phone, which have no case) and the value
+ * column; raw_indexed when the value column has an index of its own.
+ */
+static const struct {
+	const char	*key, *raw;
+	int		 raw_indexed;
+} store_qcols[] = {
+	[STORE_QF_ID] = { "id", "id", 1 },
+	[STORE_QF_EMAIL] = { "email_key", "primary_email", 0 },
+	[STORE_QF_PHONE] = { "primary_phone", "primary_phone", 1 },
+	[STORE_QF_USERNAME] = { "username_key", "username", 1 },
+	[STORE_QF_NAME] = { "name_key", "name", 0 },
+};
+
+/*
+ * Returns 1 when LIKE pattern p is a literal prefix followed by one or
+ * more "%" and nothing else (so the key range alone decides), else 0.
+ */
+static int
+store_like_is_prefix(const char *p)
+{
+	size_t	i;
+
+	for (i = 0; p[i] != '\0' && p[i] != '%'; i++) {
+		if (p[i] == '_')
+			return 0;
+		if (p[i] == '\\' && p[i + 1] != '\0')
+			i++;
+	}
+	if (p[i] != '%')
+		return 0;
+	while (p[i] == '%')
+		i++;
+	return p[i] == '\0';
+}
+
+/*
+ * Returns 1 when LIKE pattern p is "%", a non-empty literal and "%" (any
+ * run of "%" at either end, no other wildcard), with the literal,
+ * escapes removed, in out (strlen(p) + 1 bytes); else 0.
+ */
+static int
+store_like_is_infix(const char *p, char *out)
+{
+	size_t	i = 0, n = 0;
+
+	if (p[0] != '%')
+		return 0;
+	while (p[i] == '%')
+		i++;
+	for (; p[i] != '\0' && p[i] != '%'; i++) {
+		if (p[i] == '_')
+			return 0;
+		if (p[i] == '\\' && p[i + 1] != '\0')
+			i++;
+		out[n++] = p[i];
+	}
+	out[n] = '\0';
+	while (p[i] == '%')
+		i++;
+	return n > 0 && p[i] == '\0';
+}
+
+/* Returns a lowercased copy of v for the builder to own, NULL on failure. */
+static const char *
+store_lower_arg(struct store_sqlb *b, const char *v)
+{
+	char	*l;
+
+	if ((l = utf8_lower_dup(v, strlen(v))) == NULL) {
+		b->err = USERCGI_NOMEM;
+		return NULL;
+	}
+	return l;
+}
+
+/* Appends "col IN (?, ...)" for the group's values (lowered when lower). */
+static void
+store_where_in(struct store_sqlb *b, const char *col,
+    const struct store_qgroup *g, int lower)
+{
+	const char	*l;
+	size_t		 i;
+
+	store_sqlb_sql(b, col);
+	store_sqlb_sql(b, " IN (");
+	for (i = 0; i < g->nvalues && b->err == USERCGI_OK; i++) {
+		if (i > 0)
+			store_sqlb_sql(b, ", ");
+		if (!lower)
+			store_sqlb_str(b, g->values[i]);
+		else if ((l = store_lower_arg(b, g->values[i])) != NULL)
+			store_sqlb_text(b, l, strlen(l), 1);
+	}
+	store_sqlb_sql(b, ")");
+}
+
+/*
+ * Appends the condition of one field f for group g.  Exact: an IN on
+ * the key column (case-insensitive) or on an indexed value column, or
+ * both.  LIKE: the range of keys that start with the pattern's
+ * lowercased literal prefix [prefix, prefix || 0xff) -- every valid
+ * UTF-8 continuation sorts below 0xff -- then usercgi_like as the filter,
+ * on the key column with the lowercased pattern (case-insensitive) or on
+ * the value column.  The others: usercgi_re on the value column.
+ */
+static void
+store_where_field(struct store_sqlb *b, enum store_qfield f,
+    const struct store_qgroup *g, int cs)
+{
+	const char	*key = store_qcols[f].key, *raw = store_qcols[f].raw;
+	const char	*pat, *lp;
+	char		*lo, *hi;
+	size_t		 n;
+	unsigned	 flags;
+
+	if (b->err != USERCGI_OK)
+		return;
+	switch (g->mode) {
+	case STORE_QM_EXACT:
+		if (!cs)
+			store_where_in(b, key, g, 1);
+		else if (store_qcols[f].raw_indexed)
+			store_where_in(b, raw, g, 0);
+		else {
+			store_sqlb_sql(b, "(");
+			store_where_in(b, key, g, 1);
+			store_sqlb_sql(b, " AND ");
+			store_where_in(b, raw, g, 0);
+			store_sqlb_sql(b, ")");
+		}
+		return;
+	case STORE_QM_LIKE:
+		pat = g->values[0];
+		if ((lp = store_lower_arg(b, pat)) == NULL)
+			return;
+		store_sqlb_own(b, (char *)lp);
+		/* Lowercasing may change the length: room for either. */
+		n = strlen(lp) > strlen(pat) ? strlen(lp) : strlen(pat);
+		if ((lo = xmalloc(n + 2)) == NULL ||
+		    (hi = xmalloc(n + 2)) == NULL) {
+			free(lo);
+			b->err = USERCGI_NOMEM;
+			return;
+		}
+		n = re_like_prefix(lp, strlen(lp), lo);
+		memcpy(hi, lo, n);
+		hi[n] = (char)0xff;
+		lo[n] = hi[n + 1] = '\0';
+		store_sqlb_sql(b, "(");
+		if (n > 0) {
+			store_sqlb_sql(b, key);
+			store_sqlb_sql(b, " >= ");
+			store_sqlb_text(b, lo, n, 1);
+			store_sqlb_sql(b, " AND ");
+			store_sqlb_sql(b, key);
+			store_sqlb_sql(b, " < ");
+			store_sqlb_text(b, hi, n + 1, 1);
+			/* "prefix%": the range is the whole condition. */
+			if (!cs && store_like_is_prefix(lp)) {
+				store_sqlb_sql(b, ")");
+				return;
+			}
+			store_sqlb_sql(b, " AND ");
+		} else {
+			free(hi);
+			/* "%text%": SQLite's instr() finds it faster. */
+			if (store_like_is_infix(cs ? pat : lp, lo)) {
+				store_sqlb_sql(b, "instr(");
+				store_sqlb_sql(b, cs ? raw : key);
+				store_sqlb_sql(b, ", ");
+				store_sqlb_text(b, lo, strlen(lo), 1);
+				store_sqlb_sql(b, ") > 0)");
+				return;
+			}
+			free(lo);
+		}
+		store_sqlb_sql(b, "usercgi_like(");
+		store_sqlb_str(b, cs ? pat : lp);
+		store_sqlb_sql(b, ", ");
+		store_sqlb_sql(b, cs ? raw : key);
+		store_sqlb_sql(b, "))");
+		return;
+	case STORE_QM_SIMILAR_TO:
+	case STORE_QM_POSIX:
+		flags = (g->mode == STORE_QM_SIMILAR_TO ? RE_SIMILAR : 0) |
+		    (cs ? 0 : RE_ICASE);
+		store_sqlb_sql(b, "usercgi_re(");
+		store_sqlb_str(b, g->values[0]);
+		store_sqlb_sql(b, ", ");
+		store_sqlb_int(b, flags);
+		store_sqlb_sql(b, ", ");
+		store_sqlb_sql(b, raw);
+		store_sqlb_sql(b, ")");
+		return;
+	}
+	b->err = USERCGI_INTERNAL;
+}
+
+/*
+ * Checks every pattern of q as the search functions will read it.
+ * Returns USERCGI_OK, USERCGI_BAD_PATTERN or USERCGI_NOMEM.
+ */
+static enum usercgi_err
+store_check_patterns(const struct store_query *q)
+{
+	const struct store_qgroup	*g;
+	struct re			*re;
+	const char			*why;
+	enum usercgi_err		 err;
+	size_t				 i;
+
+	for (i = 0; i < q->ngroups; i++) {
+		g = &q->groups[i];
+		if (g->nvalues == 0 || (g->mode != STORE_QM_EXACT &&
+		    g->nvalues != 1)) {
+			log_err("store_user_list: bad group");
+			return USERCGI_INTERNAL;
+		}
+		if (g->mode == STORE_QM_LIKE && !re_like_valid(g->values[0],
+		    strlen(g->values[0])))
+			return USERCGI_BAD_PATTERN;
+		if (g->mode == STORE_QM_SIMILAR_TO ||
+		    g->mode == STORE_QM_POSIX) {
+			err = re_compile(g->values[0], strlen(g->values[0]),
+			    g->mode == STORE_QM_SIMILAR_TO ? RE_SIMILAR : 0,
+			    &re, &why);
+			re_free(re);
+			if (err != USERCGI_OK)
+				return err;
+		}
+	}
+	return USERCGI_OK;
+}
+
+/* Builds prefix, the WHERE condition of q, then suffix. */
+static void
+store_build_list(struct store_sqlb *b, const struct store_query *q,
+    const char *prefix)
+{
+	const struct store_qgroup	*g;
+	size_t				 i;
+	int				 f;
+
+	store_sqlb_sql(b, prefix);
+	if (q->ngroups == 0)
+		return;
+	store_sqlb_sql(b, " WHERE ");
+	for (i = 0; i < q->ngroups; i++) {
+		g = &q->groups[i];
+		if (i > 0)
+			store_sqlb_sql(b, q->joint_and ? " AND " : " OR ");
+		store_sqlb_sql(b, "(");
+		if (g->field != STORE_QF_ALL)
+			store_where_field(b, g->field, g, q->case_sensitive);
+		else
+			for (f = STORE_QF_ID; f <= STORE_QF_NAME; f++) {
+				if (f != STORE_QF_ID)
+					store_sqlb_sql(b, " OR ");
+				store_where_field(b, (enum store_qfield)f, g,
+				    q->case_sensitive);
+			}
+		store_sqlb_sql(b, ")");
+	}
+}
+
+/*
+ * Builds the statement of one page of q's matches.  Unfiltered, the
+ * index on (created_at DESC, id DESC) gives the order.  Filtered, the
+ * page's rowids are chosen first, from the search's own indexes (which
+ * carry created_at and id, so ordering the matches reads no row), and
+ * only the page's rows are read; the unary + keeps SQLite from walking
+ * users_created instead.
+ */
+static void
+store_build_page(struct store_sqlb *b, const struct store_query *q,
+    int64_t offset)
+{
+	if (q->ngroups == 0) {
+		store_sqlb_sql(b, "SELECT " USER_COLUMNS " FROM users"
+		    " ORDER BY created_at DESC, id DESC LIMIT ");
+		store_sqlb_int(b, q->page_size);
+		store_sqlb_sql(b, " OFFSET ");
+		store_sqlb_int(b, offset);
+		return;
+	}
+	store_sqlb_sql(b, "SELECT " USER_COLUMNS " FROM (");
+	store_build_list(b, q, "SELECT rowid AS r FROM users");
+	store_sqlb_sql(b, " ORDER BY +created_at DESC, +id DESC LIMIT ");
+	store_sqlb_int(b, q->page_size);
+	store_sqlb_sql(b, " OFFSET ");
+	store_sqlb_int(b, offset);
+	store_sqlb_sql(b, ") AS page CROSS JOIN users ON users.rowid = page.r"
+	    " ORDER BY +created_at DESC, +id DESC");
+}
+
+/* A match of a search: what orders it, and where its row is. */
+struct store_hit {
+	int64_t		 created_at;
+	int64_t		 rowid;
+	char		 id[STORE_ID_LEN + 1];
+};
+
+/* Returns 1 when a comes before b in list order (created_at, then id, descending). */
+static int
+store_hit_before(const struct store_hit *a, const struct store_hit *b)
+{
+	if (a->created_at != b->created_at)
+		return a->created_at > b->created_at;
+	return strcmp(a->id, b->id) > 0;
+}
+
+static int
+store_hit_cmp(const void *a, const void *b)
+{
+	return store_hit_before(a, b) ? -1 : store_hit_before(b, a) ? 1 : 0;
+}
+
+/*
+ * Restores the heap h[0..n) from i down: the root is the hit that comes
+ * last in list order, so the heap keeps the first n.
+ */
+static void
+store_hit_sift(struct store_hit *h, size_t n, size_t i)
+{
+	struct store_hit	t;
+	size_t			l, m;
+
+	for (;;) {
+		m = i;
+		l = 2 * i + 1;
+		if (l < n && store_hit_before(&h[m], &h[l]))
+			m = l;
+		if (l + 1 < n && store_hit_before(&h[m], &h[l + 1]))
+			m = l + 1;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+/*
+ * One pass over the matches of a filtered q (the search's own index
+ * ranges or the table), inside the caller's read transaction: counts
+ * them into *total and keeps the first k = offset + page_size in list
+ * order in a heap, then reads the page's rows by rowid into rows (room
+ * for page_size), setting *n.  One pass instead of a count and a sorted
+ * page: a search that scans the table scans it once.
+ */
+static enum usercgi_err
+store_list_hits(struct store *s, const struct store_query *q, int64_t offset,
+    struct store_user *rows, size_t *n, int64_t *total)
+{
+	struct store_sqlb	*b = NULL;
+	struct store_hit	*h = NULL, x;
+	sqlite3_stmt		*st = NULL;
+	enum usercgi_err	 err = USERCGI_OK;
+	const unsigned char	*id;
+	size_t			 k, nh = 0, i, idlen;
+	int			 rc;
+
+	*n = 0;
+	*total = 0;
+	k = (size_t)offset + (size_t)q->page_size;
+	if ((b = xmalloc(sizeof(*b))) == NULL ||
+	    (h = xreallocarray(NULL, k, sizeof(*h))) == NULL) {
+		err = USERCGI_NOMEM;
+		goto out;
+	}
+	store_sqlb_init(b);
+	store_build_list(b, q, "SELECT created_at, rowid, id FROM users");
+	if ((err = store_sqlb_prepare(s, b, &st)) != USERCGI_OK)
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		(*total)++;
+		x.created_at = sqlite3_column_int64(st, 0);
+		x.rowid = sqlite3_column_int64(st, 1);
+		id = sqlite3_column_text(st, 2);
+		idlen = (size_t)sqlite3_column_bytes(st, 2);
+		if (id == NULL || idlen > STORE_ID_LEN) {
+			log_err("sqlite: stored id is not a store id");
+			err = USERCGI_INTERNAL;
+			goto out;
+		}
+		memcpy(x.id, id, idlen);
+		x.id[idlen] = '\0';
+		if (nh < k) {
+			/* Sift up. */
+			i = nh++;
+			h[i] = x;
+			while (i > 0 && store_hit_before(&h[(i - 1) / 2], &h[i])) {
+				struct store_hit t = h[i];
+
+				h[i] = h[(i - 1) / 2];
+				h[(i - 1) / 2] = t;
+				i = (i - 1) / 2;
+			}
+		} else if (store_hit_before(&x, &h[0])) {
+			h[0] = x;
+			store_hit_sift(h, nh, 0);
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		err = store_err(s->db, rc, "search");
+		goto out;
+	}
+	store_sqlb_done(st);
+	st = NULL;
+	qsort(h, nh, sizeof(*h), store_hit_cmp);
+	if ((err = store_stmt(s, ST_GET_ROWID, &st)) != USERCGI_OK)
+		goto out;
+	for (i = (size_t)offset; i < nh; i++) {
+		if ((rc = sqlite3_bind_int64(st, 1, h[i].rowid)) == SQLITE_OK)
+			rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW) {
+			err = store_err(s->db, rc, "search row");
+			goto out;
+		}
+		if ((err = store_row(st, &rows[*n])) != USERCGI_OK)
+			goto out;
+		(*n)++;
+		sqlite3_reset(st);
+	}
+out:
+	store_sqlb_done(st);
+	if (b != NULL) {
+		store_sqlb_free(b);
+		free(b);
+	}
+	free(h);
+	return err;
+}
+
+void
+store_users_free(struct store_user *users, size_t n)
+{
+	size_t	i;
+
+	if (users == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		store_user_free(&users[i]);
+	free(users);
+}
+
+enum usercgi_err
+store_user_list(struct store *s, const struct store_query *q,
+    struct store_user **users, size_t *nusers, int64_t *total)
+{
+	struct store_sqlb	*b = NULL;
+	struct store_user	*rows = NULL;
+	sqlite3_stmt		*st = NULL;
+	enum usercgi_err	 err;
+	size_t			 n = 0;
+	int64_t			 offset;
+	int			 rc, intx = 0;
+
+	*users = NULL;
+	*nusers = 0;
+	*total = 0;
+	if (q->page < 1 || q->page > INT64_MAX / STORE_PAGE_SIZE_MAX ||
+	    q->page_size < 1 || q->page_size > STORE_PAGE_SIZE_MAX ||
+	    q->ngroups > STORE_QUERY_MAX_GROUPS) {
+		log_err("store_user_list: bad query");
+		return USERCGI_INTERNAL;
+	}
+	offset = (q->page - 1) * q->page_size;
+	if ((err = store_check_patterns(q)) != USERCGI_OK)
+		return err;
+	if ((b = xmalloc(sizeof(*b))) == NULL)
+		return USERCGI_NOMEM;
+	store_sqlb_init(b);
+	if ((err = store_run(s, ST_BEGIN_READ)) != USERCGI_OK)
+		goto out;
+	intx = 1;
+	if (q->ngroups > 0 && offset + q->page_size <= STORE_TOPK_MAX) {
+		if ((rows = xcalloc((size_t)q->page_size, sizeof(*rows))) ==
+		    NULL) {
+			err = USERCGI_NOMEM;
+			goto out;
+		}
+		if ((err = store_list_hits(s, q, offset, rows, &n, total)) !=
+		    USERCGI_OK)
+			goto out;
+		goto done;
+	}
+	if (q->ngroups == 0) {
+		if ((err = store_stmt(s, ST_COUNT, &st)) != USERCGI_OK)
+			goto out;
+	} else {
+		store_build_list(b, q, "SELECT count(*) FROM users");
+		if ((err = store_sqlb_prepare(s, b, &st)) != USERCGI_OK)
+			goto out;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*total = sqlite3_column_int64(st, 0);
+	store_sqlb_done(st);
+	st = NULL;
+	if (rc != SQLITE_ROW) {
+		err = store_err(s->db, rc, "count");
+		goto out;
+	}
+	if (offset >= *total)
+		goto done;
+	store_sqlb_free(b);
+	store_sqlb_init(b);
+	store_build_page(b, q, offset);
+	if ((err = store_sqlb_prepare(s, b, &st)) != USERCGI_OK)
+		goto out;
+	if ((rows = xcalloc((size_t)q->page_size, sizeof(*rows))) == NULL) {
+		err = USERCGI_NOMEM;
+		goto out;
+	}
+	while (n < (size_t)q->page_size &&
+	    (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((err = store_row(st, &rows[n])) != USERCGI_OK)
+			goto out;
+		n++;
+	}
+	if (n < (size_t)q->page_size && rc != SQLITE_DONE) {
+		err = store_err(s->db, rc, "list");
+		goto out;
+	}
+done:
+	store_sqlb_done(st);
+	st = NULL;
+	intx = 0;
+	if ((err = store_run(s, ST_COMMIT)) != USERCGI_OK)
+		goto out;
+	*users = n > 0 ? rows : NULL;
+	if (n == 0)
+		free(rows);
+	*nusers = n;
+	rows = NULL;
+out:
+	store_sqlb_done(st);
+	if (intx || err != USERCGI_OK)
+		store_rollback(s);
+	if (err != USERCGI_OK)
+		*total = 0;
+	store_users_free(rows, n);
+	if (b != NULL) {
+		store_sqlb_free(b);
+		free(b);
+	}
 	return err;
 }

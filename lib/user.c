@@ -9,7 +9,6 @@
  */
 #include "config.h"
 
-#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,24 +23,9 @@
 #include "url.h"
 #include "user.h"
 #include "utf8.h"
+#include "zod.h"
 
 #define USER_JSON_MAX	(8u << 20)	/* customData, profile as stored */
-
-/* A zod issue path: up to three keys ("profile", "address", member). */
-struct upath {
-	const char	*k[3];
-	int		 n;
-};
-
-struct uctx {
-	struct buf	 iss;		/* issues, comma separated */
-	struct buf	*details;	/* lines joined by '\n' */
-	int		 nissues;
-	int		 cut;		/* details reached its maximum */
-	enum usercgi_err err;		/* first write failure */
-};
-
-static const char user_ellipsis[] = "\xe2\x80\xa6";	/* U+2026 */
 
 /* The Logto enum, in its order; "Crypt" is accepted but never listed. */
 static const char *const user_algs[] = { "Argon2i", "Argon2id", "Argon2d",
@@ -49,223 +33,7 @@ static const char *const user_algs[] = { "Argon2i", "Argon2id", "Argon2d",
 #define USER_ALG_LIST	"'Argon2i' | 'Argon2id' | 'Argon2d' | 'SHA1' | " \
 	"'SHA256' | 'MD5' | 'Bcrypt' | 'Legacy'"
 
-static const char *const user_profile_keys[] = { "familyName", "givenName",
-	"middleName", "nickname", "preferredUsername", "profile", "website",
-	"gender", "birthdate", "zoneinfo", "locale" };
-static const char *const user_address_keys[] = { "formatted",
-	"streetAddress", "locality", "region", "postalCode", "country" };
-
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-static struct upath
-upath1(const char *a)
-{
-	struct upath	p = { { a, NULL, NULL }, 1 };
-
-	return p;
-}
-
-/* zod's getParsedType names for a json-c value. */
-static const char *
-user_type_name(struct json_object *v)
-{
-	switch (json_object_get_type(v)) {
-	case json_type_null:
-		return "null";
-	case json_type_boolean:
-		return "boolean";
-	case json_type_int:
-	case json_type_double:
-		return "number";
-	case json_type_string:
-		return "string";
-	case json_type_array:
-		return "array";
-	case json_type_object:
-		return "object";
-	}
-	return "unknown";
-}
-
-/* Remembers the first failure; returns whether everything is still OK. */
-static int
-uc_ok(struct uctx *c, enum usercgi_err rc)
-{
-	if (rc != USERCGI_OK && c->err == USERCGI_OK)
-		c->err = rc;
-	return c->err == USERCGI_OK;
-}
-
-static void
-uc_path_json(struct uctx *c, struct buf *b, const struct upath *p)
-{
-	int	i;
-
-	if (!uc_ok(c, buf_addc(b, '[')))
-		return;
-	for (i = 0; i < p->n; i++) {
-		if (i > 0 && !uc_ok(c, buf_addc(b, ',')))
-			return;
-		if (!uc_ok(c, jsonw_str(b, p->k[i], strlen(p->k[i]))))
-			return;
-	}
-	(void)uc_ok(c, buf_addc(b, ']'));
-}
-
-/*
- * Starts an issue in b (c->iss, or a union member's list): a separating
- * comma when b is not empty.
- */
-static void
-uc_begin(struct uctx *c, struct buf *b)
-{
-	if (b->len > 0)
-		(void)uc_ok(c, buf_addc(b, ','));
-}
-
-/*
- * Appends n bytes of s to the details text.  Past its maximum the text
- * is cut instead (a client mistake keeps its 400): at a code point
- * boundary, ending in U+2026, and nothing more is added.
- */
-static void
-uc_detail_add(struct uctx *c, const char *s, size_t n)
-{
-	struct buf	*d = c->details;
-	size_t		 keep = sizeof(user_ellipsis) - 1, room;
-
-	if (c->cut || d->max < keep || d->len > d->max - keep)
-		return;
-	room = d->max - keep - d->len;
-	if (n <= room) {
-		(void)uc_ok(c, buf_add(d, s, n));
-		return;
-	}
-	c->cut = 1;
-	while (room > 0 && ((unsigned char)s[room] & 0xc0) == 0x80)
-		room--;
-	if (uc_ok(c, buf_add(d, s, room)))
-		(void)uc_ok(c, buf_add(d, user_ellipsis, keep));
-}
-
-/*
- * Appends the details line of an issue:
- * Error in key path "<a.b>": (<code>) <text>   (RequestError's formatZodError)
- */
-static void
-uc_detail(struct uctx *c, const struct upath *p, const char *code,
-    const char *text)
-{
-	struct buf	line;
-	int		i;
-
-	c->nissues++;
-	buf_init(&line, c->iss.max);
-	if (c->details->len > 0 && !uc_ok(c, buf_addc(&line, '\n')))
-		goto out;
-	if (!uc_ok(c, buf_addstr(&line, "Error in key path \"")))
-		goto out;
-	for (i = 0; i < p->n; i++)
-		if (!uc_ok(c, buf_printf(&line, "%s%s", i > 0 ? "." : "",
-		    p->k[i])))
-			goto out;
-	if (uc_ok(c, buf_printf(&line, "\": (%s) %s", code, text)))
-		uc_detail_add(c, buf_str(&line), line.len);
-out:
-	buf_free(&line);
-}
-
-/*
- * {"code":"invalid_type","expected":E,"received":R,"path":P,"message":M}
- * into b; M is "Required" for a missing member (received "undefined"),
- * as zod's default error map says.
- */
-static void
-uc_type_json(struct uctx *c, struct buf *b, const struct upath *p,
-    const char *expected, const char *received)
-{
-	uc_begin(c, b);
-	if (!uc_ok(c, buf_printf(b, "{\"code\":\"invalid_type\",\"expected\":"
-	    "\"%s\",\"received\":\"%s\",\"path\":", expected, received)))
-		return;
-	uc_path_json(c, b, p);
-	if (strcmp(received, "undefined") == 0)
-		(void)uc_ok(c, buf_addstr(b, ",\"message\":\"Required\"}"));
-	else
-		(void)uc_ok(c, buf_printf(b, ",\"message\":\"Expected %s, "
-		    "received %s\"}", expected, received));
-}
-
-static void
-uc_invalid_type_name(struct uctx *c, const struct upath *p,
-    const char *expected, const char *received)
-{
-	char	text[128];
-
-	uc_type_json(c, &c->iss, p, expected, received);
-	(void)snprintf(text, sizeof(text), "Expected %s but received %s.",
-	    expected, received);
-	uc_detail(c, p, "invalid_type", text);
-}
-
-static void
-uc_invalid_type(struct uctx *c, const struct upath *p, const char *expected,
-    struct json_object *v)
-{
-	uc_invalid_type_name(c, p, expected, user_type_name(v));
-}
-
-/* regex / url: {"validation":V,"code":"invalid_string","message":M,"path":P} */
-static void
-uc_invalid_string(struct uctx *c, const struct upath *p,
-    const char *validation, const char *message)
-{
-	uc_begin(c, &c->iss);
-	if (!uc_ok(c, buf_printf(&c->iss, "{\"validation\":\"%s\",\"code\":"
-	    "\"invalid_string\",\"message\":\"%s\",\"path\":", validation,
-	    message)))
-		return;
-	uc_path_json(c, &c->iss, p);
-	(void)uc_ok(c, buf_addc(&c->iss, '}'));
-	uc_detail(c, p, "invalid_string", message);
-}
-
-/* too_small (min 1) or too_big (max 256) on a string. */
-static void
-uc_size(struct uctx *c, const struct upath *p, int big, int limit)
-{
-	char	msg[96];
-
-	(void)snprintf(msg, sizeof(msg), "String must contain at %s %d "
-	    "character(s)", big ? "most" : "least", limit);
-	uc_begin(c, &c->iss);
-	if (!uc_ok(c, buf_printf(&c->iss, "{\"code\":\"%s\",\"%s\":%d,"
-	    "\"type\":\"string\",\"inclusive\":true,\"exact\":false,"
-	    "\"message\":\"%s\",\"path\":", big ? "too_big" : "too_small",
-	    big ? "maximum" : "minimum", limit, msg)))
-		return;
-	uc_path_json(c, &c->iss, p);
-	(void)uc_ok(c, buf_addc(&c->iss, '}'));
-	uc_detail(c, p, big ? "too_big" : "too_small", msg);
-}
-
-/*
- * usercgi differs: a NUL character cannot be stored in a text column
- * (Logto's PostgreSQL fails with a 500); refuse it as a zod custom issue.
- */
-static void
-uc_nul(struct uctx *c, const struct upath *p)
-{
-	static const char	msg[] = "String must not contain NUL characters";
-
-	uc_begin(c, &c->iss);
-	if (!uc_ok(c, buf_printf(&c->iss, "{\"code\":\"custom\",\"message\":"
-	    "\"%s\",\"path\":", msg)))
-		return;
-	uc_path_json(c, &c->iss, p);
-	(void)uc_ok(c, buf_addc(&c->iss, '}'));
-	uc_detail(c, p, "custom", msg);
-}
 
 /*
  * z.nativeEnum(UsersPasswordEncryptionMethod) on a string or number v
@@ -274,7 +42,7 @@ uc_nul(struct uctx *c, const struct upath *p)
  * received 'V'"} (V printed as JavaScript's String(v)).
  */
 static void
-uc_enum_value(struct uctx *c, const struct upath *p, struct json_object *v)
+uc_enum_value(struct zod *c, const struct zod_path *p, struct json_object *v)
 {
 	struct buf	msg, recv;
 	size_t		i;
@@ -282,33 +50,33 @@ uc_enum_value(struct uctx *c, const struct upath *p, struct json_object *v)
 	buf_init(&msg, c->iss.max);
 	buf_init(&recv, c->iss.max);
 	if (json_object_is_type(v, json_type_string))
-		(void)uc_ok(c, buf_add(&recv, json_object_get_string(v),
+		(void)zod_ok(c, buf_add(&recv, json_object_get_string(v),
 		    (size_t)json_object_get_string_len(v)));
 	else
-		(void)uc_ok(c, jsonw_value(&recv, v));
-	if (!uc_ok(c, buf_printf(&msg, "Invalid enum value. Expected %s, "
+		(void)zod_ok(c, jsonw_value(&recv, v));
+	if (!zod_ok(c, buf_printf(&msg, "Invalid enum value. Expected %s, "
 	    "received '", USER_ALG_LIST)) ||
-	    !uc_ok(c, buf_add(&msg, buf_str(&recv), recv.len)) ||
-	    !uc_ok(c, buf_addc(&msg, '\'')))
+	    !zod_ok(c, buf_add(&msg, buf_str(&recv), recv.len)) ||
+	    !zod_ok(c, buf_addc(&msg, '\'')))
 		goto out;
-	uc_begin(c, &c->iss);
-	if (!uc_ok(c, buf_addstr(&c->iss, "{\"received\":")) ||
-	    !uc_ok(c, jsonw_value(&c->iss, v)) ||
-	    !uc_ok(c, buf_addstr(&c->iss, ",\"code\":\"invalid_enum_value\","
+	zod_begin(c, &c->iss);
+	if (!zod_ok(c, buf_addstr(&c->iss, "{\"received\":")) ||
+	    !zod_ok(c, jsonw_value(&c->iss, v)) ||
+	    !zod_ok(c, buf_addstr(&c->iss, ",\"code\":\"invalid_enum_value\","
 	    "\"options\":[")))
 		goto out;
 	for (i = 0; i < NELEM(user_algs); i++)
-		if (!uc_ok(c, buf_printf(&c->iss, "%s\"%s\"", i > 0 ? "," : "",
+		if (!zod_ok(c, buf_printf(&c->iss, "%s\"%s\"", i > 0 ? "," : "",
 		    user_algs[i])))
 			goto out;
-	if (!uc_ok(c, buf_addstr(&c->iss, "],\"path\":")))
+	if (!zod_ok(c, buf_addstr(&c->iss, "],\"path\":")))
 		goto out;
-	uc_path_json(c, &c->iss, p);
-	if (!uc_ok(c, buf_addstr(&c->iss, ",\"message\":")) ||
-	    !uc_ok(c, jsonw_str(&c->iss, buf_str(&msg), msg.len)) ||
-	    !uc_ok(c, buf_addc(&c->iss, '}')))
+	zod_path_json(c, &c->iss, p);
+	if (!zod_ok(c, buf_addstr(&c->iss, ",\"message\":")) ||
+	    !zod_ok(c, jsonw_str(&c->iss, buf_str(&msg), msg.len)) ||
+	    !zod_ok(c, buf_addc(&c->iss, '}')))
 		goto out;
-	uc_detail(c, p, "invalid_enum_value", buf_str(&msg));
+	zod_detail(c, p, "invalid_enum_value", buf_str(&msg));
 out:
 	buf_free(&msg);
 	buf_free(&recv);
@@ -320,61 +88,28 @@ out:
  * code.
  */
 static void
-uc_enum_type(struct uctx *c, const struct upath *p, struct json_object *v)
+uc_enum_type(struct zod *c, const struct zod_path *p, struct json_object *v)
 {
 	char	text[160];
 
-	uc_begin(c, &c->iss);
-	if (!uc_ok(c, buf_addstr(&c->iss, "{\"expected\":")) ||
-	    !uc_ok(c, jsonw_str(&c->iss, USER_ALG_LIST,
+	zod_begin(c, &c->iss);
+	if (!zod_ok(c, buf_addstr(&c->iss, "{\"expected\":")) ||
+	    !zod_ok(c, jsonw_str(&c->iss, USER_ALG_LIST,
 	    strlen(USER_ALG_LIST))) ||
-	    !uc_ok(c, buf_printf(&c->iss, ",\"received\":\"%s\",\"code\":"
-	    "\"invalid_type\",\"path\":", user_type_name(v))))
+	    !zod_ok(c, buf_printf(&c->iss, ",\"received\":\"%s\",\"code\":"
+	    "\"invalid_type\",\"path\":", zod_type_name(v))))
 		return;
-	uc_path_json(c, &c->iss, p);
-	if (!uc_ok(c, buf_addstr(&c->iss, ",\"message\":")))
+	zod_path_json(c, &c->iss, p);
+	if (!zod_ok(c, buf_addstr(&c->iss, ",\"message\":")))
 		return;
 	(void)snprintf(text, sizeof(text), "Expected %s, received %s",
-	    USER_ALG_LIST, user_type_name(v));
-	if (!uc_ok(c, jsonw_str(&c->iss, text, strlen(text))) ||
-	    !uc_ok(c, buf_addc(&c->iss, '}')))
+	    USER_ALG_LIST, zod_type_name(v));
+	if (!zod_ok(c, jsonw_str(&c->iss, text, strlen(text))) ||
+	    !zod_ok(c, buf_addc(&c->iss, '}')))
 		return;
 	(void)snprintf(text, sizeof(text), "Expected %s but received %s.",
-	    USER_ALG_LIST, user_type_name(v));
-	uc_detail(c, p, "invalid_type", text);
-}
-
-/*
- * avatar: string().url().or(literal('')).nullable() given a non-string:
- * zod's invalid_union with both members' issues.
- */
-static void
-uc_avatar_union(struct uctx *c, const struct upath *p, struct json_object *v)
-{
-	struct buf	first;
-
-	buf_init(&first, c->iss.max);
-	uc_type_json(c, &first, p, "string", user_type_name(v));
-	uc_begin(c, &c->iss);
-	if (!uc_ok(c, buf_addstr(&c->iss, "{\"code\":\"invalid_union\","
-	    "\"unionErrors\":[{\"issues\":[")) ||
-	    !uc_ok(c, buf_add(&c->iss, buf_str(&first), first.len)) ||
-	    !uc_ok(c, buf_addstr(&c->iss, "],\"name\":\"ZodError\"},"
-	    "{\"issues\":[{\"received\":")) ||
-	    !uc_ok(c, jsonw_value(&c->iss, v)) ||
-	    !uc_ok(c, buf_addstr(&c->iss, ",\"code\":\"invalid_literal\","
-	    "\"expected\":\"\",\"path\":")))
-		goto out;
-	uc_path_json(c, &c->iss, p);
-	if (!uc_ok(c, buf_addstr(&c->iss, ",\"message\":\"Invalid literal "
-	    "value, expected \\\"\\\"\"}],\"name\":\"ZodError\"}],\"path\":")))
-		goto out;
-	uc_path_json(c, &c->iss, p);
-	if (!uc_ok(c, buf_addstr(&c->iss, ",\"message\":\"Invalid input\"}")))
-		goto out;
-	uc_detail(c, p, "invalid_union", "Invalid input");
-out:
-	buf_free(&first);
+	    USER_ALG_LIST, zod_type_name(v));
+	zod_detail(c, p, "invalid_type", text);
 }
 
 /* JavaScript's \s (ECMA-262 WhiteSpace and LineTerminator). */
@@ -388,7 +123,7 @@ user_js_space(uint32_t cp)
 }
 
 /* /^\d+$/ */
-static int
+int
 user_re_phone(const char *s, size_t n)
 {
 	size_t	i;
@@ -402,7 +137,7 @@ user_re_phone(const char *s, size_t n)
 }
 
 /* /^[A-Z_a-z]\w*$/ */
-static int
+int
 user_re_username(const char *s, size_t n)
 {
 	size_t	i;
@@ -423,7 +158,7 @@ user_re_username(const char *s, size_t n)
  * and some '@' at i >= 1 and '.' at j with i + 2 <= j <= n - 2 (each of
  * the three \S+ non-empty; byte positions suffice for non-emptiness).
  */
-static int
+int
 user_re_email(const char *s, size_t n)
 {
 	size_t		i, k, at = 0, dot = 0;
@@ -447,17 +182,17 @@ user_re_email(const char *s, size_t n)
  * type check, NULL otherwise.
  */
 static const char *
-uc_string(struct uctx *c, struct json_object *body, const char *key,
+uc_string(struct zod *c, struct json_object *body, const char *key,
     size_t *len, int *present)
 {
 	struct json_object	*v;
-	struct upath		 p = upath1(key);
+	struct zod_path		 p = zod_path1(key);
 
 	*present = json_object_object_get_ex(body, key, &v);
 	if (!*present)
 		return NULL;
 	if (!json_object_is_type(v, json_type_string)) {
-		uc_invalid_type(c, &p, "string", v);
+		zod_invalid_type(c, &p, "string", zod_type_name(v));
 		return NULL;
 	}
 	*len = (size_t)json_object_get_string_len(v);
@@ -470,48 +205,49 @@ uc_has_nul(const char *s, size_t n)
 	return memchr(s, '\0', n) != NULL;
 }
 
-static void
-uc_dup(struct uctx *c, char **dst, const char *s, size_t n)
-{
-	if (c->err == USERCGI_OK && (*dst = xstrndup(s, n)) == NULL)
-		c->err = USERCGI_NOMEM;
-}
+/* userProfileGuard's members, in schema order ("address" last). */
+const char *const user_profile_keys[USER_PROFILE_NKEYS + 1] = { "familyName",
+	"givenName", "middleName", "nickname", "preferredUsername", "profile",
+	"website", "gender", "birthdate", "zoneinfo", "locale", "address",
+	NULL };
+static const char *const user_address_keys[] = { "formatted",
+	"streetAddress", "locality", "region", "postalCode", "country" };
 
-/*
- * profile: known string members in schema order, address an object of
- * known string members; output compact JSON of the known members only.
- */
-static void
-uc_profile(struct uctx *c, struct json_object *prof, struct buf *out)
+void
+user_profile_filter(struct zod *z, struct json_object *prof, struct buf *out)
 {
 	struct json_object	*v, *w;
-	struct upath		 p = { { "profile", NULL, NULL }, 2 };
+	struct zod_path		 p = zod_path1("profile");
 	size_t			 i, j;
 	int			 first = 1, afirst;
 
-	(void)uc_ok(c, buf_addc(out, '{'));
-	for (i = 0; i < NELEM(user_profile_keys) + 1; i++) {
+	if (!json_object_is_type(prof, json_type_object)) {
+		zod_invalid_type(z, &p, "object", zod_type_name(prof));
+		return;
+	}
+	(void)zod_ok(z, buf_addc(out, '{'));
+	for (i = 0; i < USER_PROFILE_NKEYS; i++) {
 		p.n = 2;
-		p.k[1] = i < NELEM(user_profile_keys) ? user_profile_keys[i] :
-		    "address";
+		p.k[1] = user_profile_keys[i];
 		if (!json_object_object_get_ex(prof, p.k[1], &v))
 			continue;
-		if (i < NELEM(user_profile_keys)) {
+		if (i + 1 < USER_PROFILE_NKEYS) {
 			if (!json_object_is_type(v, json_type_string)) {
-				uc_invalid_type(c, &p, "string", v);
+				zod_invalid_type(z, &p, "string",
+				    zod_type_name(v));
 				continue;
 			}
-			(void)uc_ok(c, buf_printf(out, "%s\"%s\":",
+			(void)zod_ok(z, buf_printf(out, "%s\"%s\":",
 			    first ? "" : ",", p.k[1]));
-			(void)uc_ok(c, jsonw_value(out, v));
+			(void)zod_ok(z, jsonw_value(out, v));
 			first = 0;
 			continue;
 		}
 		if (!json_object_is_type(v, json_type_object)) {
-			uc_invalid_type(c, &p, "object", v);
+			zod_invalid_type(z, &p, "object", zod_type_name(v));
 			continue;
 		}
-		(void)uc_ok(c, buf_printf(out, "%s\"address\":{",
+		(void)zod_ok(z, buf_printf(out, "%s\"address\":{",
 		    first ? "" : ","));
 		first = 0;
 		afirst = 1;
@@ -521,17 +257,18 @@ uc_profile(struct uctx *c, struct json_object *prof, struct buf *out)
 			if (!json_object_object_get_ex(v, p.k[2], &w))
 				continue;
 			if (!json_object_is_type(w, json_type_string)) {
-				uc_invalid_type(c, &p, "string", w);
+				zod_invalid_type(z, &p, "string",
+				    zod_type_name(w));
 				continue;
 			}
-			(void)uc_ok(c, buf_printf(out, "%s\"%s\":",
+			(void)zod_ok(z, buf_printf(out, "%s\"%s\":",
 			    afirst ? "" : ",", p.k[2]));
-			(void)uc_ok(c, jsonw_value(out, w));
+			(void)zod_ok(z, jsonw_value(out, w));
 			afirst = 0;
 		}
-		(void)uc_ok(c, buf_addc(out, '}'));
+		(void)zod_ok(z, buf_addc(out, '}'));
 	}
-	(void)uc_ok(c, buf_addc(out, '}'));
+	(void)zod_ok(z, buf_addc(out, '}'));
 }
 
 /*
@@ -539,10 +276,10 @@ uc_profile(struct uctx *c, struct json_object *prof, struct buf *out)
  * order, filling in on success.
  */
 static void
-uc_fields(struct uctx *c, struct json_object *body, struct user_input *in)
+uc_fields(struct zod *c, struct json_object *body, struct user_input *in)
 {
 	struct json_object	*v;
-	struct upath		 p;
+	struct zod_path		 p;
 	struct buf		 jb;
 	const char		*s;
 	size_t			 n = 0, i;
@@ -551,47 +288,47 @@ uc_fields(struct uctx *c, struct json_object *body, struct user_input *in)
 	buf_init(&jb, USER_JSON_MAX);
 
 	if ((s = uc_string(c, body, "primaryPhone", &n, &present)) != NULL) {
-		p = upath1("primaryPhone");
+		p = zod_path1("primaryPhone");
 		if (!user_re_phone(s, n))
-			uc_invalid_string(c, &p, "regex", "Invalid");
+			zod_invalid_string(c, &p, "regex", "Invalid");
 		else
-			uc_dup(c, &in->primary_phone, s, n);
+			zod_dup(c, &in->primary_phone, s, n);
 	}
 	if ((s = uc_string(c, body, "primaryEmail", &n, &present)) != NULL) {
-		p = upath1("primaryEmail");
+		p = zod_path1("primaryEmail");
 		if (!user_re_email(s, n))
-			uc_invalid_string(c, &p, "regex", "Invalid");
+			zod_invalid_string(c, &p, "regex", "Invalid");
 		else if (uc_has_nul(s, n))
-			uc_nul(c, &p);
+			zod_nul(c, &p);
 		else
-			uc_dup(c, &in->primary_email, s, n);
+			zod_dup(c, &in->primary_email, s, n);
 	}
 	if ((s = uc_string(c, body, "username", &n, &present)) != NULL) {
-		p = upath1("username");
+		p = zod_path1("username");
 		if (!user_re_username(s, n))
-			uc_invalid_string(c, &p, "regex", "Invalid");
+			zod_invalid_string(c, &p, "regex", "Invalid");
 		else
-			uc_dup(c, &in->username, s, n);
+			zod_dup(c, &in->username, s, n);
 	}
 	if ((s = uc_string(c, body, "password", &n, &present)) != NULL) {
-		p = upath1("password");
+		p = zod_path1("password");
 		if (utf8_utf16_units(s, n) < 1)
-			uc_size(c, &p, 0, 1);
+			zod_size(c, &p, 0, 1);
 		else {
-			uc_dup(c, &in->password, s, n);
+			zod_dup(c, &in->password, s, n);
 			in->password_len = n;
 		}
 	}
 	if ((s = uc_string(c, body, "passwordDigest", &n, &present)) != NULL) {
-		p = upath1("passwordDigest");
+		p = zod_path1("passwordDigest");
 		if (utf8_utf16_units(s, n) > 256)
-			uc_size(c, &p, 1, 256);
+			zod_size(c, &p, 1, 256);
 		else if (uc_has_nul(s, n))
-			uc_nul(c, &p);
+			zod_nul(c, &p);
 		else if (n > 0)
-			uc_dup(c, &in->password_digest, s, n);
+			zod_dup(c, &in->password_digest, s, n);
 	}
-	p = upath1("passwordAlgorithm");
+	p = zod_path1("passwordAlgorithm");
 	if (json_object_object_get_ex(body, "passwordAlgorithm", &v)) {
 		if (json_object_is_type(v, json_type_string)) {
 			s = json_object_get_string(v);
@@ -602,7 +339,7 @@ uc_fields(struct uctx *c, struct json_object *body, struct user_input *in)
 					break;
 			if (i < NELEM(user_algs) || (n == 5 &&
 			    memcmp(s, "Crypt", 5) == 0))
-				uc_dup(c, &in->password_algorithm, s, n);
+				zod_dup(c, &in->password_algorithm, s, n);
 			else
 				uc_enum_value(c, &p, v);
 		} else if (json_object_is_type(v, json_type_int) ||
@@ -612,43 +349,43 @@ uc_fields(struct uctx *c, struct json_object *body, struct user_input *in)
 			uc_enum_type(c, &p, v);
 	}
 	if ((s = uc_string(c, body, "name", &n, &present)) != NULL) {
-		p = upath1("name");
+		p = zod_path1("name");
 		if (uc_has_nul(s, n))
-			uc_nul(c, &p);
+			zod_nul(c, &p);
 		else if (n > 0)
-			uc_dup(c, &in->name, s, n);
+			zod_dup(c, &in->name, s, n);
 	}
-	p = upath1("avatar");
+	p = zod_path1("avatar");
 	if (json_object_object_get_ex(body, "avatar", &v) && v != NULL) {
 		if (!json_object_is_type(v, json_type_string))
-			uc_avatar_union(c, &p, v);
+			zod_union_literal(c, &p, "string", v);
 		else {
 			s = json_object_get_string(v);
 			n = (size_t)json_object_get_string_len(v);
 			if (n > 0 && !url_is_valid(s, n))
-				uc_invalid_string(c, &p, "url", "Invalid url");
+				zod_invalid_string(c, &p, "url", "Invalid url");
 			else if (uc_has_nul(s, n))
-				uc_nul(c, &p);
+				zod_nul(c, &p);
 			else if (n > 0)
-				uc_dup(c, &in->avatar, s, n);
+				zod_dup(c, &in->avatar, s, n);
 		}
 	}
-	p = upath1("customData");
+	p = zod_path1("customData");
 	if (json_object_object_get_ex(body, "customData", &v)) {
 		if (!json_object_is_type(v, json_type_object))
-			uc_invalid_type(c, &p, "object", v);
-		else if (uc_ok(c, jsonw_value(&jb, v))) {
+			zod_invalid_type(c, &p, "object", zod_type_name(v));
+		else if (zod_ok(c, jsonw_value(&jb, v))) {
 			if ((in->custom_data_json = buf_take(&jb)) == NULL)
 				c->err = USERCGI_NOMEM;
 		}
 	}
-	p = upath1("profile");
+	p = zod_path1("profile");
 	buf_reset(&jb);
 	if (json_object_object_get_ex(body, "profile", &v)) {
 		if (!json_object_is_type(v, json_type_object))
-			uc_invalid_type(c, &p, "object", v);
+			zod_invalid_type(c, &p, "object", zod_type_name(v));
 		else {
-			uc_profile(c, v, &jb);
+			user_profile_filter(c, v, &jb);
 			if (c->err == USERCGI_OK &&
 			    (in->profile_json = buf_take(&jb)) == NULL)
 				c->err = USERCGI_NOMEM;
@@ -657,45 +394,22 @@ uc_fields(struct uctx *c, struct json_object *body, struct user_input *in)
 	buf_free(&jb);
 }
 
-/*
- * Ends a validation: with issues, appends zod's error object to data and
- * returns USERCGI_GUARD; frees the issue list.
- */
-static enum usercgi_err
-uc_finish(struct uctx *c, struct buf *data)
-{
-	enum usercgi_err	rc = c->err;
-
-	if (rc == USERCGI_OK && c->nissues > 0) {
-		if ((rc = buf_addstr(data, "{\"issues\":[")) == USERCGI_OK &&
-		    (rc = buf_add(data, buf_str(&c->iss), c->iss.len)) ==
-		    USERCGI_OK &&
-		    (rc = buf_addstr(data, "],\"name\":\"ZodError\"}")) ==
-		    USERCGI_OK)
-			rc = USERCGI_GUARD;
-	}
-	buf_free(&c->iss);
-	return rc;
-}
-
 enum usercgi_err
 user_parse_create(struct json_object *body, struct user_input *in,
     struct buf *data, struct buf *details)
 {
-	struct uctx		c;
-	struct upath		root = { { NULL, NULL, NULL }, 0 };
+	struct zod		c;
+	struct zod_path		root = { { NULL, NULL, NULL }, 0 };
 	enum usercgi_err	rc;
 
 	memset(in, 0, sizeof(*in));
-	memset(&c, 0, sizeof(c));
-	buf_init(&c.iss, data->max);
-	c.details = details;
+	zod_init(&c, data, details);
 
 	if (!json_object_is_type(body, json_type_object))
-		uc_invalid_type(&c, &root, "object", body);
+		zod_invalid_type(&c, &root, "object", zod_type_name(body));
 	else
 		uc_fields(&c, body, in);
-	if ((rc = uc_finish(&c, data)) != USERCGI_OK)
+	if ((rc = zod_finish(&c, data)) != USERCGI_OK)
 		goto out;
 	/* §2 check 4, then check 5 (JavaScript truthiness: "" is false). */
 	if (in->password != NULL && in->password_digest != NULL)
@@ -721,9 +435,9 @@ enum usercgi_err
 user_parse_password(struct json_object *body, char **pw, size_t *pwlen,
     struct buf *data, struct buf *details)
 {
-	struct uctx		 c;
-	struct upath		 root = { { NULL, NULL, NULL }, 0 };
-	struct upath		 p = upath1("password");
+	struct zod		 c;
+	struct zod_path		 root = { { NULL, NULL, NULL }, 0 };
+	struct zod_path		 p = zod_path1("password");
 	struct json_object	*v;
 	const char		*s;
 	size_t			 n;
@@ -731,27 +445,25 @@ user_parse_password(struct json_object *body, char **pw, size_t *pwlen,
 
 	*pw = NULL;
 	*pwlen = 0;
-	memset(&c, 0, sizeof(c));
-	buf_init(&c.iss, data->max);
-	c.details = details;
+	zod_init(&c, data, details);
 
 	if (!json_object_is_type(body, json_type_object))
-		uc_invalid_type(&c, &root, "object", body);
+		zod_invalid_type(&c, &root, "object", zod_type_name(body));
 	else if (!json_object_object_get_ex(body, "password", &v))
-		uc_invalid_type_name(&c, &p, "string", "undefined");
+		zod_invalid_type(&c, &p, "string", "undefined");
 	else if (!json_object_is_type(v, json_type_string))
-		uc_invalid_type(&c, &p, "string", v);
+		zod_invalid_type(&c, &p, "string", zod_type_name(v));
 	else {
 		s = json_object_get_string(v);
 		n = (size_t)json_object_get_string_len(v);
 		if (utf8_utf16_units(s, n) < 1)
-			uc_size(&c, &p, 0, 1);
+			zod_size(&c, &p, 0, 1);
 		else if ((*pw = xstrndup(s, n)) == NULL)
 			c.err = USERCGI_NOMEM;
 		else
 			*pwlen = n;
 	}
-	if ((rc = uc_finish(&c, data)) != USERCGI_OK) {
+	if ((rc = zod_finish(&c, data)) != USERCGI_OK) {
 		if (*pw != NULL) {
 			secure_zero(*pw, *pwlen);
 			free(*pw);
@@ -812,22 +524,53 @@ user_check_lengths(const struct user_input *in, int *limit)
 	return USERCGI_OK;
 }
 
-/* Appends ,"key":"value" or ,"key":null. */
+/*
+ * The user object is rendered for every row of a list page, so it is
+ * written with plain appends: each member's ,"key": prefix is a literal
+ * (USER_KEY), numbers go through user_put_i64, no printf.
+ */
+#define USER_KEY(k)	",\"" k "\":"
+
+/* Appends the literal prefix, then "value" or null. */
 static enum usercgi_err
-user_put_str(struct buf *b, const char *key, const char *v)
+user_put_str(struct buf *b, const char *prefix, const char *v)
 {
 	enum usercgi_err	rc;
 
-	if ((rc = buf_printf(b, ",\"%s\":", key)) != USERCGI_OK)
+	if ((rc = buf_addstr(b, prefix)) != USERCGI_OK)
 		return rc;
 	return v == NULL ? buf_addstr(b, "null") : jsonw_str(b, v, strlen(v));
 }
 
-/* Appends ,"key":<raw JSON text, "{}" when NULL>. */
+/* Appends the literal prefix, then raw JSON text ("{}" when NULL). */
 static enum usercgi_err
-user_put_raw(struct buf *b, const char *key, const char *json)
+user_put_raw(struct buf *b, const char *prefix, const char *json)
 {
-	return buf_printf(b, ",\"%s\":%s", key, json != NULL ? json : "{}");
+	enum usercgi_err	rc;
+
+	if ((rc = buf_addstr(b, prefix)) != USERCGI_OK)
+		return rc;
+	return buf_addstr(b, json != NULL ? json : "{}");
+}
+
+/* Appends the literal prefix, then v in decimal (v < 0: null). */
+static enum usercgi_err
+user_put_i64(struct buf *b, const char *prefix, int64_t v)
+{
+	char			 d[24];
+	size_t			 n = sizeof(d);
+	uint64_t		 x = (uint64_t)v;
+	enum usercgi_err	 rc;
+
+	if ((rc = buf_addstr(b, prefix)) != USERCGI_OK)
+		return rc;
+	if (v < 0)
+		return buf_addstr(b, "null");
+	do {
+		d[--n] = (char)('0' + x % 10);
+		x /= 10;
+	} while (x > 0);
+	return buf_add(b, d + n, sizeof(d) - n);
 }
 
 enum usercgi_err
@@ -839,37 +582,41 @@ user_render(struct buf *out, const struct store_user *u, int include_hash)
 
 	if ((rc = buf_addstr(out, "{\"id\":")) != USERCGI_OK ||
 	    (rc = jsonw_str(out, u->id, strlen(u->id))) != USERCGI_OK ||
-	    (rc = user_put_str(out, "username", u->username)) != USERCGI_OK ||
-	    (rc = user_put_str(out, "primaryEmail", u->primary_email)) !=
+	    (rc = user_put_str(out, USER_KEY("username"), u->username)) !=
 	    USERCGI_OK ||
-	    (rc = user_put_str(out, "primaryPhone", u->primary_phone)) !=
+	    (rc = user_put_str(out, USER_KEY("primaryEmail"),
+	    u->primary_email)) != USERCGI_OK ||
+	    (rc = user_put_str(out, USER_KEY("primaryPhone"),
+	    u->primary_phone)) != USERCGI_OK ||
+	    (rc = user_put_str(out, USER_KEY("name"), u->name)) != USERCGI_OK ||
+	    (rc = user_put_str(out, USER_KEY("avatar"), u->avatar)) !=
 	    USERCGI_OK ||
-	    (rc = user_put_str(out, "name", u->name)) != USERCGI_OK ||
-	    (rc = user_put_str(out, "avatar", u->avatar)) != USERCGI_OK ||
-	    (rc = user_put_raw(out, "customData", u->custom_data_json)) !=
+	    (rc = user_put_raw(out, USER_KEY("customData"),
+	    u->custom_data_json)) != USERCGI_OK ||
+	    (rc = user_put_raw(out, USER_KEY("identities"),
+	    u->identities_json)) != USERCGI_OK ||
+	    (rc = user_put_i64(out, USER_KEY("lastSignInAt"),
+	    u->last_sign_in_at)) != USERCGI_OK ||
+	    (rc = user_put_i64(out, USER_KEY("createdAt"), u->created_at)) !=
 	    USERCGI_OK ||
-	    (rc = user_put_raw(out, "identities", u->identities_json)) !=
+	    (rc = user_put_i64(out, USER_KEY("updatedAt"), u->updated_at)) !=
+	    USERCGI_OK ||
+	    (rc = user_put_raw(out, USER_KEY("profile"), u->profile_json)) !=
+	    USERCGI_OK ||
+	    (rc = user_put_str(out, USER_KEY("applicationId"),
+	    u->application_id)) != USERCGI_OK ||
+	    (rc = buf_addstr(out, u->is_suspended ?
+	    USER_KEY("isSuspended") "true" :
+	    USER_KEY("isSuspended") "false")) != USERCGI_OK ||
+	    (rc = buf_addstr(out, has_pw ? USER_KEY("hasPassword") "true" :
+	    USER_KEY("hasPassword") "false")) != USERCGI_OK ||
+	    (rc = buf_addstr(out, USER_KEY("ssoIdentities") "[]")) !=
 	    USERCGI_OK)
 		return rc;
-	if (u->last_sign_in_at < 0)
-		rc = buf_addstr(out, ",\"lastSignInAt\":null");
-	else
-		rc = buf_printf(out, ",\"lastSignInAt\":%" PRId64,
-		    u->last_sign_in_at);
-	if (rc != USERCGI_OK ||
-	    (rc = buf_printf(out, ",\"createdAt\":%" PRId64 ",\"updatedAt\":%"
-	    PRId64, u->created_at, u->updated_at)) != USERCGI_OK ||
-	    (rc = user_put_raw(out, "profile", u->profile_json)) != USERCGI_OK ||
-	    (rc = user_put_str(out, "applicationId", u->application_id)) !=
-	    USERCGI_OK ||
-	    (rc = buf_printf(out, ",\"isSuspended\":%s,\"hasPassword\":%s,"
-	    "\"ssoIdentities\":[]", u->is_suspended ? "true" : "false",
-	    has_pw ? "true" : "false")) != USERCGI_OK)
-		return rc;
 	if (include_hash &&
-	    ((rc = user_put_str(out, "passwordDigest", has_pw ?
+	    ((rc = user_put_str(out, USER_KEY("passwordDigest"), has_pw ?
 	    u->password_encrypted : NULL)) != USERCGI_OK ||
-	    (rc = user_put_str(out, "passwordAlgorithm", has_pw ?
+	    (rc = user_put_str(out, USER_KEY("passwordAlgorithm"), has_pw ?
 	    u->password_encryption_method : NULL)) != USERCGI_OK))
 		return rc;
 	return buf_addc(out, '}');

@@ -12,6 +12,7 @@
 #include "err.h"
 
 struct store_user;
+struct zod;
 
 /*
  * A validated create-user body.  Every string is NUL-terminated valid
@@ -62,6 +63,31 @@ enum usercgi_err user_parse_password(struct json_object *body, char **pw,
  * USERCGI_VALUE_TOO_LONG with *limit set to the column's limit.
  */
 enum usercgi_err user_check_lengths(const struct user_input *in, int *limit);
+
+/*
+ * The identifier regexes of Logto's core-kit, as JavaScript runs them
+ * (create-user.md §1) on len bytes of valid UTF-8: phoneRegEx /^\d+$/,
+ * usernameRegEx /^[A-Z_a-z]\w*$/, emailRegEx /^\S+@\S+\.\S+$/.  Each
+ * returns 1 on a match.
+ */
+int	user_re_phone(const char *s, size_t len);
+int	user_re_username(const char *s, size_t len);
+int	user_re_email(const char *s, size_t len);
+
+/*
+ * The profile's members in schema order, NULL-terminated (the store's
+ * profile merge lists them in this order).
+ */
+#define USER_PROFILE_NKEYS	12
+extern const char *const user_profile_keys[USER_PROFILE_NKEYS + 1];
+
+/*
+ * The profile member of a body (POST, PATCH): validates the object prof
+ * (any JSON value) at path ["profile"] and appends the known members, in
+ * schema order, as compact JSON to out.  Issues go to z.
+ */
+void	user_profile_filter(struct zod *z, struct json_object *prof,
+	    struct buf *out);
 
 /*
  * Appends the user object of §5 to out (keys in the contract's order).

@@ -5,10 +5,132 @@
  */
 #include "config.h"
 
+#include <locale.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <wctype.h>
 
+#include "buf.h"
+#include "log.h"
 #include "utf8.h"
+
+/*
+ * The C.UTF-8 locale used for case mapping (created once per process,
+ * never freed), or (locale_t)0 when it cannot be created.
+ */
+static locale_t		utf8_loc;
+static pthread_once_t	utf8_loc_once = PTHREAD_ONCE_INIT;
+
+static void
+utf8_locale_init(void)
+{
+	if ((utf8_loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0)) ==
+	    (locale_t)0)
+		log_err("newlocale(C.UTF-8) failed");
+}
+
+/* Maps cp with f in C.UTF-8; cp itself when the result is no scalar value. */
+static uint32_t
+utf8_map(uint32_t cp, wint_t (*f)(wint_t, locale_t))
+{
+	wint_t	c;
+
+	if (cp < 0x80 && f == towlower_l)
+		return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
+	if (cp < 0x80 && f == towupper_l)
+		return cp >= 'a' && cp <= 'z' ? cp - 32 : cp;
+	(void)pthread_once(&utf8_loc_once, utf8_locale_init);
+	if (utf8_loc == (locale_t)0)
+		return cp;
+	c = f((wint_t)cp, utf8_loc);
+	if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return cp;
+	return (uint32_t)c;
+}
+
+uint32_t
+utf8_tolower(uint32_t cp)
+{
+	return utf8_map(cp, towlower_l);
+}
+
+uint32_t
+utf8_toupper(uint32_t cp)
+{
+	return utf8_map(cp, towupper_l);
+}
+
+int
+utf8_is(uint32_t cp, enum utf8_class c)
+{
+	locale_t	l;
+	wint_t		w = (wint_t)cp;
+
+	if (cp > 0x10ffff)
+		return 0;
+	(void)pthread_once(&utf8_loc_once, utf8_locale_init);
+	if ((l = utf8_loc) == (locale_t)0)
+		return 0;
+	switch (c) {
+	case UTF8_ALNUM:
+		return iswalnum_l(w, l) != 0;
+	case UTF8_ALPHA:
+		return iswalpha_l(w, l) != 0;
+	case UTF8_BLANK:
+		return iswblank_l(w, l) != 0;
+	case UTF8_CNTRL:
+		return iswcntrl_l(w, l) != 0;
+	case UTF8_DIGIT:
+		return iswdigit_l(w, l) != 0;
+	case UTF8_GRAPH:
+		return iswgraph_l(w, l) != 0;
+	case UTF8_LOWER:
+		return iswlower_l(w, l) != 0;
+	case UTF8_PRINT:
+		return iswprint_l(w, l) != 0;
+	case UTF8_PUNCT:
+		return iswpunct_l(w, l) != 0;
+	case UTF8_SPACE:
+		return iswspace_l(w, l) != 0;
+	case UTF8_UPPER:
+		return iswupper_l(w, l) != 0;
+	case UTF8_XDIGIT:
+		return iswxdigit_l(w, l) != 0;
+	case UTF8_WORD:
+		return cp == '_' || iswalnum_l(w, l) != 0;
+	}
+	return 0;
+}
+
+/* A lowered code point is at most one byte longer, so 2 * len bounds the copy. */
+char *
+utf8_lower_dup(const char *s, size_t len)
+{
+	struct buf	 b;
+	char		 e[4];
+	uint32_t	 cp;
+	size_t		 i, n;
+	char		*out = NULL;
+
+	buf_init(&b, len > SIZE_MAX / 2 - 1 ? SIZE_MAX / 2 : 2 * len);
+	for (i = 0; i < len; i += n) {
+		if ((n = utf8_decode(s + i, len - i, &cp)) == 0) {
+			n = 1;
+			if (buf_add(&b, s + i, 1) != USERCGI_OK)
+				goto out;
+			continue;
+		}
+		if (buf_add(&b, e, utf8_encode(utf8_tolower(cp), e)) !=
+		    USERCGI_OK)
+			goto out;
+	}
+	out = buf_take(&b);
+out:
+	buf_free(&b);
+	return out;
+}
 
 /*
  * Returns the number of bytes (1..4) of the well-formed sequence at s

@@ -33,6 +33,30 @@ size_t	utf8_bad_prefix(const char *s, size_t len);
  */
 size_t	utf8_encode(uint32_t cp, char out[4]);
 
+/*
+ * Unicode simple case mappings (glibc's C.UTF-8 towlower/towupper): the
+ * code point itself when it has none or the locale is unavailable.
+ */
+uint32_t utf8_tolower(uint32_t cp);
+uint32_t utf8_toupper(uint32_t cp);
+
+/*
+ * Returns a NUL-terminated copy of s[0..len) with every code point
+ * lowercased by utf8_tolower (bytes that are not valid UTF-8 copied as
+ * they are), caller frees; NULL on allocation failure.
+ */
+char	*utf8_lower_dup(const char *s, size_t len);
+
+/* Character classes of POSIX brackets ([:alpha:] ...) in C.UTF-8. */
+enum utf8_class {
+	UTF8_ALNUM, UTF8_ALPHA, UTF8_BLANK, UTF8_CNTRL, UTF8_DIGIT,
+	UTF8_GRAPH, UTF8_LOWER, UTF8_PRINT, UTF8_PUNCT, UTF8_SPACE,
+	UTF8_UPPER, UTF8_XDIGIT, UTF8_WORD	/* alnum or "_" */
+};
+
+/* Returns 1 when code point cp is in class c, else 0. */
+int	utf8_is(uint32_t cp, enum utf8_class c);
+
 /* Value of the hexadecimal digit c (either case), or -1. */
 int	hex_value(int c);
 

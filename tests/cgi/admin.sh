@@ -120,15 +120,15 @@ case $OUT in *"database: "*"init creates it"*) ok "check names the missing datab
 	*) not_ok "check names the missing database"; echo "# $OUT" ;; esac
 [ -e "$T/users.db" ] && not_ok "check does not create the database" || ok "check does not create the database"
 admin init; check_rc "init" 0
-[ "$OUT" = "database $T/users.db: schema version 2" ] && ok "init prints the schema version" ||
+[ "$OUT" = "database $T/users.db: schema version 3" ] && ok "init prints the schema version" ||
 	not_ok "init prints the schema version: $OUT"
-[ "$(sqlite3 "$T/users.db" 'PRAGMA user_version' 2>&1)" = 2 ] && ok "user_version is 2" || not_ok "user_version is 2"
+[ "$(sqlite3 "$T/users.db" 'PRAGMA user_version' 2>&1)" = 3 ] && ok "user_version is 3" || not_ok "user_version is 3"
 [ "$(sqlite3 "$T/users.db" 'PRAGMA journal_mode' 2>&1)" = wal ] && ok "database is in WAL mode" || not_ok "database is in WAL mode"
 admin init; check_rc "init again is harmless" 0
 
 admin check; check_rc "check with a good configuration" 0
 for line in "database        = $T/users.db" "issuer          = $ISSUER" "audience        = $AUDIENCE" \
-    "required_scope  = all" "argon2_m        = 8192" "database: ok, schema version 2" \
+    "required_scope  = all" "argon2_m        = 8192" "database: ok, schema version 3" \
     "jwks: ok, 1 usable key" "ok" \
     "phone numbers   = $(if grep -q '^#define HAVE_LIBPHONENUMBER 1' "$top_builddir/config.h"; then
 	echo "normalised (libphonenumber, $PHONE_MODULE)"; else

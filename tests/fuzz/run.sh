@@ -24,13 +24,15 @@ CC=${FUZZ_CC:-clang}
 fz=$top_srcdir/tests/fuzz
 
 # name | max input length | lib sources it needs
-targets="body|8192|lib/json.c lib/utf8.c lib/user.c lib/url.c
+targets="body|8192|lib/json.c lib/utf8.c lib/user.c lib/zod.c lib/url.c
 jws|10240|lib/jwt.c lib/jwks.c lib/b64.c lib/json.c
 jwks|20480|lib/jwks.c lib/b64.c lib/json.c
 digest|1024|lib/pw_verify.c
 cfg|8192|lib/cfg.c
-form|8192|lib/form.c lib/json.c lib/utf8.c lib/user.c lib/url.c
-url|4096|lib/url.c"
+form|8192|lib/form.c lib/json.c lib/utf8.c lib/user.c lib/zod.c lib/url.c
+url|4096|lib/url.c
+query|8300|lib/query.c lib/re.c lib/utf8.c
+re|4096|lib/re.c lib/utf8.c"
 
 w=$(mktemp -d "${TMPDIR:-/tmp}/usercgi-fuzz.XXXXXX")
 trap 'rm -rf "$w"' EXIT

@@ -262,6 +262,43 @@ test_check_key(const struct jwt_policy *pol)
 	    USERCGI_INTERNAL, "check_key: missing file has no digest");
 }
 
+/* auth_token_sub reads the subject of an accepted token's payload. */
+static void
+test_token_sub(void)
+{
+	char	sub[8], hdr[4096];
+
+	tap_int(auth_token_sub(bearer("a"), sub, sizeof(sub)), USERCGI_OK,
+	    "token sub: read");
+	tap_str(sub, "u", "token sub: the subject");
+	(void)snprintf(hdr, sizeof(hdr), "Bearer %s", tk_token(&key,
+	    "{\"alg\":\"EdDSA\",\"kid\":\"a\"}", "{\"sub\":\"1234567\"}"));
+	tap_int(auth_token_sub(hdr, sub, sizeof(sub)), USERCGI_OK,
+	    "token sub: longest that fits");
+	tap_str(sub, "1234567", "token sub: seven bytes");
+	(void)snprintf(hdr, sizeof(hdr), "Bearer %s", tk_token(&key,
+	    "{\"alg\":\"EdDSA\",\"kid\":\"a\"}", "{\"sub\":\"12345678\"}"));
+	tap_int(auth_token_sub(hdr, sub, sizeof(sub)), USERCGI_TOO_LARGE,
+	    "token sub: too long for the buffer");
+	tap_str(sub, "", "token sub: nothing copied when too long");
+	(void)snprintf(hdr, sizeof(hdr), "Bearer %s", tk_token(&key,
+	    "{\"alg\":\"EdDSA\",\"kid\":\"a\"}", "{\"sub\":\"a\\u0000b\"}"));
+	tap_int(auth_token_sub(hdr, sub, sizeof(sub)), USERCGI_TOO_LARGE,
+	    "token sub: a NUL inside is refused");
+	(void)snprintf(hdr, sizeof(hdr), "Bearer %s", tk_token(&key,
+	    "{\"alg\":\"EdDSA\",\"kid\":\"a\"}", "{\"sub\":1}"));
+	tap_int(auth_token_sub(hdr, sub, sizeof(sub)), USERCGI_UNAUTH,
+	    "token sub: not a string");
+	tap_int(auth_token_sub("Bearer a.!!.c", sub, sizeof(sub)),
+	    USERCGI_UNAUTH, "token sub: payload not base64url");
+	tap_int(auth_token_sub("Bearer a.e30", sub, sizeof(sub)),
+	    USERCGI_UNAUTH, "token sub: only two parts");
+	tap_int(auth_token_sub("Bearer a.W10.c", sub, sizeof(sub)),
+	    USERCGI_UNAUTH, "token sub: payload an array");
+	tap_int(auth_token_sub(NULL, sub, sizeof(sub)), USERCGI_UNAUTH,
+	    "token sub: no header");
+}
+
 int
 main(void)
 {
@@ -410,6 +447,7 @@ main(void)
 	auth_free(a);
 	auth_free(NULL);
 	test_check_key(&pol);
+	test_token_sub();
 	(void)unlink(path);
 	EVP_PKEY_free(key.pk);
 	return tap_done();

@@ -62,6 +62,7 @@ main(void)
 	tap_str(c.required_scope, "all", "required_scope defaults to all");
 	tap_int((long long)c.max_body_bytes, 1048576, "max_body_bytes default");
 	tap_int(c.require_exp, 1, "require_exp default yes");
+	tap_int(c.password_expiration, 0, "password_expiration default no");
 	tap_int(c.argon2_t, 8, "argon2_t default");
 	tap_int(c.argon2_m, 8192, "argon2_m default");
 	tap_int(c.argon2_p, 1, "argon2_p default");
@@ -118,6 +119,10 @@ main(void)
 	tap_int(load(&c, base, "USERCGI_REQUIRE_EXP=no", NULL, err,
 	    sizeof(err)), USERCGI_OK, "boolean no");
 	tap_int(c.require_exp, 0, "require_exp off");
+	cfg_free(&c);
+	tap_int(load(&c, base, "USERCGI_PASSWORD_EXPIRATION=yes", NULL, err,
+	    sizeof(err)), USERCGI_OK, "password_expiration on");
+	tap_int(c.password_expiration, 1, "password_expiration yes");
 	cfg_free(&c);
 	tap_int(load(&c, base, "USERCGI_LOG_LEVEL=loud", NULL, err,
 	    sizeof(err)), USERCGI_INTERNAL, "bad log level");

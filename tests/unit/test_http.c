@@ -65,6 +65,152 @@ route(const char *sn, const char *pi)
 	return route_m("POST", sn, pi);
 }
 
+/* Extra headers, the 304 and 204 shapes, entity tags, If-None-Match. */
+static void
+test_headers(void)
+{
+	struct http_req		 rq;
+	struct http_resp	 r;
+	struct fake		 f;
+	char			 etag[HTTP_ETAG_SIZE];
+
+	memset(&rq, 0, sizeof(rq));
+	memset(&f, 0, sizeof(f));
+	buf_init(&f.out, 4096);
+	rq.write = fake_write;
+	rq.ctx = &f;
+	http_resp_init(&r);
+	r.status = 200;
+	(void)buf_addstr(&r.body, "[]");
+	tap_int(http_resp_header(&r, "Total-Number", "0"), USERCGI_OK,
+	    "header: added");
+	tap_int(http_resp_header(&r, "Link", "<http://a/api/users?page=1>; "
+	    "rel=\"first\""), USERCGI_OK, "header: a Link");
+	tap_int(http_resp_header(&r, "Bad Name", "x"), USERCGI_INTERNAL,
+	    "header: a name that is not a token");
+	tap_int(http_resp_header(&r, "", "x"), USERCGI_INTERNAL,
+	    "header: an empty name");
+	tap_int(http_resp_header(&r, "X", "a\r\nSet-Cookie: x"),
+	    USERCGI_INTERNAL, "header: CR LF in a value");
+	tap_int(http_send(&rq, &r), 0, "header: send");
+	tap_str(buf_str(&f.out), "Status: 200 OK\r\n"
+	    "Content-Type: application/json; charset=utf-8\r\n"
+	    "Content-Length: 2\r\nCache-Control: no-store\r\n"
+	    "X-Content-Type-Options: nosniff\r\nTotal-Number: 0\r\n"
+	    "Link: <http://a/api/users?page=1>; rel=\"first\"\r\n\r\n[]",
+	    "header: response bytes");
+	http_resp_free(&r);
+
+	buf_reset(&f.out);
+	http_resp_init(&r);
+	r.status = 304;
+	(void)buf_addstr(&r.body, "{}");
+	(void)http_resp_header(&r, "ETag", "\"ab\"");
+	tap_int(http_send(&rq, &r), 0, "304: send");
+	tap_str(buf_str(&f.out), "Status: 304 Not Modified\r\n"
+	    "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n"
+	    "ETag: \"ab\"\r\n\r\n", "304: no Content-Type, no body");
+	http_resp_free(&r);
+
+	buf_reset(&f.out);
+	http_resp_init(&r);
+	r.status = 204;
+	tap_int(http_send(&rq, &r), 0, "204: send");
+	tap_str(buf_str(&f.out), "Status: 204 No Content\r\n"
+	    "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n"
+	    "\r\n", "204: no Content-Type, no body");
+	http_resp_free(&r);
+
+	http_resp_init(&r);
+	while (http_resp_header(&r, "X", "0123456789abcdef") == USERCGI_OK)
+		continue;
+	tap_ok(r.headers.len <= HTTP_MAX_HEADERS && r.headers.len > 60000,
+	    "header: bounded by HTTP_MAX_HEADERS");
+	tap_ok(r.headers.len % strlen("X: 0123456789abcdef\r\n") == 0,
+	    "header: a refused line leaves no part behind");
+	http_resp_free(&r);
+	buf_free(&f.out);
+
+	tap_int(http_etag("", 0, etag), USERCGI_OK, "etag: of nothing");
+	tap_str(etag, "\"e3b0c44298fc1c149afbf4c8996fb924\"",
+	    "etag: SHA-256 prefix of the empty body");
+	tap_int(http_etag("[]", 2, etag), USERCGI_OK, "etag: of []");
+	tap_str(etag, "\"4f53cda18c2baa0c0354bb5f9a3ecbe5\"",
+	    "etag: SHA-256 prefix of []");
+	tap_int(http_none_match(NULL, etag), 0, "inm: absent");
+	tap_int(http_none_match("", etag), 0, "inm: empty");
+	tap_int(http_none_match("*", etag), 1, "inm: *");
+	tap_int(http_none_match(" * ", etag), 1, "inm: * with spaces");
+	tap_int(http_none_match("*, \"x\"", etag), 0, "inm: * in a list");
+	tap_int(http_none_match(etag, etag), 1, "inm: the tag");
+	tap_int(http_none_match("W/\"4f53cda18c2baa0c0354bb5f9a3ecbe5\"",
+	    etag), 1, "inm: weak comparison ignores W/");
+	tap_int(http_none_match("\"a\", \"4f53cda18c2baa0c0354bb5f9a3ecbe5\"",
+	    etag), 1, "inm: second in a list");
+	tap_int(http_none_match(",,\"4f53cda18c2baa0c0354bb5f9a3ecbe5\",",
+	    etag), 1, "inm: empty list elements");
+	tap_int(http_none_match("\"4f53cda18c2baa0c0354bb5f9a3ecbe\"", etag),
+	    0, "inm: a shorter tag");
+	tap_int(http_none_match("4f53cda18c2baa0c0354bb5f9a3ecbe5", etag), 0,
+	    "inm: unquoted");
+	tap_int(http_none_match("\"a\" x, \"4f53cda18c2baa0c0354bb5f9a3ecbe5\"",
+	    etag), 0, "inm: junk after a tag ends the list");
+	tap_int(http_none_match("\"4f53cda18c2baa0c0354bb5f9a3ecbe5", etag),
+	    0, "inm: unterminated");
+}
+
+/* http_base_url of a request with these variables. */
+static const char *
+base_url(const char *https, const char *host, const char *name,
+    const char *port, const char *sn, const char *pi)
+{
+	static char	res[512];
+	struct http_req	rq;
+	struct buf	b;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.https = https;
+	rq.http_host = host;
+	rq.server_name = name;
+	rq.server_port = port;
+	rq.script_name = sn;
+	rq.path_info = pi;
+	buf_init(&b, sizeof(res) - 1);
+	if (http_base_url(&rq, &b) != USERCGI_OK)
+		(void)snprintf(res, sizeof(res), "ERR");
+	else
+		(void)snprintf(res, sizeof(res), "%s", buf_str(&b));
+	buf_free(&b);
+	return res;
+}
+
+static void
+test_base_url(void)
+{
+	tap_str(base_url(NULL, "a.test", "b.test", "81", "/api", "/users"),
+	    "http://a.test/api/users", "base url: Host wins, path joined");
+	tap_str(base_url("on", "a.test:8443", NULL, NULL, "/api", "/users"),
+	    "https://a.test:8443/api/users", "base url: HTTPS on, Host's port");
+	tap_str(base_url("ON", NULL, "b.test", "443", "/api", "/users"),
+	    "https://b.test/api/users", "base url: SERVER_NAME, default port");
+	tap_str(base_url("off", NULL, "b.test", "8080", "/api", "/users"),
+	    "http://b.test:8080/api/users", "base url: SERVER_PORT added");
+	tap_str(base_url(NULL, NULL, "b.test", "8x", "/api", "/users"),
+	    "http://b.test/api/users", "base url: a port that is no number");
+	tap_str(base_url(NULL, "a.test>; rel=x", "b.test", "80", "/api",
+	    "/users"), "http://b.test/api/users",
+	    "base url: a Host with bad characters is skipped");
+	tap_str(base_url(NULL, "a b", "c\r\nd", NULL, "/cgi-bin/u.fcgi",
+	    "/api/users"), "/cgi-bin/u.fcgi/api/users",
+	    "base url: no usable host gives the path");
+	tap_str(base_url(NULL, "[::1]:8080", NULL, NULL, "/api", "/users"),
+	    "http://[::1]:8080/api/users", "base url: an IPv6 literal");
+	tap_str(base_url(NULL, NULL, NULL, NULL, "/a b%", "/u>\"\xc3\xa4"),
+	    "/a%20b%25/u%3E%22%C3%A4", "base url: path bytes encoded");
+	tap_str(base_url(NULL, NULL, NULL, NULL, NULL, NULL), "",
+	    "base url: nothing at all");
+}
+
 int
 main(void)
 {
@@ -169,7 +315,7 @@ main(void)
 
 	/* No route: 404, allow empty. */
 	tap_str(route("/api", "/usersx"), "", "/api/usersx is not the route");
-	tap_str(route("/api", "/users/abc/password"), "", "unknown sub-route");
+	tap_str(route("/api", "/users/abc/nothing"), "", "unknown sub-route");
 	tap_str(route("/api", "/users//password/verify"), "", "empty id");
 	tap_str(route("/api", "/users/abc//"), "", "two trailing slashes");
 	tap_str(route("/", "/"), "", "root");
@@ -192,14 +338,44 @@ main(void)
 	tap_str(route("/cgi-bin/api/users.fcgi", "/users"), "",
 	    "/api in the middle of SCRIPT_NAME");
 
-	/* 405 and its Allow. */
-	tap_str(route_m("GET", "/api", "/users"), "", "GET /api/users");
-	tap_str(allow, "POST", "405 allows POST");
-	tap_str(route_m("DELETE", "/api", "/users/abc"), "", "DELETE a user");
-	tap_str(allow, "GET", "405 allows GET");
+	/* 405 and its Allow: every method of the path, in table order. */
+	tap_str(route_m("PUT", "/api", "/users"), "", "PUT /api/users");
+	tap_str(allow, "GET, POST", "405 allows GET, POST");
+	tap_str(route_m("POST", "/api", "/users/abc"), "", "POST a user");
+	tap_str(allow, "GET, PATCH, DELETE", "405 allows GET, PATCH, DELETE");
 	tap_str(route_m("GET", "/api", "/users/abc/password/verify"), "",
 	    "GET verify");
 	tap_str(allow, "POST", "405 allows POST");
+	tap_str(route_m("GET", "/api", "/users/abc/identities/x"), "",
+	    "GET an identity");
+	tap_str(allow, "PUT, DELETE", "405 allows PUT, DELETE");
+	tap_str(route_m("PATCH", "/api", "/users/abc/identities/x"),
+	    "", "PATCH an identity");
+	tap_str(route_m("DELETE", "/api", "/users/abc/logto-configs"), "",
+	    "DELETE logto-configs");
+	tap_str(allow, "GET, PATCH", "405 allows GET, PATCH");
+
+	/* Every route of the table. */
+	tap_str(route_m("GET", "/api", "/users"), "/users", "list");
+	tap_str(route_m("PATCH", "/api", "/users/a"), "/users/{id}", "patch");
+	tap_str(route_m("DELETE", "/api", "/users/a"), "/users/{id}", "delete");
+	tap_str(route_m("GET", "/api", "/users/a/custom-data"),
+	    "/users/{id}/custom-data", "custom-data");
+	tap_str(route_m("PATCH", "/api", "/users/a/profile"),
+	    "/users/{id}/profile", "profile");
+	tap_str(route_m("PATCH", "/api", "/users/a/password"),
+	    "/users/{id}/password", "password");
+	tap_str(route_m("PATCH", "/api", "/users/a/password/expiration"),
+	    "/users/{id}/password/expiration", "expiration");
+	tap_str(route_m("GET", "/api", "/users/a/has-password"),
+	    "/users/{id}/has-password", "has-password");
+	tap_str(route_m("PATCH", "/api", "/users/a/is-suspended"),
+	    "/users/{id}/is-suspended", "is-suspended");
+	tap_str(route_m("PUT", "/api", "/users/a/identities/google"),
+	    "/users/{id}/identities/{target}", "identity");
+	tap_str(args.arg[1], "google", "identity target");
+	tap_str(route_m("PATCH", "/api", "/users/a/logto-configs"),
+	    "/users/{id}/logto-configs", "logto-configs");
 
 	/* The matcher, for patterns with two parameters. */
 	tap_int(app_match("/users/{id}/identities/{target}",
@@ -211,5 +387,7 @@ main(void)
 	tap_int(app_match("/users/{id}", "/users/u1/x", &args), 0,
 	    "longer path");
 	tap_int(app_match("/users", "users", &args), 0, "no leading slash");
+	test_headers();
+	test_base_url();
 	return tap_done();
 }
