@@ -89,6 +89,13 @@ enum usercgi_err app_user(struct app *a, struct http_resp *r, const char *id,
 /* Renders u as the 200 body of r (create-user.md §5). */
 void	app_user_ok(struct http_resp *r, const struct store_user *u);
 
+/*
+ * Applies p to user id (store_user_update) and answers 200 with the user
+ * as written, or renders the failure.  Returns store_user_update's result.
+ */
+enum usercgi_err app_user_update(struct app *a, struct http_resp *r,
+	    const char *id, const struct store_patch *p);
+
 /* The handlers, in the route table's order (app.c). */
 void	api_users_list(struct app *, struct http_req *, struct http_resp *,
 	    const struct app_args *);

@@ -29,7 +29,7 @@ api_pw_set(struct app *a, struct http_req *rq, struct http_resp *r,
     const struct app_args *args)
 {
 	struct json_object	*body = NULL;
-	struct store_user	 u, out;
+	struct store_user	 u;
 	struct store_patch	 p;
 	struct buf		 data, details;
 	struct pw_params	 pp;
@@ -38,7 +38,6 @@ api_pw_set(struct app *a, struct http_req *rq, struct http_resp *r,
 	enum usercgi_err	 rc;
 
 	memset(&u, 0, sizeof(u));
-	memset(&out, 0, sizeof(out));
 	buf_init(&data, app_data_max(a));
 	buf_init(&details, APP_MAX_DETAILS);
 	hash[0] = '\0';
@@ -62,13 +61,8 @@ api_pw_set(struct app *a, struct http_req *rq, struct http_resp *r,
 	p.set = STORE_P_PASSWORD;
 	p.password_encrypted = hash;
 	p.password_encryption_method = "Argon2i";
-	rc = store_user_update(a->store, args->arg[0], &p, app_now_ms(), &out);
-	if (rc != USERCGI_OK) {
-		app_error(r, rc, NULL, NULL, NULL);
-		goto out;
-	}
-	log_info("user %s: password set", out.id);
-	app_user_ok(r, &out);
+	if (app_user_update(a, r, args->arg[0], &p) == USERCGI_OK)
+		log_info("user %s: password set", args->arg[0]);
 out:
 	if (pw != NULL) {
 		secure_zero(pw, pwlen);
@@ -76,7 +70,6 @@ out:
 	}
 	secure_zero(hash, sizeof(hash));
 	store_user_free(&u);
-	store_user_free(&out);
 	if (body != NULL)
 		json_object_put(body);
 	buf_free(&data);
@@ -94,14 +87,13 @@ api_pw_expiration(struct app *a, struct http_req *rq, struct http_resp *r,
     const struct app_args *args)
 {
 	struct json_object	*body = NULL;
-	struct store_user	 u, out;
+	struct store_user	 u;
 	struct store_patch	 p;
 	struct buf		 data, details;
 	int			 expired = 0;
 	enum usercgi_err	 rc;
 
 	memset(&u, 0, sizeof(u));
-	memset(&out, 0, sizeof(out));
 	buf_init(&data, app_data_max(a));
 	buf_init(&details, APP_MAX_DETAILS);
 	if (app_auth(a, rq, r) != USERCGI_OK ||
@@ -124,15 +116,9 @@ api_pw_expiration(struct app *a, struct http_req *rq, struct http_resp *r,
 	memset(&p, 0, sizeof(p));
 	p.set = STORE_P_EXPIRED;
 	p.is_password_expired = expired;
-	rc = store_user_update(a->store, args->arg[0], &p, app_now_ms(), &out);
-	if (rc != USERCGI_OK) {
-		app_error(r, rc, NULL, NULL, NULL);
-		goto out;
-	}
-	app_user_ok(r, &out);
+	(void)app_user_update(a, r, args->arg[0], &p);
 out:
 	store_user_free(&u);
-	store_user_free(&out);
 	if (body != NULL)
 		json_object_put(body);
 	buf_free(&data);

@@ -441,26 +441,6 @@ api_store_patch(const struct user_patch *up, struct store_patch *p)
 }
 
 /*
- * Applies p to user id and answers with the user as written (200), or
- * renders the failure.
- */
-static void
-api_update_user(struct app *a, struct http_resp *r, const char *id,
-    const struct store_patch *p)
-{
-	struct store_user	out;
-	enum usercgi_err	rc;
-
-	memset(&out, 0, sizeof(out));
-	if ((rc = store_user_update(a->store, id, p, app_now_ms(), &out)) !=
-	    USERCGI_OK)
-		app_error(r, rc, NULL, NULL, NULL);
-	else
-		app_user_ok(r, &out);
-	store_user_free(&out);
-}
-
-/*
  * PATCH /api/users/{id} (users-api.md §2): 400 -> 404 -> email, phone,
  * username taken by another user (422) -> unparsable phone -> lengths
  * -> an empty update (422) -> written; the database's constraints
@@ -504,7 +484,7 @@ api_users_patch(struct app *a, struct http_req *rq, struct http_resp *r,
 		goto out;
 	}
 	api_store_patch(&up, &p);
-	api_update_user(a, r, u.id, &p);
+	app_user_update(a, r, u.id, &p);
 out:
 	user_patch_free(&up);
 	store_user_free(&u);
@@ -678,7 +658,7 @@ api_users_suspend(struct app *a, struct http_req *rq, struct http_resp *r,
 	memset(&p, 0, sizeof(p));
 	p.set = STORE_P_SUSPENDED;
 	p.is_suspended = on;
-	api_update_user(a, r, args->arg[0], &p);
+	app_user_update(a, r, args->arg[0], &p);
 out:
 	if (body != NULL)
 		json_object_put(body);

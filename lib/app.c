@@ -599,6 +599,23 @@ app_user_ok(struct http_resp *r, const struct store_user *u)
 	r->status = 200;
 }
 
+enum usercgi_err
+app_user_update(struct app *a, struct http_resp *r, const char *id,
+    const struct store_patch *p)
+{
+	struct store_user	out;
+	enum usercgi_err	rc;
+
+	memset(&out, 0, sizeof(out));
+	if ((rc = store_user_update(a->store, id, p, app_now_ms(), &out)) !=
+	    USERCGI_OK)
+		app_error(r, rc, NULL, NULL, NULL);
+	else
+		app_user_ok(r, &out);
+	store_user_free(&out);
+	return rc;
+}
+
 void
 app_guard_error(struct http_resp *r, enum usercgi_err rc,
     const struct buf *data, const struct buf *details)
