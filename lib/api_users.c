@@ -484,7 +484,7 @@ api_users_patch(struct app *a, struct http_req *rq, struct http_resp *r,
 		goto out;
 	}
 	api_store_patch(&up, &p);
-	app_user_update(a, r, u.id, &p);
+	(void)app_user_update(a, r, u.id, &p);
 out:
 	user_patch_free(&up);
 	store_user_free(&u);
@@ -658,7 +658,7 @@ api_users_suspend(struct app *a, struct http_req *rq, struct http_resp *r,
 	memset(&p, 0, sizeof(p));
 	p.set = STORE_P_SUSPENDED;
 	p.is_suspended = on;
-	app_user_update(a, r, args->arg[0], &p);
+	(void)app_user_update(a, r, args->arg[0], &p);
 out:
 	if (body != NULL)
 		json_object_put(body);
