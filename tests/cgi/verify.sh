@@ -169,13 +169,17 @@ INVALID='{"code":"password.invalid_digest","message":"The password digest is not
 A86=$(printf 'a%.0s' $(seq 86))
 A43=$(printf 'a%.0s' $(seq 43))
 A28=$(printf 'a%.0s' $(seq 28))
+# Refused "at once": 2 s here, 30 s under a wrapper (valgrind runs the
+# refusal itself some 20 times slower; any of these hashes, far longer).
+bound=2000
+[ -n "${UCGI_WRAPPER:-}" ] && bound=30000
 hostile() {
 	local name=$1 alg=$2 digest=$3 why=$4 t0 ms
 	t0=$(date +%s%N)
 	cgi POST /api/users "{\"username\":\"hostile\",\"passwordDigest\":\"$digest\",\"passwordAlgorithm\":\"$alg\"}"
 	ms=$((($(date +%s%N) - t0) / 1000000))
 	expect "$name refused at import" 400 "$INVALID $alg: $why.\"}"
-	check "$name: refused within 2 s (nothing hashed; took $ms ms)" [ "$ms" -lt 2000 ]
+	check "$name: refused at once (nothing hashed; took $ms ms)" [ "$ms" -lt "$bound" ]
 }
 hostile "Crypt \$6\$rounds=999999999" Crypt "\$6\$rounds=999999999\$saltsalt\$$A86" \
     "rounds=999999999 is above usercgi's ceiling of rounds=974658 (digest_max_ms = 1000)"
@@ -209,7 +213,7 @@ t0=$(date +%s%N)
 verify password
 ms=$((($(date +%s%N) - t0) / 1000000))
 expect "stored \$6\$rounds=999999999: 422" 422 "$BADCRED"
-check "stored \$6\$rounds=999999999: answered within 2 s (took $ms ms)" [ "$ms" -lt 2000 ]
+check "stored \$6\$rounds=999999999: answered at once (took $ms ms)" [ "$ms" -lt "$bound" ]
 check "stored \$6\$rounds=999999999: the warning names the user and the ceiling" \
     grep -q "user $ID: the stored Crypt digest is above the cost ceilings" "$T/stderr"
 check "stored \$6\$rounds=999999999: the reason is logged" \
