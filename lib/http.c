@@ -68,16 +68,16 @@ http_resp_header(struct http_resp *r, const char *name, const char *value)
 enum usercgi_err
 http_etag(const char *body, size_t len, char etag[HTTP_ETAG_SIZE])
 {
-	unsigned char	d[crypto_hash_sha256_BYTES];
+	unsigned char	d[(HTTP_ETAG_SIZE - 3) / 2];
 
 	if (sodium_init() < 0) {
 		log_err("http: sodium_init failed");
 		return USERCGI_INTERNAL;
 	}
-	(void)crypto_hash_sha256(d, (const unsigned char *)body, len);
+	(void)crypto_generichash(d, sizeof(d), (const unsigned char *)body,
+	    len, NULL, 0);
 	etag[0] = '"';
-	(void)sodium_bin2hex(etag + 1, HTTP_ETAG_SIZE - 2, d,
-	    (HTTP_ETAG_SIZE - 3) / 2);
+	(void)sodium_bin2hex(etag + 1, HTTP_ETAG_SIZE - 2, d, sizeof(d));
 	etag[HTTP_ETAG_SIZE - 2] = '"';
 	etag[HTTP_ETAG_SIZE - 1] = '\0';
 	return USERCGI_OK;

@@ -94,7 +94,9 @@ enum usercgi_err http_resp_header(struct http_resp *r, const char *name,
 
 /*
  * The strong entity tag (RFC 9110 §8.8.3) of len bytes at body: a quoted
- * string of the first 16 bytes of their SHA-256 in lowercase hex.
+ * string of their 16-byte BLAKE2b (RFC 7693; libsodium's generichash,
+ * several times faster than its SHA-256 over a page of users) in
+ * lowercase hex.
  * Returns USERCGI_OK with etag filled, or USERCGI_INTERNAL (libsodium
  * unusable).
  */
