@@ -774,9 +774,14 @@ store_open(const char *path, const struct store_opts *o, struct store **out)
 	if ((err = store_create_file(path, o)) != USERCGI_OK)
 		goto out;
 	err = USERCGI_INTERNAL;
+	/*
+	 * NOMUTEX: a connection is used by one thread at a time (the
+	 * group's writer under the group's mutex), so SQLite need not lock
+	 * it around every call.
+	 */
 	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | (o->nofollow ? SQLITE_OPEN_NOFOLLOW : 0),
-	    NULL);
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
+	    (o->nofollow ? SQLITE_OPEN_NOFOLLOW : 0), NULL);
 	if (s->db == NULL) {
 		err = USERCGI_NOMEM;
 		goto out;
