@@ -92,7 +92,7 @@ echo "# $n200 answered 200; others: $(grep -v '^200	' "$T/all" | cut -f1 | sort 
 # (HTML, 500/502/503) or a cut connection (000:52, 000:56).  What usercgi
 # itself answers (JSON) is 200 or 503 with Retry-After.
 bad=$(awk -F '\t' -v u="$PG_503U" -v b="$PG_503B" '
-	$1 == 200 && $3 ~ /^\{"id":"[0-9a-z]{12}","username":/ { next }
+	$1 == 200 && $3 ~ /^\{"id":"[0-9a-z]+","username":/ { next }
 	$1 == 503 && $2 ~ /^[1-9][0-9]*$/ && ($3 == u || $3 == b) { next }
 	$1 ~ /^50[023]$/ && $3 !~ /^\{/ { next }
 	$1 ~ /^000:(52|56)$/ { next }

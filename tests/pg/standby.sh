@@ -1,7 +1,9 @@
 # tests/pg/standby.sh: a synchronous streaming standby of a throwaway
 # primary (issue 14, point 4).  Source it after tests/pg/cluster.sh, whose
 # pg_cluster_start made the primary; like it, every server process runs
-# as the postgres user when the test runs as root (pg_as).
+# as the postgres user when the test runs as root (its pg_as), from
+# $PG_BIN.  The standby's directory must be reachable by postgres (a
+# sibling of the primary's is).
 #
 #   pg_standby_start DIR PRIMARY_PORT [PORT]
 #       pg_basebackup -R of the primary into DIR/data, started on
@@ -27,35 +29,34 @@
 # the name synchronous_standby_names gives the primary.
 STANDBY_NAME=usercgi_standby
 
+# PG_SUPERUSER: the role initdb made (cluster.sh: postgres when root).
+PG_SUPERUSER=$(id -un)
+[ "$(id -u)" = 0 ] && PG_SUPERUSER=postgres
+
 # pg_sql PORT SQL: runs SQL on the postgres database at 127.0.0.1:PORT as
-# the postgres user; rows as "a|b", errors to stderr.
+# PG_SUPERUSER; rows as "a|b", errors to stderr.
 pg_sql() {
 	psql -XAtq -v ON_ERROR_STOP=1 \
-	    "host=127.0.0.1 port=$1 user=postgres dbname=postgres connect_timeout=5" -c "$2"
-}
-
-# pg_standby_run CMD...: CMD as the postgres user when we are root.
-pg_standby_run() {
-	if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+	    "host=127.0.0.1 port=$1 user=$PG_SUPERUSER dbname=postgres connect_timeout=5" -c "$2"
 }
 
 pg_standby_start() {
-	local dir=$1 pport=$2 port=${3:-} bin hba i st
+	local dir=$1 pport=$2 port=${3:-} hba i st
 	[ -n "$port" ] || port=$(free_port)
-	bin=$(pg_config --bindir 2>/dev/null)
-	[ -x "$bin/pg_basebackup" ] || bin=/usr/lib/postgresql/15/bin
 	mkdir -p "$dir" || return 1
-	[ "$(id -u)" = 0 ] && chown postgres "$dir"
+	if [ "$(id -u)" = 0 ]; then
+		chown postgres: "$dir" && chmod 700 "$dir" || return 1
+	fi
 	# Replication from 127.0.0.1 only: the primary's other replication
 	# lines go, one trust line for 127.0.0.1/32 comes first.
 	hba=$(pg_sql "$pport" 'SHOW hba_file') || return 1
-	pg_standby_run sh -c "grep -v -E '^[[:space:]]*(local|host[a-z]*)[[:space:]]+replication[[:space:]]' '$hba' >'$hba.new' &&
-	    { echo 'host replication postgres 127.0.0.1/32 trust'; cat '$hba.new'; } >'$hba' && rm -f '$hba.new'" || return 1
+	pg_as sh -c "grep -v -E '^[[:space:]]*(local|host[a-z]*)[[:space:]]+replication[[:space:]]' '$hba' >'$hba.new' &&
+	    { echo 'host replication $PG_SUPERUSER 127.0.0.1/32 trust'; cat '$hba.new'; } >'$hba' && rm -f '$hba.new'" || return 1
 	pg_sql "$pport" 'SELECT pg_reload_conf()' >/dev/null || return 1
-	pg_standby_run "$bin/pg_basebackup" -d "host=127.0.0.1 port=$pport user=postgres" \
+	pg_as "$PG_BIN/pg_basebackup" -d "host=127.0.0.1 port=$pport user=$PG_SUPERUSER" \
 	    -D "$dir/data" -R -X stream -c fast >"$dir/basebackup.log" 2>&1 || {
 		sed 's/^/# basebackup: /' "$dir/basebackup.log"; return 1; }
-	pg_standby_run "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 \
+	pg_as "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 \
 	    -o "-c port=$port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$dir' -c cluster_name=$STANDBY_NAME -c hot_standby=on" \
 	    start >/dev/null || { sed 's/^/# standby: /' "$dir/log"; return 1; }
 	STANDBY_PORT=$port

@@ -46,7 +46,7 @@ race() {
 	rm -f "$T"/race.*
 	for i in $(seq 1 50); do
 		[ $((i % 2)) = 1 ] && u=$url_a || u=$url_b
-		( curl -s -m 30 -o "$T/race.$i.body" -w '%{http_code}' \
+		( curl -s -m 30 -o "$T/race.$i.body" -w '%{http_code}\n' \
 		    -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
 		    -d "$($2 "$i")" "$u" >"$T/race.$i" ) &
 	done
