@@ -1,7 +1,8 @@
 # tests/pg/load.sh: the create load and its audit shared by the scale-out
 # and failure tests on PostgreSQL (issue 14, point 5): two_hosts.sh,
-# restart.sh, failover.sh, crash_pg.sh.  Source it after tests/cgi/lib.sh
-# and tests/pg/cluster.sh.
+# restart.sh, failover.sh (SIGKILLed workers on PostgreSQL are
+# tests/cgi/crash.sh under make check-pg).  Source it after
+# tests/cgi/lib.sh and tests/pg/cluster.sh.
 #
 #   pg_require                 prints "1..0 # SKIP ..." and exits 0 unless
 #                              PostgreSQL's programs, lighttpd, curl and

@@ -7,7 +7,8 @@
 # answer is 200, the contract's 422, or 503 JSON with Retry-After: never a
 # 500, a hang (10 s) or a connection cut by a worker; after each restart
 # the same workers (same pids, none restarted) answer 200 again within
-# PG_RECOVER_SECONDS; every user answered 200 is in the database.
+# PG_RECOVER_SECONDS; every user answered 200 is in the database; the
+# server holds no more connections from them than their threads (8).
 # This test restarts (or kills) its server: it always starts its own
 # cluster ($T/pg, through setup), whatever USERCGI_TEST_PG says.
 export USERCGI_TEST_BACKEND=pg
@@ -58,6 +59,11 @@ load_stop
 after=$(lighttpd_workers | sort | tr '\n' ' ')
 [ "$after" = "$before" ] && ok "the same workers serve after both restarts ($after)" ||
 	not_ok "workers before: $before, after: $after"
+dbname=${db##*dbname=}
+dbname=${dbname%% *}
+conns=$(psql -XAtq "$db" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = '$dbname' AND pid <> pg_backend_pid()")
+[ "$conns" -ge 1 ] && [ "$conns" -le 8 ] && ok "the workers hold $conns connections, at most one per thread (8)" ||
+	not_ok "the workers hold $conns connections (2 workers x 4 threads)"
 audit_answers "restarts" "$T"/load.*
 n503=$(answers "$T"/load.* | grep -c '^503	')
 echo "# 503 answers during the restarts: $n503"
