@@ -68,7 +68,7 @@ sleep 2
 load_stop
 
 after=$(lighttpd_workers | sort | tr '\n' ' ')
-[ "$after" = "$before" ] && ok "the same workers serve after the failover ($after)" ||
+[ -n "$before" ] && [ "$after" = "$before" ] && ok "the same workers serve after the failover ($after)" ||
 	not_ok "workers before: $before, after: $after"
 audit_answers "failover" "$T"/load.*
 late=$(awk -F '\t' -v t="$t_kill" '$1 > t + 1000 && $2 == 200' "$T"/load.c.* | wc -l)

@@ -8,6 +8,13 @@
 #                              PostgreSQL's programs, lighttpd, curl and
 #                              python3 are here and the build has
 #                              PostgreSQL support; also under valgrind
+#   pg_scram_user CONNINFO ROLE PASSFILE
+#                              ROLE with a random SCRAM password, the owner
+#                              of CONNINFO's database, allowed in from
+#                              127.0.0.1 by password only; the password
+#                              goes to PASSFILE (0600, its fifth field);
+#                              prints the conninfo usercgi would be given
+#                              (host, port, dbname, user, passfile)
 #   pg_conf FILE DATABASE [LINES]
 #                              a responder configuration for DATABASE
 #   post URL USERNAME [MORE-JSON]
@@ -48,6 +55,24 @@ pg_require() {
 	done
 	grep -q '^#define HAVE_POSTGRESQL 1' "$top_builddir/config.h" 2>/dev/null ||
 		{ echo "1..0 # SKIP this build has no PostgreSQL support"; exit 0; }
+}
+
+pg_scram_user() {
+	local ci=$1 role=$2 pf=$3 host port dbname hba pw
+	host=$(psql "$ci" -XAtq -c 'SELECT inet_server_addr()') || return 1
+	port=$(psql "$ci" -XAtq -c 'SELECT inet_server_port()') || return 1
+	dbname=$(psql "$ci" -XAtq -c 'SELECT current_database()') || return 1
+	pw=$(head -c 18 /dev/urandom | base64 | tr '+/' 'xy')
+	psql "$ci" -XAtq -v ON_ERROR_STOP=1 \
+	    -c "SET password_encryption = 'scram-sha-256'" \
+	    -c "CREATE ROLE $role LOGIN PASSWORD '$pw'" \
+	    -c "ALTER DATABASE $dbname OWNER TO $role" >/dev/null || return 1
+	hba=$(psql "$ci" -XAtq -c 'SHOW hba_file') || return 1
+	pg_as sh -c "{ echo 'host $dbname $role 127.0.0.1/32 scram-sha-256'; cat '$hba'; } >'$hba.new' && cat '$hba.new' >'$hba' && rm '$hba.new'" || return 1
+	psql "$ci" -XAtq -c 'SELECT pg_reload_conf()' >/dev/null || return 1
+	printf '%s:%s:%s:%s:%s\n' "${host%/*}" "$port" "$dbname" "$role" "$pw" >"$pf"
+	chmod 600 "$pf"
+	printf 'host=%s port=%s dbname=%s user=%s passfile=%s\n' "${host%/*}" "$port" "$dbname" "$role" "$pf"
 }
 
 pg_conf() {

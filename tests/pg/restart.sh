@@ -9,6 +9,8 @@
 # the same workers (same pids, none restarted) answer 200 again within
 # PG_RECOVER_SECONDS; every user answered 200 is in the database; the
 # server holds no more connections from them than their threads (8).
+# The responder logs in as a role with a SCRAM password read from a
+# passfile (the deployment's form): the password is in no log line.
 # This test restarts (or kills) its server: it always starts its own
 # cluster ($T/pg, through setup), whatever USERCGI_TEST_PG says.
 export USERCGI_TEST_BACKEND=pg
@@ -25,7 +27,7 @@ stop() {
 	test_cleanup
 }
 trap stop EXIT
-db=$DB
+db=$(pg_scram_user "$DB" usercgi "$T/pgpass") || { echo "Bail out! cannot make the role"; exit 1; }
 pg_conf "$T/usercgi.conf" "$db connect_timeout=5" 'threads = 4'
 lighttpd_start "$T/usercgi.conf" 2
 st=$(post "$url" probe | cut -f1)
@@ -57,7 +59,7 @@ sleep 2
 load_stop
 
 after=$(lighttpd_workers | sort | tr '\n' ' ')
-[ "$after" = "$before" ] && ok "the same workers serve after both restarts ($after)" ||
+[ -n "$before" ] && [ "$after" = "$before" ] && ok "the same workers serve after both restarts ($after)" ||
 	not_ok "workers before: $before, after: $after"
 dbname=${db##*dbname=}
 dbname=${dbname%% *}
@@ -68,6 +70,10 @@ audit_answers "restarts" "$T"/load.*
 n503=$(answers "$T"/load.* | grep -c '^503	')
 echo "# 503 answers during the restarts: $n503"
 audit_stored "restarts" "$db" "$T"/load.*
+pw=$(cut -d: -f5 "$T/pgpass")
+leaks=$(grep -c -F "$pw" "$T/lighttpd.log" "$T/pg/server.log" | awk -F: '{ s += $2 } END { print s }')
+[ "$leaks" = 0 ] && ok "the password is in no log line ($(wc -l <"$T/lighttpd.log") lines of the workers)" ||
+	not_ok "$leaks log lines with the password"
 san=$(grep -c -E 'Sanitizer|runtime error:' "$T/lighttpd.log")
 [ "$san" = 0 ] && ok "no sanitizer report from the workers" ||
 	not_ok "$san sanitizer report lines in the workers' log"
