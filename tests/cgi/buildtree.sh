@@ -7,6 +7,8 @@
 # password is hashed by the hasher processes.  A copy of the binary
 # outside the tree uses only the installed paths.  A worker whose module
 # cannot be loaded says so at start, without mapping the module itself.
+# (It checks where the binary finds its files; the store is incidental,
+# so make check-pg leaves it out, though it passes on either backend.)
 . "$(dirname "$0")/lib.sh"
 setup
 unset USERCGI_PHONE_MODULE USERCGI_HASHER
