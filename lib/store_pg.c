@@ -710,6 +710,31 @@ store_pg_close(struct store *s)
 	free(s);
 }
 
+static enum usercgi_err
+store_pg_probe(const char *conninfo, const struct store_opts *o, int *version)
+{
+	struct store		*s = NULL;
+	enum usercgi_err	 err;
+	int			 v = -1;
+
+	*version = 0;
+	if ((s = xcalloc(1, sizeof(*s))) == NULL ||
+	    (s->conninfo = xstrdup(conninfo)) == NULL) {
+		err = USERCGI_NOMEM;
+		goto out;
+	}
+	s->ops = &store_pg_ops;
+	s->opts = *o;
+	s->rnd = 0x9e3779b97f4a7c15ULL;
+	if ((err = pg_ready(s)) != USERCGI_OK ||
+	    (err = pg_schema_version(s, &v)) != USERCGI_OK)
+		goto out;
+	*version = v < 0 ? 0 : v;
+out:
+	store_pg_close(s);
+	return err;
+}
+
 /*
  * Copies field (row, col) of r into *dst (NULL for SQL NULL).  Returns
  * USERCGI_OK or USERCGI_NOMEM.
@@ -2032,6 +2057,7 @@ const struct store_ops store_pg_ops = {
 	.name = "postgresql",
 	.open = store_pg_open,
 	.close = store_pg_close,
+	.probe = store_pg_probe,
 	.find_conflict = store_pg_find_conflict,
 	.user_insert = store_pg_user_insert,
 	.user_get = store_pg_user_get,
