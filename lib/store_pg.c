@@ -444,7 +444,9 @@ pg_run(struct store *s, enum pg_stmt id, int n, const char *const *v,
 		PQclear(r);
 		s->prepared[id] = 1;
 	}
-	for (i = 0; i < n && i < 32; i++)
+	if (n < 0 || n > (int)(sizeof(fmt) / sizeof(fmt[0])))
+		return USERCGI_INTERNAL;
+	for (i = 0; i < n; i++)
 		fmt[i] = len != NULL && len[i] > 0;
 	r = PQexecPrepared(s->conn, name, n, v, len, fmt, 0);
 	st = PQresultStatus(r);
@@ -566,6 +568,23 @@ pg_txn(struct store *s, enum usercgi_err (*fn)(struct store *, void *),
 	return err;
 }
 
+/* Reads an int field into *v; 0 on success, -1 when it is not one. */
+static int
+pg_col_int(const PGresult *r, int row, int col, int *v)
+{
+	const char	*t = PQgetvalue(r, row, col);
+	char		*end;
+	long		 x;
+
+	errno = 0;
+	x = strtol(t, &end, 10);
+	if (PQgetisnull(r, row, col) || errno != 0 || end == t ||
+	    *end != '\0' || x < INT32_MIN || x > INT32_MAX)
+		return -1;
+	*v = (int)x;
+	return 0;
+}
+
 /*
  * Reads the schema version into *v (-1: no usercgi_schema table yet).
  * Returns USERCGI_OK or the mapped error.
@@ -579,10 +598,13 @@ pg_schema_version(struct store *s, int *v)
 	*v = -1;
 	r = PQexec(s->conn, "SELECT version FROM usercgi_schema WHERE one = 0");
 	if (PQresultStatus(r) == PGRES_TUPLES_OK) {
-		if (PQntuples(r) == 1)
-			*v = (int)strtol(PQgetvalue(r, 0, 0), NULL, 10);
-		else
-			*v = 0;
+		*v = 0;
+		if (PQntuples(r) == 1 && (pg_col_int(r, 0, 0, v) == -1 ||
+		    *v < 0)) {
+			log_err("postgresql: usercgi_schema.version is not a"
+			    " version");
+			err = USERCGI_INTERNAL;
+		}
 	} else {
 		const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 
@@ -603,8 +625,8 @@ pg_migrate_once(struct store *s, void *arg)
 {
 	PGresult		*r;
 	enum usercgi_err	 err;
-	char			 sql[96], *end;
-	long			 v;
+	char			 sql[96];
+	int			 v = -1, bad;
 
 	(void)arg;
 	if ((err = pg_exec(s, "BEGIN;"
@@ -621,11 +643,10 @@ pg_migrate_once(struct store *s, void *arg)
 		PQclear(r);
 		return err;
 	}
-	errno = 0;
-	v = strtol(PQgetvalue(r, 0, 0), &end, 10);
+	bad = pg_col_int(r, 0, 0, &v) == -1;
 	PQclear(r);
-	if (*end != '\0' || v < 0 || v > STORE_SCHEMA_VERSION) {
-		log_err("postgresql: database schema version %ld, this build"
+	if (bad || v < 0 || v > STORE_SCHEMA_VERSION) {
+		log_err("postgresql: database schema version %d, this build"
 		    " knows %d", v, STORE_SCHEMA_VERSION);
 		return USERCGI_INTERNAL;
 	}
