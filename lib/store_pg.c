@@ -353,12 +353,14 @@ pg_err(struct store *s, PGresult *r, const char *what)
 		log_debug("postgresql: %s: %s (%s)", what, msg, s->constraint);
 		return USERCGI_INTERNAL;
 	}
-	log_err("postgresql: %s: %s (SQLSTATE %s)", what, msg,
-	    s->state[0] != '\0' ? s->state : "none");
 	if (strcmp(s->state, "40001") == 0 || strcmp(s->state, "40P01") == 0) {
+		log_debug("postgresql: %s: %s (SQLSTATE %s)", what, msg,
+		    s->state);
 		s->retry = 1;
 		return USERCGI_BUSY;
 	}
+	log_err("postgresql: %s: %s (SQLSTATE %s)", what, msg,
+	    s->state[0] != '\0' ? s->state : "none");
 	if (strcmp(s->state, "55P03") == 0 || strcmp(s->state, "57014") == 0)
 		return USERCGI_BUSY;
 	if (strcmp(s->state, "2201B") == 0 || strcmp(s->state, "22025") == 0)
@@ -561,8 +563,13 @@ pg_txn(struct store *s, enum usercgi_err (*fn)(struct store *, void *),
 		err = fn(s, arg);
 		if (err != USERCGI_OK)
 			pg_rollback(s);
-		if (!s->retry || i + 1 >= PG_RETRIES)
+		if (!s->retry)
 			break;
+		if (i + 1 >= PG_RETRIES) {
+			log_err("postgresql: a transaction failed %d times"
+			    " (SQLSTATE %s): busy", PG_RETRIES, s->state);
+			break;
+		}
 		pg_backoff(s, i);
 	}
 	return err;
