@@ -36,9 +36,11 @@
  * 2,300 without the counter).  user_count has PG_SLOTS rows instead; an
  * insert or delete adds to its connection's own slot (chosen at random
  * when it connects), or, when another transaction holds that one, to
- * the first slot nobody holds (FOR UPDATE SKIP LOCKED), so writers never
- * queue behind each other's COMMIT on the counter.  The total is the sum
- * of PG_SLOTS small rows: cheap, and in the search's snapshot.
+ * the next slot nobody holds (FOR UPDATE SKIP LOCKED), so writers do not
+ * queue behind each other's COMMIT on the counter (pgbench, the insert
+ * statement with and without its counter: 1,900 and 2,070 per second).
+ * The total is the sum of PG_SLOTS small rows: cheap, and in the
+ * search's snapshot.
  *
  * Schema (version STORE_SCHEMA_VERSION, in usercgi_schema): Logto's
  * column names and types for users, plus usercgi's key columns (email,
@@ -100,12 +102,13 @@
 
 /*
  * The user_count slot a write adds to (when CTE c wrote a row): the
- * connection's own slot p unless another transaction holds it, else
- * the first free one; only when all are held, p after the wait.
+ * connection's own slot p unless another transaction holds it, else the
+ * next free one above it (a range of the primary key); when all those
+ * are held, p after the wait.
  */
 #define PG_SLOT(p, c) \
-	"COALESCE((SELECT slot FROM user_count WHERE EXISTS (SELECT 1 FROM " \
-	c ") ORDER BY slot <> " p "::integer, slot LIMIT 1 FOR UPDATE" \
+	"COALESCE((SELECT slot FROM user_count WHERE slot >= " p "::integer" \
+	" AND EXISTS (SELECT 1 FROM " c ") ORDER BY slot LIMIT 1 FOR UPDATE" \
 	" SKIP LOCKED), " p "::integer)"
 
 /* The schema, created in one transaction (store.h's version 3). */
