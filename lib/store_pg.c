@@ -34,13 +34,15 @@
  * insert on its row lock (each insert waits for the previous COMMIT's
  * flush; measured with pgbench at 16 clients: 380 inserts/s against
  * 2,300 without the counter).  user_count has PG_SLOTS rows instead; an
- * insert or delete adds to its connection's own slot (chosen at random
- * when it connects), or, when another transaction holds that one, to
- * the next slot nobody holds (FOR UPDATE SKIP LOCKED), so writers do not
- * queue behind each other's COMMIT on the counter (pgbench, the insert
- * statement with and without its counter: 1,900 and 2,070 per second).
- * The total is the sum of PG_SLOTS small rows: cheap, and in the
- * search's snapshot.
+ * insert or delete adds to its connection's own slot, the server
+ * process's pid modulo PG_SLOTS: connections made one after the other,
+ * from any host, get consecutive pids and so different slots, and
+ * writers rarely queue behind each other's COMMIT on the counter.  (A
+ * slot chosen per statement with FOR UPDATE SKIP LOCKED lost counts: a
+ * concurrent update's recheck ran the subquery again and matched no
+ * row; a random slot per connection made 16 connections share one with
+ * 85% probability.)  The total is the sum of PG_SLOTS small rows: cheap,
+ * and in the search's snapshot.
  *
  * Schema (version STORE_SCHEMA_VERSION, in usercgi_schema): Logto's
  * column names and types for users, plus usercgi's key columns (email,
@@ -100,16 +102,6 @@
 	MS("updated_at") ", is_password_expired, logto_config::text"
 #define PG_NCOLS	19
 
-/*
- * The user_count slot a write adds to (when CTE c wrote a row): the
- * connection's own slot p unless another transaction holds it, else the
- * next free one above it (a range of the primary key); when all those
- * are held, p after the wait.
- */
-#define PG_SLOT(p, c) \
-	"COALESCE((SELECT slot FROM user_count WHERE slot >= " p "::integer" \
-	" AND EXISTS (SELECT 1 FROM " c ") ORDER BY slot LIMIT 1 FOR UPDATE" \
-	" SKIP LOCKED), " p "::integer)"
 
 /* The schema, created in one transaction (store.h's version 3). */
 static const char pg_schema[] =
@@ -221,7 +213,7 @@ static const char *const pg_sql[PG_MAX] = {
 	    TS("$16") ", " TS("$17") ", $18::boolean, $19::jsonb, $20::text,"
 	    " $21::text, $22::text, $23::text, $24::text, $25::text, $26::text"
 	    " FROM c WHERE NOT (c.u OR c.e OR c.p) RETURNING 1),"
-	    " n AS (UPDATE user_count SET n = n + 1 WHERE slot = " PG_SLOT("$27", "i")
+	    " n AS (UPDATE user_count SET n = n + 1 WHERE slot = $27::integer"
 	    " AND EXISTS (SELECT 1 FROM i) RETURNING 1)"
 	    " SELECT c.u, c.e, c.p, EXISTS (SELECT 1 FROM i),"
 	    " EXISTS (SELECT 1 FROM n) FROM c",
@@ -252,7 +244,7 @@ static const char *const pg_sql[PG_MAX] = {
 	/* The identities go with the row (ON DELETE CASCADE). */
 	[PG_DELETE] = "WITH d AS (DELETE FROM users WHERE id = $1::text"
 	    " RETURNING 1),"
-	    " n AS (UPDATE user_count SET n = n - 1 WHERE slot = " PG_SLOT("$2", "d")
+	    " n AS (UPDATE user_count SET n = n - 1 WHERE slot = $2::integer"
 	    " AND EXISTS (SELECT 1 FROM d) RETURNING 1)"
 	    " SELECT EXISTS (SELECT 1 FROM d), EXISTS (SELECT 1 FROM n)",
 	[PG_IDENT_PUT] = "INSERT INTO user_identities (user_id, target,"
@@ -277,7 +269,7 @@ struct store {
 	struct store_opts	 opts;
 	int			 ready;		/* connected and set up */
 	unsigned char		 prepared[PG_MAX];
-	int			 slot;		/* of user_count */
+	int			 slot;		/* of user_count: backend pid % PG_SLOTS */
 	uint64_t		 rnd;		/* xorshift64 state, never 0 */
 	/* The last error: SQLSTATE and constraint name ("" when none). */
 	char			 state[6];
@@ -465,6 +457,17 @@ pg_run(struct store *s, enum pg_stmt id, int n, const char *const *v,
 	return USERCGI_OK;
 }
 
+/*
+ * Returns 1 when t (NULL allowed) is valid UTF-8.  The server refuses
+ * anything else (22021), so an id or identity target that is not (from a
+ * request's path) names no row, and is never sent.
+ */
+static int
+pg_text_ok(const char *t)
+{
+	return t == NULL || utf8_valid(t, strlen(t));
+}
+
 /* Returns 1 when field (row, col) of r is the boolean true. */
 static int
 pg_true(const PGresult *r, int row, int col)
@@ -527,7 +530,9 @@ pg_ready(struct store *s)
 	if (pg_exec(s, sql, "session setup") != USERCGI_OK)
 		return USERCGI_UNAVAILABLE;
 	memset(s->prepared, 0, sizeof(s->prepared));
-	s->slot = (int)(pg_rand(s) % PG_SLOTS);
+	s->slot = PQbackendPID(s->conn) % PG_SLOTS;
+	if (s->slot < 0)
+		s->slot = 0;
 	s->ready = 1;
 	return USERCGI_OK;
 }
@@ -1107,6 +1112,8 @@ store_pg_user_get(struct store *s, const char *id, struct store_user *u)
 	struct pg_get_arg	a = { id, u };
 
 	memset(u, 0, sizeof(*u));
+	if (!pg_text_ok(id))
+		return USERCGI_USER_NOT_FOUND;
 	return pg_txn(s, pg_get_tx, &a);
 }
 
@@ -1136,6 +1143,8 @@ store_pg_user_rehash(struct store *s, const char *id, const char *old_hash,
 	struct pg_rehash_arg	a;
 	char			now[32];
 
+	if (!pg_text_ok(id))
+		return USERCGI_USER_NOT_FOUND;
 	a.v[0] = hash;
 	a.v[1] = method;
 	a.v[2] = pg_int(now_ms, now, 0);
@@ -1233,7 +1242,7 @@ pg_update_conflict(struct store *s, const char *id, const struct store_keys *k,
 	v[0] = k->email;
 	v[1] = k->phone;
 	v[2] = store_nz(username);
-	v[3] = id;
+	v[3] = pg_text_ok(id) ? id : "";
 	if (v[0] == NULL && v[1] == NULL && v[2] == NULL)
 		return USERCGI_OK;
 	return pg_conflict_run(s, PG_CONFLICT_OTHER, 4, v, taken);
@@ -1558,6 +1567,8 @@ store_pg_user_update(struct store *s, const char *id,
 		memset(out, 0, sizeof(*out));
 	if ((err = store_patch_check(p)) != USERCGI_OK)
 		return err;
+	if (!pg_text_ok(id))
+		return USERCGI_USER_NOT_FOUND;
 	if ((err = store_keys_set(&k,
 	    (set & STORE_P_EMAIL) ? p->primary_email : NULL,
 	    (set & STORE_P_PHONE) ? p->primary_phone : NULL,
@@ -1608,6 +1619,8 @@ store_pg_user_delete(struct store *s, const char *id)
 {
 	struct pg_id_arg	a = { id };
 
+	if (!pg_text_ok(id))
+		return USERCGI_USER_NOT_FOUND;
 	return pg_txn(s, pg_delete_tx, &a);
 }
 
@@ -1664,6 +1677,12 @@ pg_identity_set_tx(struct store *s, void *arg)
 	    (err = pg_get(s, PG_GET_LOCK, a->id, &cur)) != USERCGI_OK ||
 	    (err = store_json_object(cur.identities_json, &ids)) != USERCGI_OK)
 		goto out;
+	if (!pg_text_ok(a->target) || !pg_text_ok(a->identity_user_id)) {
+		log_info("postgresql: an identity target or user id that is"
+		    " not UTF-8");
+		err = USERCGI_BADREQ;
+		goto out;
+	}
 	v[0] = a->id;
 	v[1] = a->target;
 	v[2] = a->identity_user_id;
@@ -1709,6 +1728,8 @@ store_pg_identity_set(struct store *s, const char *id, const char *target,
 	*created = 0;
 	if (identities_out != NULL)
 		*identities_out = NULL;
+	if (!pg_text_ok(id))
+		return USERCGI_USER_NOT_FOUND;
 	a.id = id;
 	a.target = target;
 	a.identity_user_id = identity_user_id;
@@ -1735,7 +1756,8 @@ pg_identity_remove_tx(struct store *s, void *arg)
 	    (err = pg_get(s, PG_GET_LOCK, a->id, &cur)) != USERCGI_OK ||
 	    (err = store_json_object(cur.identities_json, &ids)) != USERCGI_OK)
 		goto out;
-	if (!json_object_object_get_ex(ids, a->target, NULL)) {
+	if (!pg_text_ok(a->target) ||
+	    !json_object_object_get_ex(ids, a->target, NULL)) {
 		err = USERCGI_IDENTITY_NOT_EXIST;
 		goto out;
 	}
@@ -1768,6 +1790,8 @@ store_pg_identity_remove(struct store *s, const char *id, const char *target,
 	memset(&a, 0, sizeof(a));
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
+	if (!pg_text_ok(id))
+		return USERCGI_USER_NOT_FOUND;
 	a.id = id;
 	a.target = target;
 	a.now_ms = now_ms;
