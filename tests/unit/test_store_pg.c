@@ -320,6 +320,15 @@ test_roundtrip(struct store *s, PGconn *c)
 	store_user_free(&g);
 	tap_int(store_user_get(s, "nosuchuser00", &g), USERCGI_USER_NOT_FOUND,
 	    "get: unknown id");
+	tap_int(store_user_get(s, "\xff\xfe", &g), USERCGI_USER_NOT_FOUND,
+	    "get: an id that is not UTF-8 is not found (never sent)");
+	tap_int(store_user_delete(s, "\xff"), USERCGI_USER_NOT_FOUND,
+	    "delete: an id that is not UTF-8");
+	tap_int(store_identity_remove(s, "rt0000000001", "\xff", 1, NULL),
+	    USERCGI_IDENTITY_NOT_EXIST, "identity: a target that is not UTF-8");
+	tap_int(store_find_update_conflict(s, "\xff", "round@example.com",
+	    NULL, NULL), USERCGI_EMAIL_TAKEN,
+	    "find_update_conflict: an id that is not UTF-8 excludes no row");
 	if (c == NULL)
 		return;
 	v = aux_query(c, "SELECT created_at = timestamptz"
@@ -400,6 +409,57 @@ racer_run(void *arg)
 	r->rc = ins(s, id, "samename", NULL, NULL, 1700000002000LL);
 	store_close(s);
 	return NULL;
+}
+
+/* A thread inserting 100 users of its own and deleting every tenth. */
+static void *
+burst_run(void *arg)
+{
+	struct racer	*r = arg;
+	struct store	*s = NULL;
+	char		 id[16], name[32];
+	int		 i;
+
+	if ((r->rc = store_open(db, &opts, &s)) != USERCGI_OK) {
+		pthread_barrier_wait(r->bar);
+		return NULL;
+	}
+	pthread_barrier_wait(r->bar);
+	for (i = 0; i < 100 && r->rc == USERCGI_OK; i++) {
+		(void)snprintf(id, sizeof(id), "bu%02d%08d", r->i, i);
+		(void)snprintf(name, sizeof(name), "burst%d_%d", r->i, i);
+		r->rc = ins(s, id, name, NULL, NULL, 1700000002500LL + i);
+		if (r->rc == USERCGI_OK && i % 10 == 0)
+			r->rc = store_user_delete(s, id);
+	}
+	store_close(s);
+	return NULL;
+}
+
+/* Eight connections insert and delete at once: user_count follows every row. */
+static void
+test_burst(PGconn *c)
+{
+	struct racer		r[8];
+	pthread_barrier_t	bar;
+	int			i, ok = 0;
+
+	pthread_barrier_init(&bar, NULL, 8);
+	for (i = 0; i < 8; i++) {
+		r[i].i = i;
+		r[i].bar = &bar;
+		pthread_create(&r[i].th, NULL, burst_run, &r[i]);
+	}
+	for (i = 0; i < 8; i++) {
+		pthread_join(r[i].th, NULL);
+		ok += r[i].rc == USERCGI_OK;
+	}
+	pthread_barrier_destroy(&bar);
+	tap_int(ok, 8, "burst: 8 x 100 concurrent inserts, every tenth deleted");
+	if (c != NULL)
+		tap_str(aux_query(c, "SELECT (SELECT sum(n) FROM user_count) ="
+		    " (SELECT count(*) FROM users)"), "t",
+		    "burst: user_count agrees with the rows");
 }
 
 static void
@@ -940,6 +1000,7 @@ main(void)
 	test_roundtrip(s, c);
 	test_taken(s);
 	test_race();
+	test_burst(c);
 	test_update(s);
 	test_rehash_delete_identities(s, c);
 	test_tokens(s);
