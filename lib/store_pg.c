@@ -5,7 +5,9 @@
  * one per worker thread, after fork), from the operator's conninfo or
  * URI as given, so libpq's multi-host `target_session_attrs=read-write`
  * finds the primary.  Statements are prepared on first use, once per
- * connection.  A connection that is lost (or lands on a read-only
+ * connection; a search's statement, built per query from fixed
+ * fragments with every value a parameter, is planned with its values
+ * (PQexecParams), so a LIKE prefix uses its index.  A connection that is lost (or lands on a read-only
  * server) answers that call USERCGI_UNAVAILABLE and is reset, and its
  * statements prepared again, by the next call: nothing is retried that
  * might have committed, so a write whose COMMIT was lost is never
@@ -38,11 +40,11 @@
  * process's pid modulo PG_SLOTS: connections made one after the other,
  * from any host, get consecutive pids and so different slots, and
  * writers rarely queue behind each other's COMMIT on the counter.  (A
- * slot chosen per statement with FOR UPDATE SKIP LOCKED lost counts: a
- * concurrent update's recheck ran the subquery again and matched no
- * row; a random slot per connection made 16 connections share one with
- * 85% probability.)  The total is the sum of PG_SLOTS small rows: cheap,
- * and in the search's snapshot.
+ * slot chosen in the statement with FOR UPDATE SKIP LOCKED lost counts
+ * under concurrency, 4 in 14,000 inserts: its UPDATE matched no row when
+ * another had just changed the slot; a random slot per connection made
+ * 16 connections share one with 85% probability.)  The total is the sum
+ * of PG_SLOTS small rows: cheap, and in the search's snapshot.
  *
  * Schema (version STORE_SCHEMA_VERSION, in usercgi_schema): Logto's
  * column names and types for users, plus usercgi's key columns (email,
