@@ -986,13 +986,10 @@ pg_insert_tx(struct store *s, void *arg)
 	const struct store_user	*u = a->u;
 	const struct store_keys	*k = a->k;
 	const char		*v[27];
-	char			 ms[4][32], slot[32], *cfg = NULL;
-	struct store_logto_config c = { -1, 0, 0, 0 };
+	char			 ms[4][32], slot[32];
 	PGresult		*r = NULL;
 	enum usercgi_err	 err;
 
-	if ((cfg = store_logto_config_text(&c)) == NULL)
-		return USERCGI_NOMEM;
 	v[0] = u->id;
 	v[1] = u->username;
 	v[2] = u->primary_email;
@@ -1011,7 +1008,7 @@ pg_insert_tx(struct store *s, void *arg)
 	v[15] = pg_int(u->created_at, ms[2], 0);
 	v[16] = pg_int(u->updated_at, ms[3], 0);
 	v[17] = u->is_password_expired ? "t" : "f";
-	v[18] = "{}";
+	v[18] = "{}";		/* the logto configuration's defaults, as SQLite */
 	v[19] = k->email;
 	v[20] = k->phone;
 	v[21] = k->username;
@@ -1043,7 +1040,6 @@ pg_insert_tx(struct store *s, void *arg)
 	}
 out:
 	PQclear(r);
-	free(cfg);
 	return err;
 }
 

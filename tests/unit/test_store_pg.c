@@ -220,6 +220,7 @@ test_open(void)
 	struct store	*s = NULL;
 	PGconn		*c;
 	const char	*v;
+	int		 ver = -1;
 
 	tap_int(store_open(db, &opts, &s), USERCGI_OK, "open: creates schema");
 	tap_ok(s != NULL && s->ops == &store_pg_ops, "open: PostgreSQL backend");
@@ -233,6 +234,16 @@ test_open(void)
 	tap_str(v, "3", "schema version recorded");
 	v = aux_query(c, "SELECT count(*) FROM user_count");
 	tap_str(v, "64", "user_count slots");
+	tap_int(store_probe(db, &opts, &ver), USERCGI_OK, "probe");
+	tap_int(ver, 3, "probe: the recorded version");
+	aux_query(c, "UPDATE usercgi_schema SET version = 4");
+	s = NULL;
+	tap_int(store_open(db, &opts, &s), USERCGI_INTERNAL,
+	    "open: a newer build's schema is refused");
+	tap_ok(s == NULL, "open: no store then");
+	store_probe(db, &opts, &ver);
+	tap_int(ver, 4, "probe: reads it without changing it");
+	aux_query(c, "UPDATE usercgi_schema SET version = 3");
 	PQfinish(c);
 	s = NULL;
 	tap_int(store_open("host=/nonexistent/dir dbname=x", &opts, &s),
