@@ -203,6 +203,12 @@ test_redact(void)
 	    " dbname=u", out, sizeof(out));
 	tap_str(out, "host=db password=*** user=app sslpassword=*** dbname=u",
 	    "redact: conninfo, quoted password");
+	store_redact("host=db PASSWORD=x", out, sizeof(out));
+	tap_str(out, "host=db PASSWORD=***", "redact: any letter case");
+	store_redact("postgresql://h/db?SSLPassword=k%20x&a=b", out,
+	    sizeof(out));
+	tap_str(out, "postgresql://h/db?SSLPassword=***&a=b",
+	    "redact: URI parameter, any letter case");
 	store_redact("host=db  password = pw", out, sizeof(out));
 	tap_str(out, "host=db  password=***", "redact: spaces around =");
 	store_redact("host=db password='unterminated", out, sizeof(out));
