@@ -720,6 +720,28 @@ pg_migrate(struct store *s)
 
 static void store_pg_close(struct store *);
 
+/*
+ * Returns 1 when libpq can parse conninfo, else logs and returns 0.
+ * libpq's own message is not logged: it may quote a piece of a
+ * password (a bad percent-encoding in a URI).
+ */
+static int
+pg_parses(const char *conninfo)
+{
+	PQconninfoOption	*o;
+	char			*msg = NULL;
+
+	if ((o = PQconninfoParse(conninfo, &msg)) == NULL) {
+		log_err("postgresql: the database string is not a conninfo"
+		    " or URI that libpq can read (its syntax: libpq's"
+		    " \"Connection Strings\")");
+		PQfreemem(msg);
+		return 0;
+	}
+	PQconninfoFree(o);
+	return 1;
+}
+
 static enum usercgi_err
 store_pg_open(const char *conninfo, const struct store_opts *o,
     struct store **out)
@@ -729,6 +751,8 @@ store_pg_open(const char *conninfo, const struct store_opts *o,
 	enum usercgi_err	 err;
 
 	*out = NULL;
+	if (!pg_parses(conninfo))
+		return USERCGI_INTERNAL;
 	if ((s = xcalloc(1, sizeof(*s))) == NULL ||
 	    (s->conninfo = xstrdup(conninfo)) == NULL) {
 		err = USERCGI_NOMEM;
@@ -769,6 +793,8 @@ store_pg_probe(const char *conninfo, const struct store_opts *o, int *version)
 	int			 v = -1;
 
 	*version = 0;
+	if (!pg_parses(conninfo))
+		return USERCGI_INTERNAL;
 	if ((s = xcalloc(1, sizeof(*s))) == NULL ||
 	    (s->conninfo = xstrdup(conninfo)) == NULL) {
 		err = USERCGI_NOMEM;

@@ -255,6 +255,10 @@ test_open(void)
 	tap_int(store_open("host=/nonexistent/dir dbname=x", &opts, &s),
 	    USERCGI_UNAVAILABLE, "open: no server is UNAVAILABLE");
 	tap_ok(s == NULL, "open: no store on failure");
+	tap_int(store_open("postgresql://u:se%zzcret@h/db", &opts, &s),
+	    USERCGI_INTERNAL, "open: a URI libpq cannot parse");
+	tap_int(store_open("host=x bogus_keyword=1", &opts, &s),
+	    USERCGI_INTERNAL, "open: an unknown keyword");
 }
 
 /* Several threads open one fresh database at once: all succeed. */
