@@ -82,9 +82,12 @@ cluster_start(void)
 	return 0;
 }
 
+static void drop_dbs(void);
+
 static void
 cluster_stop(void)
 {
+	drop_dbs();
 	if (own_cluster)
 		(void)sh("D=%s; B=%s; AS=; [ \"$(id -u)\" = 0 ] &&"
 		    " AS='runuser -u postgres --'; $AS \"$B/pg_ctl\" -D \"$D/data\""
@@ -127,27 +130,53 @@ aux_query(PGconn *c, const char *sql)
 	return out;
 }
 
-/* Creates database name on the server; sets out to its conninfo. */
+/*
+ * Creates database name_<pid> on the server (so that test runs sharing
+ * $USERCGI_TEST_PG do not meet); sets out to its conninfo.
+ */
 static int
 make_db(const char *name, char *out, size_t outlen)
 {
 	PGconn	*c;
-	char	 sql[128];
+	char	 sql[160];
 	int	 rc = -1;
 
 	if ((c = aux_connect(base)) == NULL)
 		return -1;
-	(void)snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s", name);
+	(void)snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s_%ld",
+	    name, (long)getpid());
 	if (aux_query(c, sql) == NULL)
 		goto out;
-	(void)snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
+	(void)snprintf(sql, sizeof(sql), "CREATE DATABASE %s_%ld", name,
+	    (long)getpid());
 	if (aux_query(c, sql) == NULL)
 		goto out;
-	(void)snprintf(out, outlen, "%s dbname=%s", base, name);
+	(void)snprintf(out, outlen, "%s dbname=%s_%ld", base, name,
+	    (long)getpid());
 	rc = 0;
 out:
 	PQfinish(c);
 	return rc;
+}
+
+/* Drops the test's databases from a server it did not start. */
+static void
+drop_dbs(void)
+{
+	static const char *const names[] = { "usercgi_unit", "usercgi_race",
+	    "usercgi_list" };
+	PGconn	*c;
+	char	 sql[160];
+	size_t	 i;
+
+	if (own_cluster || base[0] == '\0' || (c = aux_connect(base)) == NULL)
+		return;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		(void)snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS"
+		    " %s_%ld WITH (FORCE)", names[i], (long)getpid());
+		(void)aux_query(c, sql);
+	}
+	PQfinish(c);
 }
 
 static struct store_opts opts = { .busy_timeout_ms = 5000 };
