@@ -87,12 +87,24 @@ store_out_add(struct store_out *o, const char *s, size_t len)
 	o->p[o->n] = '\0';
 }
 
-/* Returns 1 when the keyword (len bytes at k) names a secret of libpq's. */
+/*
+ * Returns 1 when the keyword (len bytes at k) may name a secret: it
+ * contains "password" in any letter case (libpq's password and
+ * sslpassword, and a mistyped PASSWORD that libpq would name in its
+ * error).
+ */
 static int
 store_secret_kw(const char *k, size_t len)
 {
-	return (len == 8 && memcmp(k, "password", 8) == 0) ||
-	    (len == 11 && memcmp(k, "sslpassword", 11) == 0);
+	size_t	i, j;
+
+	for (i = 0; i + 8 <= len; i++) {
+		for (j = 0; j < 8 && (k[i + j] | 0x20) == "password"[j]; j++)
+			continue;
+		if (j == 8)
+			return 1;
+	}
+	return 0;
 }
 
 /*

@@ -82,9 +82,12 @@ cluster_start(void)
 	return 0;
 }
 
+static void drop_dbs(void);
+
 static void
 cluster_stop(void)
 {
+	drop_dbs();
 	if (own_cluster)
 		(void)sh("D=%s; B=%s; AS=; [ \"$(id -u)\" = 0 ] &&"
 		    " AS='runuser -u postgres --'; $AS \"$B/pg_ctl\" -D \"$D/data\""
@@ -127,27 +130,53 @@ aux_query(PGconn *c, const char *sql)
 	return out;
 }
 
-/* Creates database name on the server; sets out to its conninfo. */
+/*
+ * Creates database name_<pid> on the server (so that test runs sharing
+ * $USERCGI_TEST_PG do not meet); sets out to its conninfo.
+ */
 static int
 make_db(const char *name, char *out, size_t outlen)
 {
 	PGconn	*c;
-	char	 sql[128];
+	char	 sql[160];
 	int	 rc = -1;
 
 	if ((c = aux_connect(base)) == NULL)
 		return -1;
-	(void)snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s", name);
+	(void)snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s_%ld",
+	    name, (long)getpid());
 	if (aux_query(c, sql) == NULL)
 		goto out;
-	(void)snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
+	(void)snprintf(sql, sizeof(sql), "CREATE DATABASE %s_%ld", name,
+	    (long)getpid());
 	if (aux_query(c, sql) == NULL)
 		goto out;
-	(void)snprintf(out, outlen, "%s dbname=%s", base, name);
+	(void)snprintf(out, outlen, "%s dbname=%s_%ld", base, name,
+	    (long)getpid());
 	rc = 0;
 out:
 	PQfinish(c);
 	return rc;
+}
+
+/* Drops the test's databases from a server it did not start. */
+static void
+drop_dbs(void)
+{
+	static const char *const names[] = { "usercgi_unit", "usercgi_race",
+	    "usercgi_list" };
+	PGconn	*c;
+	char	 sql[160];
+	size_t	 i;
+
+	if (own_cluster || base[0] == '\0' || (c = aux_connect(base)) == NULL)
+		return;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		(void)snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS"
+		    " %s_%ld WITH (FORCE)", names[i], (long)getpid());
+		(void)aux_query(c, sql);
+	}
+	PQfinish(c);
 }
 
 static struct store_opts opts = { .busy_timeout_ms = 5000 };
@@ -203,6 +232,12 @@ test_redact(void)
 	    " dbname=u", out, sizeof(out));
 	tap_str(out, "host=db password=*** user=app sslpassword=*** dbname=u",
 	    "redact: conninfo, quoted password");
+	store_redact("host=db PASSWORD=x", out, sizeof(out));
+	tap_str(out, "host=db PASSWORD=***", "redact: any letter case");
+	store_redact("postgresql://h/db?SSLPassword=k%20x&a=b", out,
+	    sizeof(out));
+	tap_str(out, "postgresql://h/db?SSLPassword=***&a=b",
+	    "redact: URI parameter, any letter case");
 	store_redact("host=db  password = pw", out, sizeof(out));
 	tap_str(out, "host=db  password=***", "redact: spaces around =");
 	store_redact("host=db password='unterminated", out, sizeof(out));
@@ -220,6 +255,7 @@ test_open(void)
 	struct store	*s = NULL;
 	PGconn		*c;
 	const char	*v;
+	int		 ver = -1;
 
 	tap_int(store_open(db, &opts, &s), USERCGI_OK, "open: creates schema");
 	tap_ok(s != NULL && s->ops == &store_pg_ops, "open: PostgreSQL backend");
@@ -233,11 +269,25 @@ test_open(void)
 	tap_str(v, "3", "schema version recorded");
 	v = aux_query(c, "SELECT count(*) FROM user_count");
 	tap_str(v, "64", "user_count slots");
+	tap_int(store_probe(db, &opts, &ver), USERCGI_OK, "probe");
+	tap_int(ver, 3, "probe: the recorded version");
+	aux_query(c, "UPDATE usercgi_schema SET version = 4");
+	s = NULL;
+	tap_int(store_open(db, &opts, &s), USERCGI_INTERNAL,
+	    "open: a newer build's schema is refused");
+	tap_ok(s == NULL, "open: no store then");
+	store_probe(db, &opts, &ver);
+	tap_int(ver, 4, "probe: reads it without changing it");
+	aux_query(c, "UPDATE usercgi_schema SET version = 3");
 	PQfinish(c);
 	s = NULL;
 	tap_int(store_open("host=/nonexistent/dir dbname=x", &opts, &s),
 	    USERCGI_UNAVAILABLE, "open: no server is UNAVAILABLE");
 	tap_ok(s == NULL, "open: no store on failure");
+	tap_int(store_open("postgresql://u:se%zzcret@h/db", &opts, &s),
+	    USERCGI_INTERNAL, "open: a URI libpq cannot parse");
+	tap_int(store_open("host=x bogus_keyword=1", &opts, &s),
+	    USERCGI_INTERNAL, "open: an unknown keyword");
 }
 
 /* Several threads open one fresh database at once: all succeed. */
@@ -320,6 +370,15 @@ test_roundtrip(struct store *s, PGconn *c)
 	store_user_free(&g);
 	tap_int(store_user_get(s, "nosuchuser00", &g), USERCGI_USER_NOT_FOUND,
 	    "get: unknown id");
+	tap_int(store_user_get(s, "\xff\xfe", &g), USERCGI_USER_NOT_FOUND,
+	    "get: an id that is not UTF-8 is not found (never sent)");
+	tap_int(store_user_delete(s, "\xff"), USERCGI_USER_NOT_FOUND,
+	    "delete: an id that is not UTF-8");
+	tap_int(store_identity_remove(s, "rt0000000001", "\xff", 1, NULL),
+	    USERCGI_IDENTITY_NOT_EXIST, "identity: a target that is not UTF-8");
+	tap_int(store_find_update_conflict(s, "\xff", "round@example.com",
+	    NULL, NULL), USERCGI_EMAIL_TAKEN,
+	    "find_update_conflict: an id that is not UTF-8 excludes no row");
 	if (c == NULL)
 		return;
 	v = aux_query(c, "SELECT created_at = timestamptz"
@@ -400,6 +459,57 @@ racer_run(void *arg)
 	r->rc = ins(s, id, "samename", NULL, NULL, 1700000002000LL);
 	store_close(s);
 	return NULL;
+}
+
+/* A thread inserting 100 users of its own and deleting every tenth. */
+static void *
+burst_run(void *arg)
+{
+	struct racer	*r = arg;
+	struct store	*s = NULL;
+	char		 id[16], name[32];
+	int		 i;
+
+	if ((r->rc = store_open(db, &opts, &s)) != USERCGI_OK) {
+		pthread_barrier_wait(r->bar);
+		return NULL;
+	}
+	pthread_barrier_wait(r->bar);
+	for (i = 0; i < 100 && r->rc == USERCGI_OK; i++) {
+		(void)snprintf(id, sizeof(id), "bu%02d%08d", r->i, i);
+		(void)snprintf(name, sizeof(name), "burst%d_%d", r->i, i);
+		r->rc = ins(s, id, name, NULL, NULL, 1700000002500LL + i);
+		if (r->rc == USERCGI_OK && i % 10 == 0)
+			r->rc = store_user_delete(s, id);
+	}
+	store_close(s);
+	return NULL;
+}
+
+/* Eight connections insert and delete at once: user_count follows every row. */
+static void
+test_burst(PGconn *c)
+{
+	struct racer		r[8];
+	pthread_barrier_t	bar;
+	int			i, ok = 0;
+
+	pthread_barrier_init(&bar, NULL, 8);
+	for (i = 0; i < 8; i++) {
+		r[i].i = i;
+		r[i].bar = &bar;
+		pthread_create(&r[i].th, NULL, burst_run, &r[i]);
+	}
+	for (i = 0; i < 8; i++) {
+		pthread_join(r[i].th, NULL);
+		ok += r[i].rc == USERCGI_OK;
+	}
+	pthread_barrier_destroy(&bar);
+	tap_int(ok, 8, "burst: 8 x 100 concurrent inserts, every tenth deleted");
+	if (c != NULL)
+		tap_str(aux_query(c, "SELECT (SELECT sum(n) FROM user_count) ="
+		    " (SELECT count(*) FROM users)"), "t",
+		    "burst: user_count agrees with the rows");
 }
 
 static void
@@ -940,6 +1050,7 @@ main(void)
 	test_roundtrip(s, c);
 	test_taken(s);
 	test_race();
+	test_burst(c);
 	test_update(s);
 	test_rehash_delete_identities(s, c);
 	test_tokens(s);
