@@ -501,6 +501,7 @@ out:
  * docroot (a missing file: its directory's).  The verdict is cached for
  * the last docroot and database identity seen: servers pass the same
  * docroot every time.  A symlink that cannot be resolved is refused.
+ * A PostgreSQL database is no file here: 0.
  */
 static int
 app_db_exposed(struct app *a, const char *docroot)
@@ -509,6 +510,8 @@ app_db_exposed(struct app *a, const char *docroot)
 	struct stat	 st;
 	size_t		 n;
 
+	if (store_is_postgresql(a->cfg.database))
+		return 0;
 	if (docroot == NULL)
 		docroot = "";
 	if (lstat(a->cfg.database, &st) == -1)
@@ -786,10 +789,14 @@ app_init(struct app *a, char *const *env, char *errbuf, size_t errlen)
 	return USERCGI_OK;
 }
 
-enum usercgi_err
-app_warm(struct app *a)
+/*
+ * The checks of a SQLite database before the first request: its
+ * directory and the file (when it exists) writable, not under the
+ * document root.  Returns USERCGI_OK or USERCGI_UNAVAILABLE (logged).
+ */
+static enum usercgi_err
+app_warm_sqlite(struct app *a)
 {
-	struct http_resp	 r;
 	char			 dir[PATH_MAX], *slash;
 
 	if (snprintf(dir, sizeof(dir), "%s", a->cfg.database) >=
@@ -816,6 +823,17 @@ app_warm(struct app *a)
 		return USERCGI_UNAVAILABLE;
 	}
 	if (app_db_exposed(a, getenv("DOCUMENT_ROOT")))
+		return USERCGI_UNAVAILABLE;
+	return USERCGI_OK;
+}
+
+enum usercgi_err
+app_warm(struct app *a)
+{
+	struct http_resp	 r;
+
+	if (!store_is_postgresql(a->cfg.database) &&
+	    app_warm_sqlite(a) != USERCGI_OK)
 		return USERCGI_UNAVAILABLE;
 	/* Failures here are logged and retried by the first request. */
 	(void)app_auth_new(a);

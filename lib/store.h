@@ -1,7 +1,9 @@
 /*
  * store.h: the narrow storage interface.  SQLite (store_sqlite.c) is the
- * embedded default; a PostgreSQL backend implements the same functions.
- * Nothing here names a backend's types, error codes or locking rules.
+ * embedded default; PostgreSQL (store_pg.c) implements the same
+ * functions; store.c dispatches by the database string
+ * (store_is_postgresql).  Nothing here names a backend's types, error
+ * codes or locking rules.
  *
  * Concurrency contract: many processes may call these at once on one
  * database.  Uniqueness of username (exact), email (Unicode-lowercased),
@@ -17,6 +19,7 @@
 #ifndef USERCGI_STORE_H
 #define USERCGI_STORE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -61,6 +64,29 @@ struct store_user {
 
 struct store;
 
+/*
+ * Returns 1 when database names a PostgreSQL server: it starts with
+ * postgresql:// or postgres://, or it is a libpq conninfo string, whose
+ * first non-blank word is a keyword (letters and "_") followed by "=".
+ * Anything else is a SQLite path (write a file named a=b.db as ./a=b.db).
+ */
+int	store_is_postgresql(const char *database);
+
+/*
+ * Writes database to out (outlen bytes, always terminated, truncated when
+ * longer) with every secret removed, for logs and usercgi-admin check:
+ * the password of a URI's user part and the value of each password or
+ * sslpassword parameter become "***".  A SQLite path is copied as is.
+ */
+void	store_redact(const char *database, char *out, size_t outlen);
+
+#define STORE_REDACTED_MAX	4352	/* out for store_redact: PATH_MAX + 256 */
+
+/*
+ * PostgreSQL reads busy_timeout_ms as the lock_timeout and
+ * statement_timeout of its connection (a statement over it is
+ * USERCGI_BUSY) and ignores the rest, which concern SQLite's files.
+ */
 struct store_opts {
 	int	busy_timeout_ms;
 	/*
@@ -84,14 +110,26 @@ struct store_opts {
 /*
  * Opens (creating and migrating when needed, safely when several
  * processes start at once) the database at path, which must be a
- * regular file (or a symlink to one) when it exists.  Prepares the
+ * regular file (or a symlink to one) when it exists, or connects to the
+ * PostgreSQL server it names, in the calling thread.  Prepares the
  * statements used per request.  Returns USERCGI_OK with *out set,
- * USERCGI_UNAVAILABLE (cannot open or write), USERCGI_BUSY, or
- * USERCGI_INTERNAL; the reason is logged.
+ * USERCGI_UNAVAILABLE (cannot open, connect or write; a PostgreSQL
+ * database in a build without it), USERCGI_BUSY, or USERCGI_INTERNAL;
+ * the reason is logged.
  */
 enum usercgi_err store_open(const char *path, const struct store_opts *o,
 	    struct store **out);
 void	store_close(struct store *s);
+
+/*
+ * For usercgi-admin check: connects to the PostgreSQL server that
+ * database names, creating and migrating nothing, and sets *version to
+ * the schema version recorded there (0: none yet).  Returns USERCGI_OK,
+ * USERCGI_UNAVAILABLE (cannot connect; a build without PostgreSQL) or
+ * USERCGI_INTERNAL (a SQLite path; a query failed); logged.
+ */
+enum usercgi_err store_probe(const char *database, const struct store_opts *o,
+	    int *version);
 
 /* The schema version this build writes (the backend records it in the database). */
 int	store_schema_version(void);
@@ -143,7 +181,11 @@ enum usercgi_err store_user_rehash(struct store *s, const char *id,
 struct store_group;
 enum usercgi_err store_group_new(struct store_group **out);
 void	store_group_free(struct store_group *g);
-/* Makes s insert through g (NULL: alone, one transaction per insert). */
+/*
+ * Makes s insert through g (NULL: alone, one transaction per insert).
+ * A PostgreSQL store ignores it: the server commits concurrent
+ * transactions together by itself.
+ */
 void	store_set_group(struct store *s, struct store_group *g);
 
 /*

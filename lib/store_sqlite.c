@@ -61,11 +61,10 @@
 #include "phone.h"
 #include "re.h"
 #include "store.h"
+#include "store_impl.h"
 #include "utf8.h"
 
-#define STORE_SCHEMA_VERSION	3
 #define STORE_CGI_CHECKPOINT	64	/* WAL frames, one_request connections */
-#define STORE_MAX_JSON		(1024 * 1024)	/* a merged JSON column */
 #define STORE_DYN_CACHE		16	/* prepared statements built per query */
 #define STORE_TOPK_MAX		10000	/* offset + page_size kept in C by a search */
 
@@ -228,6 +227,7 @@ struct store_busy {
 };
 
 struct store {
+	const struct store_ops	*ops;		/* first: store_impl.h */
 	sqlite3			*db;
 	sqlite3_stmt		*st[ST_MAX];
 	sqlite3_stmt		*dyn[STORE_DYN_CACHE];	/* built per query, by SQL text */
@@ -236,15 +236,6 @@ struct store {
 	struct store_group	*group;		/* not owned; NULL: alone */
 	char			*path;		/* owned: for the group's writer */
 	struct store_opts	 opts;
-};
-
-/* The key columns of a row, computed in C (NULL for a NULL value). */
-struct store_keys {
-	char		*email;		/* owned */
-	const char	*phone;		/* NULL or pbuf */
-	char		*username;	/* owned */
-	char		*name;		/* owned */
-	char		 pbuf[PHONE_BUFSZ];
 };
 
 /* One queued row of a group commit, on its caller's stack. */
@@ -267,12 +258,6 @@ struct store_group {
 	unsigned long		 batches;	/* committed or failed */
 	size_t			 max_batch;	/* largest batch so far */
 };
-
-int
-store_schema_version(void)
-{
-	return STORE_SCHEMA_VERSION;
-}
 
 /*
  * Maps an SQLite result code (primary or extended) to the store's
@@ -427,16 +412,6 @@ out:
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return err;
-}
-
-/*
- * Lowercases each code point (utf8_tolower: Unicode simple case
- * mapping).  Bytes that are not valid UTF-8 are copied unchanged.
- */
-char *
-store_email_key(const char *email)
-{
-	return utf8_lower_dup(email, strlen(email));
 }
 
 /* Runs SQL without results; returns the mapped error. */
@@ -750,9 +725,10 @@ out:
 }
 
 static enum usercgi_err store_functions(sqlite3 *);
+static void store_sq_close(struct store *);
 
-enum usercgi_err
-store_open(const char *path, const struct store_opts *o, struct store **out)
+static enum usercgi_err
+store_sq_open(const char *path, const struct store_opts *o, struct store **out)
 {
 	struct store		*s = NULL;
 	sqlite3_stmt		*st = NULL;
@@ -770,6 +746,7 @@ store_open(const char *path, const struct store_opts *o, struct store **out)
 		err = USERCGI_NOMEM;
 		goto out;
 	}
+	s->ops = &store_sqlite_ops;
 	s->opts = *o;
 	if ((err = store_create_file(path, o)) != USERCGI_OK)
 		goto out;
@@ -818,12 +795,12 @@ store_open(const char *path, const struct store_opts *o, struct store **out)
 	s = NULL;
 	err = USERCGI_OK;
 out:
-	store_close(s);
+	store_sq_close(s);
 	return err;
 }
 
-void
-store_close(struct store *s)
+static void
+store_sq_close(struct store *s)
 {
 	size_t	 i;
 
@@ -839,33 +816,9 @@ store_close(struct store *s)
 	free(s);
 }
 
-/*
- * The uniqueness key of a phone (phone.h): cc+nsn and cc+0+nsn give the
- * same key.  Digits that do not parse keep themselves as the key (such a
- * number is refused later by check 10, or was stored by a verbatim
- * build).  Writes to out (PHONE_BUFSZ bytes); returns USERCGI_OK or
- * USERCGI_NOMEM / USERCGI_INTERNAL.
- */
 static enum usercgi_err
-store_phone_key(const char *phone, char out[PHONE_BUFSZ])
-{
-	size_t			 len = strlen(phone);
-	enum usercgi_err	 err;
-
-	err = phone_key(phone, len, out, PHONE_BUFSZ);
-	if (err == USERCGI_INVALID_PHONE || err == USERCGI_VALUE_TOO_LONG) {
-		if (len >= PHONE_BUFSZ)
-			len = PHONE_BUFSZ - 1;
-		memcpy(out, phone, len);
-		out[len] = '\0';
-		err = USERCGI_OK;
-	}
-	return err;
-}
-
-enum usercgi_err
-store_find_conflict(struct store *s, const char *username, const char *email,
-    const char *phone)
+store_sq_find_conflict(struct store *s, const char *username,
+    const char *email, const char *phone)
 {
 	char			*key = NULL, pkey[PHONE_BUFSZ];
 	enum usercgi_err	 err;
@@ -881,44 +834,6 @@ store_find_conflict(struct store *s, const char *username, const char *email,
 out:
 	free(key);
 	return err;
-}
-
-/*
- * Sets the key columns of k for the given values (NULL or "" gives a NULL
- * key): the lowercased email, the phone's phone.h key, the lowercased
- * username and name.  Returns USERCGI_OK or USERCGI_NOMEM /
- * USERCGI_INTERNAL; free k with store_keys_free either way.
- */
-static enum usercgi_err
-store_keys_set(struct store_keys *k, const char *email, const char *phone,
-    const char *username, const char *name)
-{
-	enum usercgi_err	err;
-
-	if (email != NULL && email[0] != '\0' &&
-	    (k->email = store_email_key(email)) == NULL)
-		return USERCGI_NOMEM;
-	if (phone != NULL && phone[0] != '\0') {
-		if ((err = store_phone_key(phone, k->pbuf)) != USERCGI_OK)
-			return err;
-		k->phone = k->pbuf;
-	}
-	if (username != NULL && username[0] != '\0' && (k->username =
-	    utf8_lower_dup(username, strlen(username))) == NULL)
-		return USERCGI_NOMEM;
-	if (name != NULL && name[0] != '\0' &&
-	    (k->name = utf8_lower_dup(name, strlen(name))) == NULL)
-		return USERCGI_NOMEM;
-	return USERCGI_OK;
-}
-
-static void
-store_keys_free(struct store_keys *k)
-{
-	free(k->email);
-	free(k->username);
-	free(k->name);
-	memset(k, 0, sizeof(*k));
 }
 
 /* Adds d to the number of users, inside the caller's transaction. */
@@ -1104,7 +1019,7 @@ static struct store *
 store_group_writer(struct store_group *g, struct store *s)
 {
 	if (g->writer == NULL &&
-	    store_open(s->path, &s->opts, &g->writer) != USERCGI_OK)
+	    store_sq_open(s->path, &s->opts, &g->writer) != USERCGI_OK)
 		return s;
 	return g->writer;
 }
@@ -1180,8 +1095,8 @@ out:
 	return job.rc;
 }
 
-enum usercgi_err
-store_user_insert(struct store *s, const struct store_user *u)
+static enum usercgi_err
+store_sq_user_insert(struct store *s, const struct store_user *u)
 {
 	struct store_keys	 k;
 	enum usercgi_err	 err;
@@ -1236,13 +1151,13 @@ store_group_free(struct store_group *g)
 		return;
 	log_debug("group commit: %lu batches, the largest of %zu rows",
 	    g->batches, g->max_batch);
-	store_close(g->writer);
+	store_sq_close(g->writer);
 	pthread_mutex_destroy(&g->mu);
 	free(g);
 }
 
-void
-store_set_group(struct store *s, struct store_group *g)
+static void
+store_sq_set_group(struct store *s, struct store_group *g)
 {
 	s->group = g;
 }
@@ -1277,48 +1192,6 @@ store_col_ms(sqlite3_stmt *st, int i)
 	if (sqlite3_column_type(st, i) == SQLITE_NULL)
 		return -1;
 	return sqlite3_column_int64(st, i);
-}
-
-/* Reads a boolean member of o into *v (left alone when absent or not a boolean). */
-static void
-store_json_bool(struct json_object *o, const char *key, int *v)
-{
-	struct json_object	*m;
-
-	if (o != NULL && json_object_object_get_ex(o, key, &m) &&
-	    json_object_is_type(m, json_type_boolean))
-		*v = json_object_get_boolean(m) ? 1 : 0;
-}
-
-/*
- * Reads the logto_config column's text (len bytes) into *c: missing
- * values false, mfa_enabled -1 when never set.  A text that does not
- * parse reads as the defaults (it is only ever written by
- * store_logto_config_text).
- */
-static void
-store_logto_config_read(const char *t, size_t len, struct store_logto_config *c)
-{
-	struct json_object	*o = NULL, *mfa = NULL, *pk = NULL;
-	char			 msg[8];
-
-	c->mfa_enabled = -1;
-	c->mfa_skipped = c->mfa_skip_on_sign_in = c->passkey_skipped = 0;
-	if (t == NULL || (len == 2 && memcmp(t, "{}", 2) == 0) ||
-	    json_parse_strict(t, len, JSON_MAX_DEPTH, &o, msg,
-	    sizeof(msg)) != USERCGI_OK)
-		return;
-	if (o != NULL && json_object_is_type(o, json_type_object)) {
-		if (json_object_object_get_ex(o, "mfa", &mfa)) {
-			store_json_bool(mfa, "enabled", &c->mfa_enabled);
-			store_json_bool(mfa, "skipped", &c->mfa_skipped);
-			store_json_bool(mfa, "skipMfaOnSignIn",
-			    &c->mfa_skip_on_sign_in);
-		}
-		if (json_object_object_get_ex(o, "passkeySignIn", &pk))
-			store_json_bool(pk, "skipped", &c->passkey_skipped);
-	}
-	json_object_put(o);
 }
 
 /*
@@ -1369,8 +1242,8 @@ out:
 	return err;
 }
 
-enum usercgi_err
-store_user_get(struct store *s, const char *id, struct store_user *u)
+static enum usercgi_err
+store_sq_user_get(struct store *s, const char *id, struct store_user *u)
 {
 	sqlite3_stmt		*st = NULL;
 	enum usercgi_err	 err;
@@ -1399,8 +1272,8 @@ out:
 	return err;
 }
 
-enum usercgi_err
-store_user_rehash(struct store *s, const char *id, const char *old_hash,
+static enum usercgi_err
+store_sq_user_rehash(struct store *s, const char *id, const char *old_hash,
     const char *hash, const char *method, int64_t now_ms)
 {
 	sqlite3_stmt		*st = NULL;
@@ -1437,31 +1310,9 @@ out:
 	return err;
 }
 
-void
-store_user_free(struct store_user *u)
-{
-	if (u == NULL)
-		return;
-	free(u->username);
-	free(u->primary_email);
-	free(u->primary_phone);
-	if (u->password_encrypted != NULL)
-		secure_zero(u->password_encrypted,
-		    strlen(u->password_encrypted));
-	free(u->password_encrypted);
-	free(u->password_encryption_method);
-	free(u->name);
-	free(u->avatar);
-	free(u->profile_json);
-	free(u->custom_data_json);
-	free(u->identities_json);
-	free(u->application_id);
-	memset(u, 0, sizeof(*u));
-}
-
-enum usercgi_err
-store_token_known(struct store *s, const unsigned char key[STORE_TOKEN_KEY],
-    int64_t now_s, int *known)
+static enum usercgi_err
+store_sq_token_known(struct store *s,
+    const unsigned char key[STORE_TOKEN_KEY], int64_t now_s, int *known)
 {
 	sqlite3_stmt		*st = NULL;
 	enum usercgi_err	 err = USERCGI_OK;
@@ -1515,9 +1366,9 @@ out:
 	return err;
 }
 
-enum usercgi_err
-store_token_remember(struct store *s, const unsigned char key[STORE_TOKEN_KEY],
-    int64_t exp_s, int64_t now_s)
+static enum usercgi_err
+store_sq_token_remember(struct store *s,
+    const unsigned char key[STORE_TOKEN_KEY], int64_t exp_s, int64_t now_s)
 {
 	enum usercgi_err	 err = USERCGI_OK;
 
@@ -1646,9 +1497,9 @@ store_functions(sqlite3 *db)
 	return USERCGI_OK;
 }
 
-enum usercgi_err
-store_find_update_conflict(struct store *s, const char *id, const char *email,
-    const char *phone, const char *username)
+static enum usercgi_err
+store_sq_find_update_conflict(struct store *s, const char *id,
+    const char *email, const char *phone, const char *username)
 {
 	static const enum usercgi_err	 taken[3] = { USERCGI_EMAIL_TAKEN,
 	    USERCGI_PHONE_TAKEN, USERCGI_USERNAME_TAKEN };
@@ -1723,110 +1574,6 @@ store_dyn(struct store *s, const char *sql, sqlite3_stmt **st)
 		return store_err(s->db, rc, "prepare");
 	*st = s->dyn[i];
 	return USERCGI_OK;
-}
-
-/*
- * Parses a stored or given JSON object text.  Returns USERCGI_OK with
- * *o (caller puts), USERCGI_NOMEM, or USERCGI_INTERNAL (not an object).
- */
-static enum usercgi_err
-store_json_object(const char *t, struct json_object **o)
-{
-	char			 msg[64];
-	enum usercgi_err	 err;
-
-	*o = NULL;
-	if ((err = json_parse_strict(t, strlen(t), JSON_MAX_DEPTH, o, msg,
-	    sizeof(msg))) == USERCGI_NOMEM)
-		return err;
-	if (err != USERCGI_OK || *o == NULL ||
-	    !json_object_is_type(*o, json_type_object)) {
-		log_err("store: a JSON column or patch is not an object");
-		json_object_put(*o);
-		*o = NULL;
-		return USERCGI_INTERNAL;
-	}
-	return USERCGI_OK;
-}
-
-/*
- * The shallow merge of store_patch: stored's members with patch's laid
- * over them, keys (when not NULL) first in their order.  Returns the
- * JSON text (caller frees) or NULL with *err set.
- */
-static char *
-store_merge(const char *stored, const char *patch, const char *const *keys,
-    enum usercgi_err *err)
-{
-	struct json_object	*a = NULL, *b = NULL, *m = NULL, *v;
-	struct buf		 out;
-	char			*text = NULL;
-	size_t			 i;
-
-	buf_init(&out, STORE_MAX_JSON);
-	if ((*err = store_json_object(stored, &a)) != USERCGI_OK ||
-	    (*err = store_json_object(patch, &b)) != USERCGI_OK)
-		goto out;
-	json_object_object_foreach(b, key, val)
-		if (json_object_object_add(a, key, json_object_get(val)) != 0) {
-			*err = USERCGI_NOMEM;
-			goto out;
-		}
-	if (keys != NULL) {
-		if ((m = json_object_new_object()) == NULL) {
-			*err = USERCGI_NOMEM;
-			goto out;
-		}
-		for (i = 0; keys[i] != NULL; i++)
-			if (json_object_object_get_ex(a, keys[i], &v) &&
-			    json_object_object_add(m, keys[i],
-			    json_object_get(v)) != 0) {
-				*err = USERCGI_NOMEM;
-				goto out;
-			}
-		json_object_object_foreach(a, k2, v2)
-			if (!json_object_object_get_ex(m, k2, NULL) &&
-			    json_object_object_add(m, k2,
-			    json_object_get(v2)) != 0) {
-				*err = USERCGI_NOMEM;
-				goto out;
-			}
-	}
-	if ((*err = jsonw_value(&out, m != NULL ? m : a)) != USERCGI_OK)
-		goto out;
-	if ((text = buf_take(&out)) == NULL)
-		*err = USERCGI_NOMEM;
-out:
-	json_object_put(a);
-	json_object_put(b);
-	json_object_put(m);
-	buf_free(&out);
-	return text;
-}
-
-/*
- * Writes c as the logto_config column's text (caller frees), the shape
- * Logto stores: {"mfa":{"enabled"?,"skipped","skipMfaOnSignIn"},
- * "passkeySignIn":{"skipped"}}.  NULL on allocation failure.
- */
-static char *
-store_logto_config_text(const struct store_logto_config *c)
-{
-	struct buf	b;
-
-	buf_init(&b, 256);
-	if (buf_addstr(&b, "{\"mfa\":{") != USERCGI_OK ||
-	    (c->mfa_enabled >= 0 && buf_printf(&b, "\"enabled\":%s,",
-	    c->mfa_enabled ? "true" : "false") != USERCGI_OK) ||
-	    buf_printf(&b, "\"skipped\":%s,\"skipMfaOnSignIn\":%s},"
-	    "\"passkeySignIn\":{\"skipped\":%s}}",
-	    c->mfa_skipped ? "true" : "false",
-	    c->mfa_skip_on_sign_in ? "true" : "false",
-	    c->passkey_skipped ? "true" : "false") != USERCGI_OK) {
-		buf_free(&b);
-		return NULL;
-	}
-	return buf_take(&b);
 }
 
 /* A value to bind to a built statement: text (NULL = SQL NULL) or an integer. */
@@ -1965,13 +1712,6 @@ store_sqlb_done(sqlite3_stmt *st)
 	}
 }
 
-/* "" is NULL for the scalars of a patch. */
-static const char *
-store_nz(const char *v)
-{
-	return v != NULL && v[0] != '\0' ? v : NULL;
-}
-
 /* Appends ", column = ?" (the first without the comma) for text v. */
 static void
 store_set_col(struct store_sqlb *b, int *first, const char *col,
@@ -2058,15 +1798,7 @@ store_build_update(struct store_sqlb *b, const char *id,
 		store_set_int(b, &first, "is_suspended", p->is_suspended != 0);
 	if ((set & STORE_P_LOGTO_CONFIG) && b->err == USERCGI_OK) {
 		c = cur->logto_config;
-		if (p->logto_config.mfa_enabled >= 0)
-			c.mfa_enabled = p->logto_config.mfa_enabled != 0;
-		if (p->logto_config.mfa_skipped >= 0)
-			c.mfa_skipped = p->logto_config.mfa_skipped != 0;
-		if (p->logto_config.mfa_skip_on_sign_in >= 0)
-			c.mfa_skip_on_sign_in =
-			    p->logto_config.mfa_skip_on_sign_in != 0;
-		if (p->logto_config.passkey_skipped >= 0)
-			c.passkey_skipped = p->logto_config.passkey_skipped != 0;
+		store_logto_config_apply(&c, &p->logto_config);
 		if ((t = store_logto_config_text(&c)) == NULL)
 			b->err = USERCGI_NOMEM;
 		else
@@ -2077,9 +1809,9 @@ store_build_update(struct store_sqlb *b, const char *id,
 	store_sqlb_str(b, id);
 }
 
-enum usercgi_err
-store_user_update(struct store *s, const char *id, const struct store_patch *p,
-    int64_t now_ms, struct store_user *out)
+static enum usercgi_err
+store_sq_user_update(struct store *s, const char *id,
+    const struct store_patch *p, int64_t now_ms, struct store_user *out)
 {
 	struct store_sqlb	*b = NULL;
 	struct store_keys	 k;
@@ -2093,16 +1825,8 @@ store_user_update(struct store *s, const char *id, const struct store_patch *p,
 	memset(&cur, 0, sizeof(cur));
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
-	if (set == 0 || ((set & STORE_P_CUSTOM_DATA) &&
-	    (set & STORE_P_CUSTOM_MERGE)) || ((set & STORE_P_PROFILE) &&
-	    (set & STORE_P_PROFILE_MERGE)) ||
-	    ((set & (STORE_P_CUSTOM_DATA | STORE_P_CUSTOM_MERGE)) &&
-	    p->custom_data_json == NULL) ||
-	    ((set & (STORE_P_PROFILE | STORE_P_PROFILE_MERGE)) &&
-	    p->profile_json == NULL)) {
-		log_err("store_user_update: bad patch");
-		return USERCGI_INTERNAL;
-	}
+	if ((err = store_patch_check(p)) != USERCGI_OK)
+		return err;
 	if ((err = store_keys_set(&k,
 	    (set & STORE_P_EMAIL) ? p->primary_email : NULL,
 	    (set & STORE_P_PHONE) ? p->primary_phone : NULL,
@@ -2116,9 +1840,9 @@ store_user_update(struct store *s, const char *id, const struct store_patch *p,
 	store_sqlb_init(b);
 	if ((err = store_run(s, ST_BEGIN)) != USERCGI_OK)
 		goto out;
-	if ((err = store_user_get(s, id, &cur)) != USERCGI_OK)
+	if ((err = store_sq_user_get(s, id, &cur)) != USERCGI_OK)
 		goto out;
-	if ((err = store_find_update_conflict(s, id,
+	if ((err = store_sq_find_update_conflict(s, id,
 	    (set & STORE_P_EMAIL) ? p->primary_email : NULL,
 	    (set & STORE_P_PHONE) ? p->primary_phone : NULL,
 	    (set & STORE_P_USERNAME) ? p->username : NULL)) != USERCGI_OK)
@@ -2134,7 +1858,7 @@ store_user_update(struct store *s, const char *id, const struct store_patch *p,
 		 * this is not expected; name the constraint all the same.
 		 */
 		log_err("sqlite: update: %s", sqlite3_errmsg(s->db));
-		if ((err = store_find_update_conflict(s, id,
+		if ((err = store_sq_find_update_conflict(s, id,
 		    (set & STORE_P_EMAIL) ? p->primary_email : NULL,
 		    (set & STORE_P_PHONE) ? p->primary_phone : NULL,
 		    (set & STORE_P_USERNAME) ? p->username : NULL)) ==
@@ -2146,7 +1870,7 @@ store_user_update(struct store *s, const char *id, const struct store_patch *p,
 		err = store_err(s->db, rc, "update");
 		goto out;
 	}
-	if (out != NULL && (err = store_user_get(s, id, out)) != USERCGI_OK)
+	if (out != NULL && (err = store_sq_user_get(s, id, out)) != USERCGI_OK)
 		goto out;
 	err = store_run(s, ST_COMMIT);
 out:
@@ -2164,8 +1888,8 @@ out:
 	return err;
 }
 
-enum usercgi_err
-store_user_delete(struct store *s, const char *id)
+static enum usercgi_err
+store_sq_user_delete(struct store *s, const char *id)
 {
 	sqlite3_stmt		*st = NULL;
 	enum usercgi_err	 err;
@@ -2240,23 +1964,8 @@ store_put_identities(struct store *s, const char *id, const char *json,
 	return USERCGI_OK;
 }
 
-/* Serialises o as JSON text (caller frees), NULL with *err set. */
-static char *
-store_json_text(struct json_object *o, enum usercgi_err *err)
-{
-	struct buf	 b;
-	char		*t = NULL;
-
-	buf_init(&b, STORE_MAX_JSON);
-	if ((*err = jsonw_value(&b, o)) == USERCGI_OK &&
-	    (t = buf_take(&b)) == NULL)
-		*err = USERCGI_NOMEM;
-	buf_free(&b);
-	return t;
-}
-
-enum usercgi_err
-store_identity_set(struct store *s, const char *id, const char *target,
+static enum usercgi_err
+store_sq_identity_set(struct store *s, const char *id, const char *target,
     const char *identity_user_id, const char *identity_json, int64_t now_ms,
     int *created, char **identities_out)
 {
@@ -2274,7 +1983,7 @@ store_identity_set(struct store *s, const char *id, const char *target,
 		goto out;
 	if ((err = store_run(s, ST_BEGIN)) != USERCGI_OK)
 		goto out;
-	if ((err = store_user_get(s, id, &cur)) != USERCGI_OK ||
+	if ((err = store_sq_user_get(s, id, &cur)) != USERCGI_OK ||
 	    (err = store_json_object(cur.identities_json, &ids)) != USERCGI_OK)
 		goto out;
 	rc = store_step3(s, ST_IDENT_PUT, id, target, identity_user_id);
@@ -2314,8 +2023,8 @@ out:
 	return err;
 }
 
-enum usercgi_err
-store_identity_remove(struct store *s, const char *id, const char *target,
+static enum usercgi_err
+store_sq_identity_remove(struct store *s, const char *id, const char *target,
     int64_t now_ms, struct store_user *out)
 {
 	struct store_user	 cur;
@@ -2329,7 +2038,7 @@ store_identity_remove(struct store *s, const char *id, const char *target,
 		memset(out, 0, sizeof(*out));
 	if ((err = store_run(s, ST_BEGIN)) != USERCGI_OK)
 		goto out;
-	if ((err = store_user_get(s, id, &cur)) != USERCGI_OK ||
+	if ((err = store_sq_user_get(s, id, &cur)) != USERCGI_OK ||
 	    (err = store_json_object(cur.identities_json, &ids)) != USERCGI_OK)
 		goto out;
 	if (!json_object_object_get_ex(ids, target, NULL)) {
@@ -2345,7 +2054,7 @@ store_identity_remove(struct store *s, const char *id, const char *target,
 	if ((text = store_json_text(ids, &err)) == NULL ||
 	    (err = store_put_identities(s, id, text, now_ms)) != USERCGI_OK)
 		goto out;
-	if (out != NULL && (err = store_user_get(s, id, out)) != USERCGI_OK)
+	if (out != NULL && (err = store_sq_user_get(s, id, out)) != USERCGI_OK)
 		goto out;
 	err = store_run(s, ST_COMMIT);
 out:
@@ -2561,42 +2270,6 @@ store_where_field(struct store_sqlb *b, enum store_qfield f,
 	b->err = USERCGI_INTERNAL;
 }
 
-/*
- * Checks every pattern of q as the search functions will read it.
- * Returns USERCGI_OK, USERCGI_BAD_PATTERN or USERCGI_NOMEM.
- */
-static enum usercgi_err
-store_check_patterns(const struct store_query *q)
-{
-	const struct store_qgroup	*g;
-	struct re			*re;
-	const char			*why;
-	enum usercgi_err		 err;
-	size_t				 i;
-
-	for (i = 0; i < q->ngroups; i++) {
-		g = &q->groups[i];
-		if (g->nvalues == 0 || (g->mode != STORE_QM_EXACT &&
-		    g->nvalues != 1)) {
-			log_err("store_user_list: bad group");
-			return USERCGI_INTERNAL;
-		}
-		if (g->mode == STORE_QM_LIKE && !re_like_valid(g->values[0],
-		    strlen(g->values[0])))
-			return USERCGI_BAD_PATTERN;
-		if (g->mode == STORE_QM_SIMILAR_TO ||
-		    g->mode == STORE_QM_POSIX) {
-			err = re_compile(g->values[0], strlen(g->values[0]),
-			    g->mode == STORE_QM_SIMILAR_TO ? RE_SIMILAR : 0,
-			    &re, &why);
-			re_free(re);
-			if (err != USERCGI_OK)
-				return err;
-		}
-	}
-	return USERCGI_OK;
-}
-
 /* Builds prefix, the WHERE condition of q, then suffix. */
 static void
 store_build_list(struct store_sqlb *b, const struct store_query *q,
@@ -2798,20 +2471,8 @@ out:
 	return err;
 }
 
-void
-store_users_free(struct store_user *users, size_t n)
-{
-	size_t	i;
-
-	if (users == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		store_user_free(&users[i]);
-	free(users);
-}
-
-enum usercgi_err
-store_user_list(struct store *s, const struct store_query *q,
+static enum usercgi_err
+store_sq_user_list(struct store *s, const struct store_query *q,
     struct store_user **users, size_t *nusers, int64_t *total)
 {
 	struct store_sqlb	*b = NULL;
@@ -2913,3 +2574,23 @@ out:
 	}
 	return err;
 }
+
+const struct store_ops store_sqlite_ops = {
+	.name = "sqlite",
+	.open = store_sq_open,
+	.close = store_sq_close,
+	.probe = NULL,
+	.find_conflict = store_sq_find_conflict,
+	.user_insert = store_sq_user_insert,
+	.user_get = store_sq_user_get,
+	.user_rehash = store_sq_user_rehash,
+	.set_group = store_sq_set_group,
+	.token_known = store_sq_token_known,
+	.token_remember = store_sq_token_remember,
+	.find_update_conflict = store_sq_find_update_conflict,
+	.user_update = store_sq_user_update,
+	.user_delete = store_sq_user_delete,
+	.identity_set = store_sq_identity_set,
+	.identity_remove = store_sq_identity_remove,
+	.user_list = store_sq_user_list,
+};

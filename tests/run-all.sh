@@ -1,7 +1,10 @@
 #!/bin/bash
 # run-all.sh: installs what is needed, builds, and runs the whole test
-# suite, as CI does (bash .ci/run).  Three passes over the same tests:
-#   1. a -Werror build: make check (unit tests, CGI tests, servers);
+# suite, as CI does (bash .ci/run).  Passes over the same tests:
+#   1. a -Werror build: make check (unit tests, CGI tests, servers), then
+#      make check-pg: the tests that touch the store again on PostgreSQL,
+#      in a throwaway cluster (tests/pg/check.sh; skipped when built
+#      --without-postgresql);
 #   2. an ASan+UBSan build: make check again;
 #   3. valgrind memcheck over the shell-driven CGI tests of build 1;
 #   4. the lean build (--without-libphonenumber): its phone, form, create
@@ -45,6 +48,21 @@ echo "== build (-Werror)"
 build _build --enable-werror || { echo "build failed"; exit 1; }
 # Each fuzz target runs for a minute here; the ASan pass replays the seeds.
 check _build FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
+
+echo "== PostgreSQL (make check-pg)"
+# Its .trs files (in _build/pg) are counted with the rest below.
+(cd _build && make -s check-pg >check-pg.log 2>&1) || {
+	status=1
+	echo "=== failures in make check-pg"
+	grep -l ':test-result: \(FAIL\|ERROR\)' $(find _build/pg -name '*.trs') 2>/dev/null |
+	while read -r trs; do
+		log=${trs%.trs}.log
+		echo "--- $log"
+		grep -v '^ok ' "$log" | head -n 60
+	done
+	tail -n 5 _build/check-pg.log
+}
+tail -n 1 _build/check-pg.log
 
 echo "== build (ASan + UBSan)"
 # intercept_tls_get_addr=0: GCC 12's LeakSanitizer (libasan.so.8) can

@@ -8,10 +8,11 @@ export DEBIAN_FRONTEND=noninteractive
 
 BUILD="build-essential autoconf automake pkg-config
 	libfcgi-dev libjson-c-dev libsqlite3-dev libcrypt-dev libssl-dev
-	libargon2-dev libsodium-dev libphonenumber-dev"
+	libargon2-dev libsodium-dev libphonenumber-dev libpq-dev"
 RUN="lighttpd sqlite3 curl"
 TEST="nodejs python3 valgrind clang libclang-rt-14-dev jq spawn-fcgi systemd util-linux
-	apache2 libapache2-mod-fcgid nginx-light wrk hyperfine"
+	apache2 libapache2-mod-fcgid nginx-light wrk hyperfine
+	postgresql-15 postgresql-client-15"
 
 pkgs="$BUILD $RUN"
 [ "${1:-}" = "--test" ] && pkgs="$pkgs $TEST"
@@ -23,7 +24,9 @@ for p in $pkgs; do
 done
 if [ -n "$missing" ]; then
 	apt-get update -qq
-	# Installing a web server package must not start the system service.
+	# Installing a web server or postgresql-15 must not start the system
+	# service (Debian's postinst then creates the "main" cluster but leaves
+	# it down; the tests start clusters of their own: tests/pg/cluster.sh).
 	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d.usercgi
 	if [ ! -e /usr/sbin/policy-rc.d ]; then
 		cp /usr/sbin/policy-rc.d.usercgi /usr/sbin/policy-rc.d

@@ -7,9 +7,10 @@ ADMIN="$top_builddir/tools/usercgi-admin"
 VERIFY="$NODE $top_srcdir/tests/jose/verify.mjs"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/usercgi-admin.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+trap test_cleanup EXIT
+db_init "$T" || { echo "Bail out! cannot make the test's database"; exit 1; }
 cat >"$T/usercgi.conf" <<EOF
-database = $T/users.db
+database = $DB
 jwks_file = $T/jwks.json
 issuer = $ISSUER
 audience = $AUDIENCE
@@ -118,17 +119,39 @@ case $ERR in *"not an EC P-384 key"*) ok "and says why" ;; *) not_ok "and says w
 admin check; check_rc "check before init fails" 1
 case $OUT in *"database: "*"init creates it"*) ok "check names the missing database" ;;
 	*) not_ok "check names the missing database"; echo "# $OUT" ;; esac
-[ -e "$T/users.db" ] && not_ok "check does not create the database" || ok "check does not create the database"
+# users_table: 1 when the database has the users table, else 0.
+users_table() {
+	if db_pg; then
+		dbq "select count(*) from information_schema.tables where table_name = 'users'"
+	else
+		[ -e "$DB" ] && dbq "select count(*) from sqlite_master where name = 'users'" || echo 0
+	fi
+}
+if db_pg; then
+	[ "$(users_table)" = 0 ] && ok "check does not create the schema" || not_ok "check does not create the schema"
+else
+	[ -e "$DB" ] && not_ok "check does not create the database" || ok "check does not create the database"
+fi
 admin init; check_rc "init" 0
-[ "$OUT" = "database $T/users.db: schema version 3" ] && ok "init prints the schema version" ||
-	not_ok "init prints the schema version: $OUT"
-[ "$(sqlite3 "$T/users.db" 'PRAGMA user_version' 2>&1)" = 3 ] && ok "user_version is 3" || not_ok "user_version is 3"
-[ "$(sqlite3 "$T/users.db" 'PRAGMA journal_mode' 2>&1)" = wal ] && ok "database is in WAL mode" || not_ok "database is in WAL mode"
+# The schema version is the store's own (SQLite's user_version 3).
+case $OUT in "database $DB: schema version "[0-9]*) ok "init prints the schema version" ;;
+	*) not_ok "init prints the schema version: $OUT" ;; esac
+[ "$(users_table)" = 1 ] && ok "init creates the users table" || not_ok "init creates the users table"
+if db_pg; then
+	ok "# SKIP SQLite only: user_version is 3"
+	ok "# SKIP SQLite only: database is in WAL mode"
+else
+	[ "$OUT" = "database $DB: schema version 3" ] && ok "the SQLite schema is version 3" ||
+		not_ok "the SQLite schema is version 3: $OUT"
+	[ "$(dbq 'PRAGMA user_version' 2>&1)" = 3 ] && ok "user_version is 3" || not_ok "user_version is 3"
+	[ "$(dbq 'PRAGMA journal_mode' 2>&1)" = wal ] && ok "database is in WAL mode" || not_ok "database is in WAL mode"
+fi
+ver=${OUT##*schema version }
 admin init; check_rc "init again is harmless" 0
 
 admin check; check_rc "check with a good configuration" 0
-for line in "database        = $T/users.db" "issuer          = $ISSUER" "audience        = $AUDIENCE" \
-    "required_scope  = all" "argon2_m        = 8192" "database: ok, schema version 3" \
+for line in "database        = $DB" "issuer          = $ISSUER" "audience        = $AUDIENCE" \
+    "required_scope  = all" "argon2_m        = 8192" "database: ok, schema version $ver" \
     "jwks: ok, 1 usable key" "ok" \
     "phone numbers   = $(if grep -q '^#define HAVE_LIBPHONENUMBER 1' "$top_builddir/config.h"; then
 	echo "normalised (libphonenumber, $PHONE_MODULE)"; else
@@ -158,6 +181,16 @@ else
 fi
 sed "s|^database = .*|database = $T/no/such/dir/users.db|" "$T/usercgi.conf" >"$T/nodb.conf"
 CONF="$T/nodb.conf" admin init; check_rc "init into a missing directory fails" 1
+# A PostgreSQL server that does not answer (a port nothing listens on):
+# init and check fail and never print the password (in every build: one
+# --without-postgresql says it has no PostgreSQL support).
+sed "s|^database = .*|database = host=127.0.0.1 port=$(free_port) user=u password=hunter2-secret dbname=x connect_timeout=2|" \
+    "$T/usercgi.conf" >"$T/pgdown.conf"
+for cmd in init check; do
+	CONF="$T/pgdown.conf" admin $cmd; check_rc "$cmd with an unreachable PostgreSQL server fails" 1
+	case $OUT$ERR in *hunter2*) not_ok "$cmd does not print the password"; printf '%s\n' "$OUT$ERR" | sed 's/^/# /' ;;
+		*) ok "$cmd does not print the password" ;; esac
+done
 
 # --- the responder accepts the token ----------------------------------
 if [ -x "$UCGI" ]; then

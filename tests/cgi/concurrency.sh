@@ -43,6 +43,6 @@ if cat "$T"/race.[0-9]*.body | grep -v '"id"' | sort -u | grep -qx '{"code":"use
 else
 	not_ok "losers get the contract's 422 body"
 fi
-rows=$(sqlite3 "$T/users.db" "select count(*) from users where username = 'racer'")
+rows=$(dbq "select count(*) from users where username = 'racer'")
 [ "$rows" = 1 ] && ok "one racer row" || not_ok "racer rows: $rows"
 tap_done

@@ -207,7 +207,7 @@ cgi POST /api/users '' "Bearer $TOKEN" 'text/plain'
 expect_user "empty body, any Content-Type, is {}" "$(empty_user)"
 out=$(env -i REQUEST_METHOD=POST SCRIPT_NAME=/cgi-bin/usercgi.fcgi PATH_INFO=/api/users \
     HTTP_AUTHORIZATION="Bearer $TOKEN" USERCGI_CONFIG="$T/usercgi.conf" \
-    USERCGI_DATABASE="$T/users.db" USERCGI_JWKS_FILE="$T/jwks.json" \
+    USERCGI_DATABASE="$DB" USERCGI_JWKS_FILE="$T/jwks.json" \
     USERCGI_ISSUER="$ISSUER" USERCGI_AUDIENCE="$AUDIENCE" \
     USERCGI_PHONE_MODULE="$PHONE_MODULE" "$UCGI" </dev/null 2>/dev/null)
 case $out in "Status: 200 OK"*'"username":null,'*) ok "absent Content-Length is an empty body" ;;

@@ -11,13 +11,19 @@
 # The file-system faults need tmpfs mounts (root); without them they are
 # skipped.  As root, a file's mode does not stop writes, so the read-only
 # file case runs the responder as "nobody".
+#
+# Under USERCGI_TEST_BACKEND=pg the faults of the database file (its
+# place, kind, mode, file system, disk) are SQLite's alone and skipped;
+# a table locked by another client (503 busy after busy_timeout_ms) and a
+# server that does not answer (503 unavailable, then 200 once it is the
+# right one again) are PostgreSQL's forms of the same guarantees.
 . "$(dirname "$0")/lib.sh"
-for c in sqlite3 python3 mkfifo; do
+for c in python3 mkfifo $(db_client); do
 	command -v "$c" >/dev/null || { echo "1..0 # SKIP $c is not installed"; exit 0; }
 done
 setup
 mounts=
-trap 'for m in $mounts; do umount "$m" 2>/dev/null; done; rm -rf "$T"' EXIT
+trap 'for m in $mounts; do umount "$m" 2>/dev/null; done; test_cleanup' EXIT
 
 BUSY='{"code":"request.service_busy","message":"The service is busy. Please retry."}'
 UNAVAIL='{"code":"request.service_unavailable","message":"The service is temporarily unavailable. Please retry."}'
@@ -50,10 +56,11 @@ body_is() {
 	if [ "$BODY" = "$2" ]; then ok "$1: body"; else
 		not_ok "$1: body"; printf '#   got:  %s\n#   want: %s\n' "$BODY" "$2"; fi
 }
-# no_user NAME: the last create left no row.
+# no_user DB NAME: the last create left no row in DB (a SQLite file,
+# or $DB).
 no_user() {
 	local n
-	n=$(sqlite3 "$1" "SELECT count(*) FROM users WHERE username = 'f_$k'")
+	n=$(DB=$1 dbq "SELECT count(*) FROM users WHERE username = 'f_$k'")
 	[ "$n" = 0 ] && ok "$2: nothing stored" || not_ok "$2: $n rows stored"
 }
 
@@ -61,31 +68,25 @@ create
 expect_status "baseline create" 200
 
 # --- a database locked beyond busy_timeout --------------------------------
+# (PostgreSQL: the users table locked by another client, lock_timeout.)
 printf 'busy_timeout_ms = 200\n' >"$T/usercgi.conf"
-mkfifo "$T/lockfifo"
-sqlite3 "$T/users.db" <"$T/lockfifo" >/dev/null 2>&1 &
-spid=$!
-exec 7>"$T/lockfifo"
-# The holder waits for a probe that holds the lock for a moment (without
-# .timeout its BEGIN would fail at once and no lock would be held).
-printf '.timeout 30000\nBEGIN IMMEDIATE;\n' >&7
-for i in $(seq 1 300); do
-	sqlite3 -cmd '.timeout 0' "$T/users.db" 'BEGIN IMMEDIATE; ROLLBACK;' >/dev/null 2>&1 || break
-	sleep 0.1
-done
+db_lock users || not_ok "the lock is held: $(cat "$T/dblock.out")"
 t0=$(date +%s%N)
 create
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 expect "locked database: 503" 503 "$BUSY"
 retry_after "locked database"
-logged "locked database" 'sqlite: .*(locked|busy)'
+if db_pg; then
+	logged "locked database" 'postgresql: .*lock'
+else
+	logged "locked database" 'sqlite: .*(locked|busy)'
+fi
 limit=3000
 [ -n "${UCGI_WRAPPER:-}" ] && limit=60000	# valgrind starts slowly
 [ "$ms" -ge 150 ] && [ "$ms" -lt "$limit" ] && ok "locked database: waited busy_timeout (${ms} ms)" ||
 	not_ok "locked database: answered after $ms ms, busy_timeout is 200"
-echo 'ROLLBACK;' >&7
-exec 7>&-
-wait "$spid"
+db_unlock
+no_user "$DB" "locked database"
 create
 expect_status "lock released: 200" 200
 : >"$T/usercgi.conf"
@@ -106,13 +107,30 @@ create
 expect_status "config fixed: 200" 200
 
 # --- the database under the web server's document root --------------------
-create "DOCUMENT_ROOT=$T"
-expect "database under DOCUMENT_ROOT: 500" 500 "$INTERNAL"
-logged "database under DOCUMENT_ROOT" 'lies under DOCUMENT_ROOT'
-no_user "$T/users.db" "database under DOCUMENT_ROOT"
-mkdir -p "$T/htdocs"
-create "DOCUMENT_ROOT=$T/htdocs"
-expect_status "database beside DOCUMENT_ROOT: 200" 200
+if db_pg; then
+	ok "# SKIP SQLite only: database under DOCUMENT_ROOT"
+else
+	create "DOCUMENT_ROOT=$T"
+	expect "database under DOCUMENT_ROOT: 500" 500 "$INTERNAL"
+	logged "database under DOCUMENT_ROOT" 'lies under DOCUMENT_ROOT'
+	no_user "$DB" "database under DOCUMENT_ROOT"
+	mkdir -p "$T/htdocs"
+	create "DOCUMENT_ROOT=$T/htdocs"
+	expect_status "database beside DOCUMENT_ROOT: 200" 200
+fi
+
+# --- a PostgreSQL server that does not answer -----------------------------
+# (a port nothing listens on), then the right one again.
+if db_pg; then
+	DB="host=127.0.0.1 port=$(free_port) user=u password=hunter2-secret dbname=x connect_timeout=2" create
+	expect "server down: 503" 503 "$UNAVAIL"
+	retry_after "server down"
+	logged "server down" 'postgresql: '
+	grep -q hunter2 "$T/stderr" && not_ok "server down: no password in the log" ||
+		ok "server down: no password in the log"
+	create
+	expect_status "server back: 200" 200
+fi
 
 # --- missing and malformed JWKS (CGI) -------------------------------------
 cp "$T/jwks.json" "$T/jwks.good"
@@ -138,9 +156,13 @@ expect_status "JWKS fixed: 200" 200
 base_wrapper=${UCGI_WRAPPER:-}
 UCGI_WRAPPER="timeout 20 $base_wrapper"
 mkfifo "$T/jwks.fifo" "$T/conf.fifo" "$T/phone.fifo" "$T/db.fifo"
-create "USERCGI_DATABASE=$T/db.fifo"
-expect "database is a FIFO: 500" 500 "$INTERNAL"
-logged "database is a FIFO" 'sqlite: .*db.fifo: not a regular file'
+if db_pg; then
+	ok "# SKIP SQLite only: database is a FIFO"
+else
+	create "USERCGI_DATABASE=$T/db.fifo"
+	expect "database is a FIFO: 500" 500 "$INTERNAL"
+	logged "database is a FIFO" 'sqlite: .*db.fifo: not a regular file'
+fi
 create "USERCGI_JWKS_FILE=$T/jwks.fifo"
 expect "JWKS file is a FIFO: 401" 401 "$NOKEY"
 logged "JWKS file is a FIFO" 'jwks: .*jwks.fifo: not a regular file'
@@ -159,7 +181,7 @@ rm -f "$T/jwks.fifo" "$T/conf.fifo" "$T/phone.fifo" "$T/db.fifo"
 # --- file-system faults (tmpfs) -------------------------------------------
 fsdir=$T/fs
 mkdir -p "$fsdir"
-if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=2m,mode=0777 usercgi-test "$fsdir" 2>/dev/null; then
+if ! db_pg && [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=2m,mode=0777 usercgi-test "$fsdir" 2>/dev/null; then
 	mounts="$fsdir"
 	db=$fsdir/users.db
 	create "USERCGI_DATABASE=$db"
@@ -190,12 +212,14 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=2m,mode=0777 usercgi-test "$fsdi
 	expect_status "disk freed: 200" 200
 else
 	for t in "read-only file system" "full disk"; do
-		ok "$t # SKIP cannot mount a tmpfs (not root?)"
+		ok "$t # SKIP cannot mount a tmpfs (not root?) or not SQLite"
 	done
 fi
 
 # --- a read-only database file --------------------------------------------
-if [ "$(id -u)" != 0 ]; then
+if db_pg; then
+	ok "# SKIP SQLite only: read-only database file"
+elif [ "$(id -u)" != 0 ]; then
 	chmod 0444 "$T/users.db"
 	create
 	expect "read-only database file: 503" 503 "$UNAVAIL"
@@ -255,7 +279,7 @@ if [ -n "${UCGI_WRAPPER:-}" ] || ! command -v lighttpd >/dev/null || ! command -
 	ok "JWKS reload in FastCGI # SKIP needs lighttpd and curl, not under valgrind"
 	tap_done; exit $?
 fi
-fdb=$T/users.db
+fdb=$DB
 [ -n "$mounts" ] && fdb=$fsdir/users.db
 cat >"$T/fcgi.conf" <<CONF
 database = $fdb
@@ -270,7 +294,7 @@ stop() {
 	lighttpd_stop
 	sleep 0.1
 	for m in $mounts; do umount "$m" 2>/dev/null; done
-	rm -rf "$T"
+	test_cleanup
 }
 trap stop EXIT
 worker=$(lighttpd_workers)
@@ -361,7 +385,7 @@ if [ -n "$mounts" ]; then
 	grep -q -E 'sqlite: .*(full|I/O|disk)' "$T/lighttpd.log" && ok "FastCGI: full disk: logged" ||
 		not_ok "FastCGI: full disk: logged"
 else
-	ok "FastCGI: full disk # SKIP cannot mount a tmpfs"
+	ok "FastCGI: full disk # SKIP cannot mount a tmpfs (not root?) or not SQLite"
 fi
 # Under the sanitizer build the workers report to the same log.
 san=$(grep -c -E 'Sanitizer|runtime error:' "$T/lighttpd.log")

@@ -14,13 +14,13 @@ fi
 
 BADCRED='{"code":"session.invalid_credentials","message":"Incorrect account or password. Please check your input."}'
 lpid=""
-trap 'lighttpd_stop; rm -rf "$T"' EXIT
+trap 'lighttpd_stop; test_cleanup' EXIT
 
 # start_lighttpd HASHER HASHERS: a lighttpd with one worker of 4 threads
 # whose hasher program is HASHER; sets lpid, url, WORKER.
 start_lighttpd() {
 	cat >"$T/usercgi.conf" <<CONF
-database = $T/users.db
+database = $DB
 jwks_file = $T/jwks.json
 issuer = $ISSUER
 audience = $AUDIENCE
@@ -72,7 +72,7 @@ fds=$(for p in $HASHERS; do ls "/proc/$p/fd" | sort -n | tr '\n' ,; echo; done |
 create '{"username":"hashed","password":"correct horse"}'
 expect_status "create with a password" 200
 [ -n "$ID" ] && ok "user id $ID" || not_ok "no user id: $BODY"
-stored=$(sqlite3 "$T/users.db" "select password_encrypted from users where id = '$ID'")
+stored=$(dbq "select password_encrypted from users where id = '$ID'")
 case $stored in '$argon2i$v=19$m=8192,t=8,p=1$'??????????????????????'$'???????????????????????????????????????????)
 	ok "stored an argon2i PHC string" ;; *) not_ok "stored: $stored" ;; esac
 verify "correct horse"

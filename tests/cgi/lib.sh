@@ -3,8 +3,11 @@
 #
 # The responder runs as a plain CGI program: env -i with the CGI
 # variables of RFC 3875 §4.1, the body on stdin.  Configuration comes from
-# USERCGI_* variables; each test gets its own directory, SQLite file and
-# key pair (minted by the independent JOSE implementation in tests/jose).
+# USERCGI_* variables; each test gets its own directory, database and key
+# pair (minted by the independent JOSE implementation in tests/jose).
+# The database is a SQLite file, or under USERCGI_TEST_BACKEND=pg a fresh
+# PostgreSQL database (tests/pg/backend.sh): $DB is what the responder
+# gets as `database`, dbq runs SQL against it.
 
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -21,6 +24,7 @@ HASHER=$USERCGI_HASHER
 MINT="$NODE $top_srcdir/tests/jose/mint.mjs"
 ISSUER="http://127.0.0.1:3001/oidc"
 AUDIENCE="https://default.logto.app/api"
+. "$top_srcdir/tests/pg/backend.sh"
 
 tap_n=0
 tap_failed=0
@@ -29,15 +33,32 @@ ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
 not_ok() { tap_n=$((tap_n + 1)); tap_failed=$((tap_failed + 1)); echo "not ok $tap_n - $*"; }
 tap_done() { echo "1..$tap_n"; [ "$tap_failed" -eq 0 ]; }
 
-# Makes $T (a fresh directory with jwks.json, private.jwk, usercgi.conf,
-# users.db) and exports nothing: cgi() passes the settings explicitly.
-# Argument: the key algorithm (default ES384).
+# Makes $T (a fresh directory with jwks.json, private.jwk, usercgi.conf)
+# and $DB (the database, not created yet), and exports nothing: cgi()
+# passes the settings explicitly.  Argument: the key algorithm (default
+# ES384).  A test that sets its own EXIT trap calls test_cleanup in it.
 setup() {
 	T=$(mktemp -d "${TMPDIR:-/tmp}/usercgi-test.XXXXXX")
-	trap 'rm -rf "$T"' EXIT
+	trap test_cleanup EXIT
+	db_init "$T" || { echo "Bail out! cannot make the test's database"; exit 1; }
 	$MINT setup "$T" "${1:-ES384}" >/dev/null || { echo "Bail out! cannot mint keys"; exit 1; }
 	: >"$T/usercgi.conf"
 	TOKEN=$($MINT token "$T")
+}
+
+# test_cleanup: drops the test's database (or stops its cluster) and
+# removes $T.
+test_cleanup() {
+	db_fini
+	rm -rf "$T"
+}
+
+# sqlite_only REASON: under USERCGI_TEST_BACKEND=pg, skips the whole test
+# (what it checks is the SQLite store's alone: REASON says why).
+sqlite_only() {
+	db_pg || return 0
+	echo "1..0 # SKIP SQLite only: $*"
+	exit 0
 }
 
 # free_port: prints a TCP port on 127.0.0.1 that is free now.
@@ -126,7 +147,7 @@ cgi() {
 	local -a envs=(REQUEST_METHOD="$method" SCRIPT_NAME=/cgi-bin/usercgi.fcgi
 	    PATH_INFO="$path" QUERY_STRING="$query" SERVER_PROTOCOL=HTTP/1.1
 	    GATEWAY_INTERFACE=CGI/1.1 REMOTE_ADDR=127.0.0.1
-	    USERCGI_CONFIG="$T/usercgi.conf" USERCGI_DATABASE="$T/users.db"
+	    USERCGI_CONFIG="$T/usercgi.conf" USERCGI_DATABASE="$DB"
 	    USERCGI_JWKS_FILE="$T/jwks.json" USERCGI_ISSUER="$ISSUER"
 	    USERCGI_AUDIENCE="$AUDIENCE")
 	[ -n "$PHONE_MODULE" ] && envs+=(USERCGI_PHONE_MODULE="$PHONE_MODULE")

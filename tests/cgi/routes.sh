@@ -23,7 +23,7 @@ case $HEADERS in *$'Cache-Control: no-store\r'*) ok "no-store" ;;
 # Mounted at /api (SCRIPT_NAME=/api, PATH_INFO=/users), as behind lighttpd.
 out=$(printf '{}' | env -i REQUEST_METHOD=POST SCRIPT_NAME=/api PATH_INFO=/users \
     CONTENT_TYPE=application/json CONTENT_LENGTH=2 HTTP_AUTHORIZATION="Bearer $TOKEN" \
-    USERCGI_CONFIG="$T/usercgi.conf" USERCGI_DATABASE="$T/users.db" \
+    USERCGI_CONFIG="$T/usercgi.conf" USERCGI_DATABASE="$DB" \
     USERCGI_JWKS_FILE="$T/jwks.json" USERCGI_ISSUER="$ISSUER" \
     USERCGI_AUDIENCE="$AUDIENCE" "$UCGI" 2>/dev/null)
 case $out in "Status: 200 OK"*) ok "mounted at /api" ;; *) not_ok "mounted at /api"; echo "# $out" ;; esac
@@ -35,7 +35,7 @@ at() {
 	local out b=${4:-}
 	out=$(printf '%s' "$b" | env -i REQUEST_METHOD="$3" SCRIPT_NAME="$1" PATH_INFO="$2" \
 	    CONTENT_TYPE=application/json CONTENT_LENGTH="${#b}" HTTP_AUTHORIZATION="Bearer $TOKEN" \
-	    USERCGI_CONFIG="$T/usercgi.conf" USERCGI_DATABASE="$T/users.db" \
+	    USERCGI_CONFIG="$T/usercgi.conf" USERCGI_DATABASE="$DB" \
 	    USERCGI_JWKS_FILE="$T/jwks.json" USERCGI_ISSUER="$ISSUER" \
 	    USERCGI_AUDIENCE="$AUDIENCE" ${UCGI_WRAPPER:-} "$UCGI" 2>/dev/null)
 	STATUS=$(printf '%s\n' "$out" | sed -n 's/^Status: \([0-9]*\).*/\1/p' | head -n 1)
@@ -72,7 +72,7 @@ chunked() {
 	printf '%s' "$1" | env -i REQUEST_METHOD=POST SCRIPT_NAME=/api PATH_INFO=/users \
 	    CONTENT_TYPE=application/json HTTP_TRANSFER_ENCODING=chunked \
 	    HTTP_AUTHORIZATION="Bearer $TOKEN" USERCGI_CONFIG="$T/usercgi.conf" \
-	    USERCGI_DATABASE="$T/users.db" USERCGI_JWKS_FILE="$T/jwks.json" \
+	    USERCGI_DATABASE="$DB" USERCGI_JWKS_FILE="$T/jwks.json" \
 	    USERCGI_ISSUER="$ISSUER" USERCGI_AUDIENCE="$AUDIENCE" \
 	    USERCGI_MAX_BODY_BYTES=64 ${UCGI_WRAPPER:-} "$UCGI" 2>/dev/null
 }

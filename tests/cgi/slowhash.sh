@@ -16,9 +16,9 @@ fi
 BADCRED='{"code":"session.invalid_credentials","message":"Incorrect account or password. Please check your input."}'
 BUSY='{"code":"request.service_busy","message":"The service is busy. Please retry."}'
 lpid=""
-trap 'lighttpd_stop; rm -rf "$T"' EXIT
+trap 'lighttpd_stop; test_cleanup' EXIT
 cat >"$T/usercgi.conf" <<CONF
-database = $T/users.db
+database = $DB
 jwks_file = $T/jwks.json
 issuer = $ISSUER
 audience = $AUDIENCE

@@ -10,8 +10,7 @@ setup ES384
 U='{"code":"auth.unauthorized","data":{"code":"%s","name":"%s"},"message":"Unauthorized. Please check credentials and its scope."}'
 unauth() { printf "$U" "$1" "$2"; }
 FORBIDDEN_BODY='{"code":"auth.forbidden","message":"Forbidden. Please check your user roles and permissions."}'
-DB=$T/users.db
-rows() { sqlite3 "$DB" "SELECT count(*) FROM verified_tokens ${1:-}"; }
+rows() { dbq "SELECT count(*) FROM verified_tokens ${1:-}"; }
 body() { printf '{}'; }
 # logged WHAT: the last request's log has WHAT.
 logged() {
@@ -46,16 +45,28 @@ tok=$($MINT token "$T" "{\"exp\":$exp}")
 cgi POST /api/users "$(body)" "Bearer $tok"
 expect_status "token with a known exp: 200" 200
 check_eq "its row is kept until exactly its exp" "$(rows "WHERE exp = $exp")" 1
-check_eq "keys are 32-byte blobs" \
-    "$(rows "WHERE typeof(key) <> 'blob' OR length(key) <> 32")" 0
-check_eq "the table has two columns" \
-    "$(sqlite3 "$DB" "SELECT count(*) FROM pragma_table_info('verified_tokens')")" 2
-sqlite3 "$DB" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
+# The database's bytes: the SQLite file and its WAL, or a dump of the
+# PostgreSQL database.
+if db_pg; then
+	check_eq "keys are 32-byte bytea" \
+	    "$(rows "WHERE pg_typeof(key)::text <> 'bytea' OR octet_length(key) <> 32")" 0
+	check_eq "the table has two columns" \
+	    "$(dbq "SELECT count(*) FROM information_schema.columns WHERE table_name = 'verified_tokens'")" 2
+	pg_dump -d "$DB" >"$T/dump.sql" 2>"$T/dump.err" || not_ok "pg_dump: $(cat "$T/dump.err")"
+	files=$T/dump.sql
+else
+	check_eq "keys are 32-byte blobs" \
+	    "$(rows "WHERE typeof(key) <> 'blob' OR length(key) <> 32")" 0
+	check_eq "the table has two columns" \
+	    "$(dbq "SELECT count(*) FROM pragma_table_info('verified_tokens')")" 2
+	dbq 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
+	files="$DB $DB-wal"
+fi
 leaks=0
 for t in "$TOKEN" "$tok"; do
 	IFS=. read -r h p s <<<"$t"
 	for part in "$t" "$h" "$p" "$s" "${s:0:16}" "${p:8:16}"; do
-		for f in "$DB" "$DB-wal"; do
+		for f in $files; do
 			[ -f "$f" ] && grep -qaF -- "$part" "$f" && leaks=$((leaks + 1))
 		done
 	done
@@ -139,8 +150,9 @@ cgi POST /api/users "$(body)" "Bearer $($MINT token "$T")"
 expect_status "another fresh token: 200" 200
 check_eq "its remember purged the expired row" "$(rows "WHERE exp = $exp")" 0
 
-# A database locked by another writer: the remember gives up after
-# busy_timeout_ms (200), and the request (a read) still succeeds.  The
+# A database locked by another writer (PostgreSQL: verified_tokens
+# locked against writes): the remember gives up after busy_timeout_ms
+# (200), and the request (a read) still succeeds.  The
 # same read unlocked gives the time the request takes anyway.
 # get_fresh: GET the user with a token never seen; sets ms.
 get_fresh() {
@@ -154,16 +166,9 @@ get_fresh() {
 get_fresh
 expect_status "database free: a fresh token reads the user" 200
 free_ms=$ms
-mkfifo "$T/lock"
-sqlite3 "$DB" <"$T/lock" >"$T/lock.out" 2>&1 &
-locker=$!
-exec 9>"$T/lock"
-echo "BEGIN IMMEDIATE; SELECT 'locked';" >&9
-for i in $(seq 1 50); do grep -q locked "$T/lock.out" && break; sleep 0.1; done
+db_lock verified_tokens || not_ok "the lock is held: $(cat "$T/dblock.out")"
 get_fresh
-echo 'ROLLBACK;' >&9
-exec 9>&-
-wait "$locker"
+db_unlock
 expect_status "database locked: a fresh token still reads the user" 200
 logged "database locked: the remember's failure is logged" \
     "auth: token not remembered"

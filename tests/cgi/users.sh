@@ -72,7 +72,7 @@ wrong() {
 }
 # snapshot ID: the stored row as text, to show an error changed nothing.
 snapshot() {
-	sqlite3 "$T/users.db" "select * from users where id = '$1'"
+	dbq "select * from users where id = '$1'"
 }
 # get_etag PATH [QUERY]: GET PATH, sets ETAG from the 200's ETag.
 get_etag() {
@@ -113,14 +113,14 @@ expect_status "GET user: auth first" 401
 # ------------------------------------------------------------ PATCH {id}
 mk '{"username":"bob","primaryEmail":"bob@example.com","primaryPhone":"61412345678"}'
 B=$ID
-before=$(sqlite3 "$T/users.db" "select updated_at from users where id = '$B'")
+before=$(dbq "select $(dbq_ms updated_at) from users where id = '$B'")
 sleep 0.01
 cgi PATCH "/api/users/$B" '{"name":"Bob","avatar":"https://a.b/c.png","customData":{"k":[1,{"x":null}]},"profile":{"nickname":"B","zz":1,"address":{"country":"NZ","x":2}},"password":"dropped","isSuspended":true,"identities":{"a":{"userId":"1"}}}'
 expect_norm "PATCH sets the members, drops the rest" 200 \
     "$(U_USERNAME='"bob"' U_EMAIL='"bob@example.com"' U_PHONE='"61412345678"' U_NAME='"Bob"' \
     U_AVATAR='"https://a.b/c.png"' U_CUSTOM='{"k":[1,{"x":null}]}' \
     U_PROFILE='{"nickname":"B","address":{"country":"NZ"}}' user_json "$B")"
-after=$(sqlite3 "$T/users.db" "select updated_at from users where id = '$B'")
+after=$(dbq "select $(dbq_ms updated_at) from users where id = '$B'")
 [ "$after" -gt "$before" ] && ok "PATCH moves updatedAt" || not_ok "PATCH moves updatedAt ($before -> $after)"
 check "PATCH answers what is stored" "$(field updatedAt)" "$after"
 cgi GET "/api/users/$B" ""
@@ -136,7 +136,7 @@ cgi PATCH "/api/users/$B" '{"name":"","avatar":null,"primaryPhone":""}'
 check "trap 3: \"\" and null clear scalars" \
     "$(printf '%s' "$BODY" | jq -c '[.name,.avatar,.primaryPhone]')" '[null,null,null]'
 check "trap 3: cleared columns are NULL" \
-    "$(sqlite3 "$T/users.db" "select count(*) from users where id = '$B' and name is null and avatar is null and primary_phone is null")" 1
+    "$(dbq "select count(*) from users where id = '$B' and name is null and avatar is null and primary_phone is null")" 1
 snap=$(snapshot "$B")
 cgi PATCH "/api/users/$B" '{}'
 expect "trap 3: PATCH {} is 422" 422 "$EMPTY_PATCH"
@@ -246,7 +246,7 @@ check "password: 200 user with hasPassword" "$STATUS $(field hasPassword)" "200 
 am=$(printf '%s\n' ${CGI_EXTRA_ENV:-} | sed -n 's/^USERCGI_ARGON2_M=//p')
 at=$(printf '%s\n' ${CGI_EXTRA_ENV:-} | sed -n 's/^USERCGI_ARGON2_T=//p')
 check "password: stored as Argon2i with password_updated_at" \
-    "$(sqlite3 "$T/users.db" "select password_encryption_method, password_encrypted like '\$argon2i\$v=19\$m=${am:-8192},t=${at:-8},p=1\$%', password_updated_at > 0 from users where id = '$P'")" "Argon2i|1|1"
+    "$(dbq "select password_encryption_method, $(dbq_bool "password_encrypted like '\$argon2i\$v=19\$m=${am:-8192},t=${at:-8},p=1\$%'"), $(dbq_bool "password_updated_at is not null") from users where id = '$P'")" "Argon2i|1|1"
 cgi POST "/api/users/$P/password/verify" '{"password":"s3cret"}'
 expect_status "password: the new one verifies" 204
 cgi GET "/api/users/$P/has-password" ""
@@ -270,7 +270,7 @@ expect "expiration: isExpired is required" 400 "$(required isExpired boolean)"
 CGI_EXTRA_ENV=USERCGI_PASSWORD_EXPIRATION=yes cgi PATCH "/api/users/$P/password/expiration" '{"isExpired":true}'
 expect_status "expiration: true with the policy on" 200
 check "expiration: the flag is stored" \
-    "$(sqlite3 "$T/users.db" "select is_password_expired from users where id = '$P'")" 1
+    "$(dbq "select $(dbq_bool is_password_expired) from users where id = '$P'")" 1
 CGI_EXTRA_ENV=USERCGI_PASSWORD_EXPIRATION=yes cgi PATCH /api/users/nosuchuser00/password/expiration '{"isExpired":true}'
 expect "expiration: unknown user" 404 "$NOT_FOUND"
 
@@ -363,17 +363,18 @@ cgi DELETE "/api/users/$G" ""
 expect "DELETE again: 404" 404 "$NOT_FOUND"
 cgi GET "/api/users/$G" ""
 expect "GET after DELETE: 404" 404 "$NOT_FOUND"
-check "DELETE is a hard delete" "$(sqlite3 "$T/users.db" "select count(*) from users where id = '$G'")" 0
+check "DELETE is a hard delete" "$(dbq "select count(*) from users where id = '$G'")" 0
 
 # ------------------------------------------------------ GET /api/users list
 # 45 more users whose createdAt come in ties of three, so pages split ties.
 for i in $(seq 1 45); do
 	cgi POST /api/users "{\"username\":\"list_$i\",\"primaryEmail\":\"List$i@Example.com\",\"name\":\"N $i\"}"
 done
-sqlite3 "$T/users.db" "update users set created_at = 1700000000000 + (rowid / 3) where username like 'list\\_%' escape '\\'"
-total=$(sqlite3 "$T/users.db" "select count(*) from users")
-want_all=$(sqlite3 "$T/users.db" "select id from users order by created_at desc, id desc" | tr '\n' ' ')
-ties=$(sqlite3 "$T/users.db" "select count(*) from (select created_at from users group by created_at having count(*) > 1)")
+# list_I gets the time 1700000000000 + I / 3 ms.
+dbq "update users set created_at = $(dbq_from_ms "1700000000000 + cast(substr(username, 6) as integer) / 3") where username like 'list\\_%' escape '\\'"
+total=$(dbq "select count(*) from users")
+want_all=$(dbq "select id from users order by created_at desc, id desc" | tr '\n' ' ')
+ties=$(dbq "select count(*) from (select created_at from users group by created_at having count(*) > 1) t")
 [ "$ties" -ge 10 ] && ok "the set has ties in createdAt" || not_ok "ties: $ties"
 ids() { printf '%s' "$BODY" | jq -r '.[].id' | tr '\n' ' '; }
 BASE=http://example.test/cgi-bin/usercgi.fcgi/api/users
@@ -519,13 +520,13 @@ if ! command -v lighttpd >/dev/null || [ -n "${UCGI_WRAPPER:-}" ]; then
 	exit
 fi
 cat >"$T/fcgi.conf" <<CONF
-database = $T/users.db
+database = $DB
 jwks_file = $T/jwks.json
 issuer = $ISSUER
 audience = $AUDIENCE
 CONF
 lighttpd_start "$T/fcgi.conf" 1
-trap 'lighttpd_stop; rm -rf "$T"' EXIT
+trap 'lighttpd_stop; test_cleanup' EXIT
 # fc METHOD PATH BODY [CURL-ARGS...]: one request through lighttpd; sets
 # STATUS, HEADERS and BODY as cgi() does.
 fc() {

@@ -65,7 +65,7 @@ for r in $(seq 1 10); do
 done
 check "two PATCHes for one email: one 200 and one 422, ten rounds of ten" "$pairs_ok" 10
 check "the email is on one row only" \
-    "$(sqlite3 "$T/users.db" "select count(*) from users where lower(primary_email) = 'race10@example.com'")" 1
+    "$(dbq "select count(*) from users where lower(primary_email) = 'race10@example.com'")" 1
 
 # Twenty PATCHes, each spelling the address in its own case.
 rm -f "$T"/r.*
@@ -80,7 +80,7 @@ check "twenty PATCHes for one email (mixed case): one 200" "$(count 200)" 1
 check "twenty PATCHes: nineteen 422" "$(count 422)" 19
 check "the losers get the contract's 422 body" "$(bodies 422)" "$EMAIL_TAKEN"
 check "a loser changed nothing (its name is unset)" \
-    "$(sqlite3 "$T/users.db" "select count(*) from users where name like 'n%'")" 1
+    "$(dbq "select count(*) from users where name like 'n%'")" 1
 
 # Twenty users claiming one social identity.
 spawn 20 PUT "/api/users/@/identities/google" '{"userId":"shared-1"}'
@@ -110,7 +110,7 @@ for r in $(seq 1 10); do
 	case $s in 200|404) ;; *) bad=$((bad + 1)) ;; esac
 	cgi GET "/api/users/$id" ""
 	[ "$STATUS" = 404 ] || bad=$((bad + 1))
-	[ "$(sqlite3 "$T/users.db" "select count(*) from users where id = '$id'")" = 0 ] || bad=$((bad + 1))
+	[ "$(dbq "select count(*) from users where id = '$id'")" = 0 ] || bad=$((bad + 1))
 done
 check "DELETE racing PATCH: 204, the PATCHes 200 or 404, the user gone" "$bad" 0
 

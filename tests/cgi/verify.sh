@@ -198,7 +198,7 @@ hostile "Argon2id m=1048576,t=2,p=1" Argon2id '$argon2id$v=19$m=1048576,t=2,p=1$
 hostile "Legacy pbkdf2 100000 x 1024 bytes" Legacy '[\"pbkdf2\",[\"saltsalt\",\"100000\",\"1024\",\"sha256\",\"@\"],\"x\"]' \
     "iterations*blocks=100000*32 is above usercgi's ceiling of 1333333 for SHA256 (digest_max_ms = 1000)"
 cgi GET /api/users ""
-check "no hostile user was stored" [ "$(sqlite3 "$T/users.db" "select count(*) from users where username = 'hostile'")" = 0 ]
+check "no hostile user was stored" [ "$(dbq "select count(*) from users where username = 'hostile'")" = 0 ]
 # The ceiling is configurable: 50 ms admits bcrypt cost 9 only.
 CGI_EXTRA_ENV="${CGI_EXTRA_ENV:-} USERCGI_DIGEST_MAX_MS=50" \
     cgi POST /api/users '{"passwordDigest":"$2b$10$abcdefghijklmnopqrstuug0OUKUqE.qhcPP5WFBspJsURh9Qomw.","passwordAlgorithm":"Bcrypt"}'
@@ -208,7 +208,7 @@ expect "digest_max_ms=50 refuses bcrypt 10" 400 "$INVALID Bcrypt: cost 10 is abo
 # directly, as an import before the ceilings was) is never run: 422 at
 # once, a warning naming the user and the ceiling, the row unchanged.
 create "stored above the ceiling" '{"username":"storedhostile","password":"password"}'
-sqlite3 "$T/users.db" "update users set password_encrypted = '\$6\$rounds=999999999\$saltsalt\$$A86', password_encryption_method = 'Crypt' where id = '$ID'"
+dbq "update users set password_encrypted = '\$6\$rounds=999999999\$saltsalt\$$A86', password_encryption_method = 'Crypt' where id = '$ID'"
 t0=$(date +%s%N)
 verify password
 ms=$((($(date +%s%N) - t0) / 1000000))
@@ -219,8 +219,8 @@ check "stored \$6\$rounds=999999999: the warning names the user and the ceiling"
 check "stored \$6\$rounds=999999999: the reason is logged" \
     grep -q "digest above the cost ceilings is not run: rounds=999999999 is above usercgi's ceiling of rounds=" "$T/stderr"
 check "stored \$6\$rounds=999999999: the row is unchanged" \
-    [ "$(sqlite3 "$T/users.db" "select password_encryption_method from users where id = '$ID'")" = Crypt ]
-sqlite3 "$T/users.db" "update users set password_encrypted = '\$2b\$10\$abcdefghijklmnopqrstuug0OUKUqE.qhcPP5WFBspJsURh9Qomw.', password_encryption_method = 'Bcrypt' where id = '$ID'"
+    [ "$(dbq "select password_encryption_method from users where id = '$ID'")" = Crypt ]
+dbq "update users set password_encrypted = '\$2b\$10\$abcdefghijklmnopqrstuug0OUKUqE.qhcPP5WFBspJsURh9Qomw.', password_encryption_method = 'Bcrypt' where id = '$ID'"
 CGI_EXTRA_ENV="${CGI_EXTRA_ENV:-} USERCGI_DIGEST_MAX_MS=50" verify password
 expect "a ceiling lowered later: a stored bcrypt 10 is not run, 422" 422 "$BADCRED"
 check "a ceiling lowered later: the warning" grep -q "user $ID: the stored Bcrypt digest is above the cost ceilings" "$T/stderr"

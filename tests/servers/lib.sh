@@ -22,6 +22,9 @@ ETC="$top_srcdir/etc"
 ISSUER="http://127.0.0.1:3001/oidc"
 AUDIENCE="https://default.logto.app/api"
 MAX_BODY=1048576
+# The database: a SQLite file in $T/data, or under USERCGI_TEST_BACKEND=pg
+# a fresh PostgreSQL database ($DB, dbq: tests/pg/backend.sh).
+. "$top_srcdir/tests/pg/backend.sh"
 
 tap_n=0
 tap_failed=0
@@ -70,6 +73,7 @@ srv_cleanup() {
 	for pid in $(cat "$T/pids" 2>/dev/null) $(srv_responders); do
 		kill -KILL "$pid" 2>/dev/null
 	done
+	db_fini
 	rm -rf "$T"
 }
 
@@ -107,6 +111,7 @@ srv_alive() {
 #   $T/lib/usercgi-phone.so  a copy of its phone module, if built
 #   $T/etc/usercgi.conf      its configuration; keys in $T/etc
 #   $T/data/                 the database directory, writable by RUNAS_USER
+#                            ($DB: $T/data/users.db, or a PostgreSQL database)
 #   $T/www/                  the document root (the database is outside it)
 #   $T/run/ $T/log/          sockets, PID files, logs
 # and sets TOKEN to a valid bearer token.
@@ -119,6 +124,7 @@ srv_init() {
 	mkdir -p "$T/cgi-bin" "$T/etc" "$T/data" "$T/www" "$T/run" "$T/log"
 	: >"$T/pids"
 	: >"$T/pidfiles"
+	db_init "$T/data" "$T/pg" || bail "cannot make the test's database"
 	cp "$USERCGI_BIN" "$T/cgi-bin/usercgi.fcgi"
 	chmod 755 "$T/cgi-bin/usercgi.fcgi"
 	mkdir -p "$T/lib"
@@ -135,7 +141,7 @@ srv_init() {
 	cp "$T/jose/jwks.json" "$T/etc/jwks.json"
 	chmod 644 "$T/etc/jwks.json"
 	cat >"$T/etc/usercgi.conf" <<-EOF
-	database = $T/data/users.db
+	database = $DB
 	jwks_file = $T/etc/jwks.json
 	issuer = $ISSUER
 	audience = $AUDIENCE

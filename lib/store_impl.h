@@ -1,0 +1,133 @@
+/*
+ * store_impl.h: what the backends of store.h share (private to lib/store*.c).
+ *
+ * Every backend defines its own struct store, whose first member is
+ * `const struct store_ops *ops`: store.c reads that member alone (a
+ * pointer to a struct points to its first member, C11 6.7.2.1p15) and
+ * calls the backend through it.  The functions of struct store_ops have
+ * the contracts of the store.h functions of the same name.
+ */
+#ifndef USERCGI_STORE_IMPL_H
+#define USERCGI_STORE_IMPL_H
+
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+#include "phone.h"
+#include "store.h"
+
+#define STORE_SCHEMA_VERSION	3	/* both backends record it */
+#define STORE_MAX_JSON		(1024 * 1024)	/* a merged JSON column */
+
+struct store_ops {
+	const char	*name;
+	enum usercgi_err (*open)(const char *, const struct store_opts *,
+		    struct store **);
+	void		(*close)(struct store *);
+	enum usercgi_err (*probe)(const char *, const struct store_opts *,
+		    int *);
+	enum usercgi_err (*find_conflict)(struct store *, const char *,
+		    const char *, const char *);
+	enum usercgi_err (*user_insert)(struct store *,
+		    const struct store_user *);
+	enum usercgi_err (*user_get)(struct store *, const char *,
+		    struct store_user *);
+	enum usercgi_err (*user_rehash)(struct store *, const char *,
+		    const char *, const char *, const char *, int64_t);
+	void		(*set_group)(struct store *, struct store_group *);
+	enum usercgi_err (*token_known)(struct store *,
+		    const unsigned char *, int64_t, int *);
+	enum usercgi_err (*token_remember)(struct store *,
+		    const unsigned char *, int64_t, int64_t);
+	enum usercgi_err (*find_update_conflict)(struct store *, const char *,
+		    const char *, const char *, const char *);
+	enum usercgi_err (*user_update)(struct store *, const char *,
+		    const struct store_patch *, int64_t, struct store_user *);
+	enum usercgi_err (*user_delete)(struct store *, const char *);
+	enum usercgi_err (*identity_set)(struct store *, const char *,
+		    const char *, const char *, const char *, int64_t, int *,
+		    char **);
+	enum usercgi_err (*identity_remove)(struct store *, const char *,
+		    const char *, int64_t, struct store_user *);
+	enum usercgi_err (*user_list)(struct store *,
+		    const struct store_query *, struct store_user **, size_t *,
+		    int64_t *);
+};
+
+extern const struct store_ops store_sqlite_ops;
+#ifdef HAVE_POSTGRESQL
+extern const struct store_ops store_pg_ops;
+#endif
+
+/* The key columns of a row, computed in C (NULL for a NULL value). */
+struct store_keys {
+	char		*email;		/* owned */
+	const char	*phone;		/* NULL or pbuf */
+	char		*username;	/* owned */
+	char		*name;		/* owned */
+	char		 pbuf[PHONE_BUFSZ];
+};
+
+/*
+ * The uniqueness key of a phone (phone.h) into out (PHONE_BUFSZ bytes);
+ * digits that do not parse are their own key.  Returns USERCGI_OK,
+ * USERCGI_NOMEM or USERCGI_INTERNAL.
+ */
+enum usercgi_err store_phone_key(const char *phone, char out[PHONE_BUFSZ]);
+
+/*
+ * Sets the key columns of k for the given values (NULL or "" gives a NULL
+ * key).  Returns USERCGI_OK, USERCGI_NOMEM or USERCGI_INTERNAL; free k
+ * with store_keys_free either way.
+ */
+enum usercgi_err store_keys_set(struct store_keys *k, const char *email,
+	    const char *phone, const char *username, const char *name);
+void	store_keys_free(struct store_keys *k);
+
+/* "" is NULL for the scalars of a patch. */
+const char *store_nz(const char *v);
+
+/*
+ * Returns USERCGI_INTERNAL (logged) when p is not a patch that
+ * store_user_update accepts, else USERCGI_OK.
+ */
+enum usercgi_err store_patch_check(const struct store_patch *p);
+
+/*
+ * Parses a stored or given JSON object text.  Returns USERCGI_OK with
+ * *o (caller puts), USERCGI_NOMEM, or USERCGI_INTERNAL (not an object).
+ */
+enum usercgi_err store_json_object(const char *t, struct json_object **o);
+
+/* Serialises o as JSON text (caller frees); NULL with *err set. */
+char	*store_json_text(struct json_object *o, enum usercgi_err *err);
+
+/*
+ * The shallow merge of store_patch: stored's members with patch's laid
+ * over them, keys (when not NULL) first in their order.  Returns the
+ * JSON text (caller frees) or NULL with *err set.
+ */
+char	*store_merge(const char *stored, const char *patch,
+	    const char *const *keys, enum usercgi_err *err);
+
+/*
+ * The logto_config text of a row (len bytes, NULL for none) into *c, and
+ * c as that text (caller frees; NULL on allocation failure).
+ */
+void	 store_logto_config_read(const char *t, size_t len,
+	    struct store_logto_config *c);
+char	*store_logto_config_text(const struct store_logto_config *c);
+
+/* The logto configuration of cur with the set (>= 0) members of p applied. */
+void	 store_logto_config_apply(struct store_logto_config *c,
+	    const struct store_logto_config *p);
+
+/*
+ * Checks every group and pattern of q as the search reads it.  Returns
+ * USERCGI_OK, USERCGI_BAD_PATTERN, USERCGI_NOMEM or USERCGI_INTERNAL (a
+ * malformed group).
+ */
+enum usercgi_err store_check_patterns(const struct store_query *q);
+
+#endif
