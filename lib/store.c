@@ -227,6 +227,23 @@ store_open(const char *path, const struct store_opts *o, struct store **out)
 #endif
 }
 
+enum usercgi_err
+store_probe(const char *database, const struct store_opts *o, int *version)
+{
+	*version = 0;
+	if (database == NULL || o == NULL || !store_is_postgresql(database)) {
+		log_err("store_probe: not a PostgreSQL database");
+		return USERCGI_INTERNAL;
+	}
+#ifdef HAVE_POSTGRESQL
+	return store_pg_ops.probe(database, o, version);
+#else
+	log_err("database: this build has no PostgreSQL support (configure"
+	    " --without-postgresql)");
+	return USERCGI_UNAVAILABLE;
+#endif
+}
+
 void
 store_close(struct store *s)
 {

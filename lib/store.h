@@ -80,7 +80,7 @@ int	store_is_postgresql(const char *database);
  */
 void	store_redact(const char *database, char *out, size_t outlen);
 
-#define STORE_REDACTED_MAX	1024	/* a big enough out for store_redact */
+#define STORE_REDACTED_MAX	4352	/* out for store_redact: PATH_MAX + 256 */
 
 /*
  * PostgreSQL reads busy_timeout_ms as the lock_timeout and
@@ -120,6 +120,16 @@ struct store_opts {
 enum usercgi_err store_open(const char *path, const struct store_opts *o,
 	    struct store **out);
 void	store_close(struct store *s);
+
+/*
+ * For usercgi-admin check: connects to the PostgreSQL server that
+ * database names, creating and migrating nothing, and sets *version to
+ * the schema version recorded there (0: none yet).  Returns USERCGI_OK,
+ * USERCGI_UNAVAILABLE (cannot connect; a build without PostgreSQL) or
+ * USERCGI_INTERNAL (a SQLite path; a query failed); logged.
+ */
+enum usercgi_err store_probe(const char *database, const struct store_opts *o,
+	    int *version);
 
 /* The schema version this build writes (the backend records it in the database). */
 int	store_schema_version(void);

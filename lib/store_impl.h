@@ -25,6 +25,8 @@ struct store_ops {
 	enum usercgi_err (*open)(const char *, const struct store_opts *,
 		    struct store **);
 	void		(*close)(struct store *);
+	enum usercgi_err (*probe)(const char *, const struct store_opts *,
+		    int *);
 	enum usercgi_err (*find_conflict)(struct store *, const char *,
 		    const char *, const char *);
 	enum usercgi_err (*user_insert)(struct store *,

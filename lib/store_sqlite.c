@@ -2574,6 +2574,7 @@ const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = store_sq_open,
 	.close = store_sq_close,
+	.probe = NULL,
 	.find_conflict = store_sq_find_conflict,
 	.user_insert = store_sq_user_insert,
 	.user_get = store_sq_user_get,

@@ -122,6 +122,7 @@ cmd_init(void)
 	struct store		*s = NULL;
 	struct store_opts	 o;
 	enum usercgi_err	 rc;
+	char			 db[STORE_REDACTED_MAX];
 	int			 ex = EX_FAIL;
 
 	if (load_cfg(&c) == -1)
@@ -131,12 +132,13 @@ cmd_init(void)
 	o.group_set = c.database_gid_set;
 	o.group = c.database_gid;
 	o.nofollow = !c.database_symlink_ok;
+	store_redact(c.database, db, sizeof(db));
 	if ((rc = store_open(c.database, &o, &s)) != USERCGI_OK) {
 		fprintf(stderr, "%s: database %s: cannot open (%s)\n",
-		    progname, c.database, usercgi_errname(rc));
+		    progname, db, usercgi_errname(rc));
 		goto out;
 	}
-	printf("database %s: schema version %d\n", c.database,
+	printf("database %s: schema version %d\n", db,
 	    store_schema_version());
 	ex = 0;
 out:
@@ -170,16 +172,75 @@ check_modes(const char *db)
 	}
 }
 
+/*
+ * check of a SQLite database: opening creates a missing file, so check
+ * only looks.  The modes first: SQLite gives an empty -wal or -shm the
+ * database's mode.  Returns 1 when it opens, else 0.
+ */
+static int
+check_sqlite(const struct cfg *c)
+{
+	struct store		*s = NULL;
+	struct store_opts	 o;
+	struct stat		 sb;
+	enum usercgi_err	 rc;
+
+	check_modes(c->database);
+	if (stat(c->database, &sb) == -1) {
+		printf("database: %s: %s (usercgi-admin init creates it)\n",
+		    c->database, strerror(errno));
+		return 0;
+	}
+	memset(&o, 0, sizeof(o));
+	o.busy_timeout_ms = c->busy_timeout_ms;
+	o.group_set = c->database_gid_set;
+	o.group = c->database_gid;
+	o.nofollow = !c->database_symlink_ok;
+	if ((rc = store_open(c->database, &o, &s)) != USERCGI_OK) {
+		printf("database: cannot open (%s)\n", usercgi_errname(rc));
+		return 0;
+	}
+	printf("database: ok, schema version %d\n", store_schema_version());
+	store_close(s);
+	return 1;
+}
+
+/*
+ * check of a PostgreSQL database: connects and reads the schema version,
+ * creating nothing.  Returns 1 when it is this build's, else 0.
+ */
+static int
+check_pg(const struct cfg *c)
+{
+	struct store_opts	 o;
+	enum usercgi_err	 rc;
+	int			 v, want = store_schema_version();
+
+	memset(&o, 0, sizeof(o));
+	o.busy_timeout_ms = c->busy_timeout_ms;
+	if ((rc = store_probe(c->database, &o, &v)) != USERCGI_OK) {
+		printf("database: cannot connect (%s; the log says"
+		    " why)\n", usercgi_errname(rc));
+		return 0;
+	}
+	if (v == want) {
+		printf("database: ok, connected, schema version %d\n", v);
+		return 1;
+	}
+	printf("database: connected, schema version %d, this build writes %d"
+	    " (%s)\n", v, want, v == 0 ? "usercgi-admin init creates it" :
+	    v < want ? "usercgi-admin init migrates it" :
+	    "a newer build wrote it");
+	return 0;
+}
+
 /* check: prints the settings, tests database and JWKS.  Returns the exit status. */
 static int
 cmd_check(void)
 {
 	struct cfg		 c;
-	struct store		*s = NULL;
-	struct store_opts	 o;
 	struct jwks		*k = NULL;
-	struct stat		 sb;
-	char			 why[PATH_MAX + 256];
+	char			 why[PATH_MAX + 256], db[STORE_REDACTED_MAX];
 	enum usercgi_err	 rc;
 	int			 ex = EX_FAIL, good = 1;
 
@@ -187,7 +248,8 @@ cmd_check(void)
 		return EX_FAIL;
 	printf("config file     = %s\n", c.source != NULL ? c.source :
 	    "(none: defaults and environment)");
-	printf("database        = %s\n", c.database);
+	store_redact(c.database, db, sizeof(db));
+	printf("database        = %s\n", db);
 	printf("database_group  = %s\n", c.database_group != NULL ?
 	    c.database_group : "(none: mode 0600)");
 	printf("database_symlink = %s\n", c.database_symlink);
@@ -221,30 +283,10 @@ cmd_check(void)
 		good = 0;
 	}
 
-	/*
-	 * Opening creates a missing file; check only looks.  The modes
-	 * first: SQLite gives an empty -wal or -shm the database's mode.
-	 */
-	check_modes(c.database);
-	if (stat(c.database, &sb) == -1) {
-		printf("database: %s: %s (usercgi-admin init creates it)\n",
-		    c.database, strerror(errno));
-		good = 0;
-	} else {
-		memset(&o, 0, sizeof(o));
-		o.busy_timeout_ms = c.busy_timeout_ms;
-		o.group_set = c.database_gid_set;
-		o.group = c.database_gid;
-		o.nofollow = !c.database_symlink_ok;
-		if ((rc = store_open(c.database, &o, &s)) == USERCGI_OK)
-			printf("database: ok, schema version %d\n",
-			    store_schema_version());
-		else {
-			printf("database: cannot open (%s)\n",
-			    usercgi_errname(rc));
-			good = 0;
-		}
-	}
+	if (store_is_postgresql(c.database))
+		good &= check_pg(&c);
+	else
+		good &= check_sqlite(&c);
 	if ((rc = jwks_load_file(c.jwks_file, &k)) != USERCGI_OK) {
 		printf("jwks: cannot load %s (%s)\n", c.jwks_file,
 		    usercgi_errname(rc));
@@ -259,7 +301,6 @@ cmd_check(void)
 	if (good)
 		ex = 0;
 	jwks_free(k);
-	store_close(s);
 	cfg_free(&c);
 	return ex;
 }
