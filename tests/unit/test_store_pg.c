@@ -320,6 +320,15 @@ test_roundtrip(struct store *s, PGconn *c)
 	store_user_free(&g);
 	tap_int(store_user_get(s, "nosuchuser00", &g), USERCGI_USER_NOT_FOUND,
 	    "get: unknown id");
+	tap_int(store_user_get(s, "\xff\xfe", &g), USERCGI_USER_NOT_FOUND,
+	    "get: an id that is not UTF-8 is not found (never sent)");
+	tap_int(store_user_delete(s, "\xff"), USERCGI_USER_NOT_FOUND,
+	    "delete: an id that is not UTF-8");
+	tap_int(store_identity_remove(s, "rt0000000001", "\xff", 1, NULL),
+	    USERCGI_IDENTITY_NOT_EXIST, "identity: a target that is not UTF-8");
+	tap_int(store_find_update_conflict(s, "\xff", "round@example.com",
+	    NULL, NULL), USERCGI_EMAIL_TAKEN,
+	    "find_update_conflict: an id that is not UTF-8 excludes no row");
 	if (c == NULL)
 		return;
 	v = aux_query(c, "SELECT created_at = timestamptz"
@@ -402,6 +411,57 @@ racer_run(void *arg)
 	return NULL;
 }
 
+/* A thread inserting 100 users of its own and deleting every tenth. */
+static void *
+burst_run(void *arg)
+{
+	struct racer	*r = arg;
+	struct store	*s = NULL;
+	char		 id[16], name[32];
+	int		 i;
+
+	if ((r->rc = store_open(db, &opts, &s)) != USERCGI_OK) {
+		pthread_barrier_wait(r->bar);
+		return NULL;
+	}
+	pthread_barrier_wait(r->bar);
+	for (i = 0; i < 100 && r->rc == USERCGI_OK; i++) {
+		(void)snprintf(id, sizeof(id), "bu%02d%08d", r->i, i);
+		(void)snprintf(name, sizeof(name), "burst%d_%d", r->i, i);
+		r->rc = ins(s, id, name, NULL, NULL, 1700000002500LL + i);
+		if (r->rc == USERCGI_OK && i % 10 == 0)
+			r->rc = store_user_delete(s, id);
+	}
+	store_close(s);
+	return NULL;
+}
+
+/* Eight connections insert and delete at once: user_count follows every row. */
+static void
+test_burst(PGconn *c)
+{
+	struct racer		r[8];
+	pthread_barrier_t	bar;
+	int			i, ok = 0;
+
+	pthread_barrier_init(&bar, NULL, 8);
+	for (i = 0; i < 8; i++) {
+		r[i].i = i;
+		r[i].bar = &bar;
+		pthread_create(&r[i].th, NULL, burst_run, &r[i]);
+	}
+	for (i = 0; i < 8; i++) {
+		pthread_join(r[i].th, NULL);
+		ok += r[i].rc == USERCGI_OK;
+	}
+	pthread_barrier_destroy(&bar);
+	tap_int(ok, 8, "burst: 8 x 100 concurrent inserts, every tenth deleted");
+	if (c != NULL)
+		tap_str(aux_query(c, "SELECT (SELECT sum(n) FROM user_count) ="
+		    " (SELECT count(*) FROM users)"), "t",
+		    "burst: user_count agrees with the rows");
+}
+
 static void
 test_race(void)
 {
@@ -428,6 +488,8 @@ test_race(void)
 /* Threads merging distinct members into one user's custom data at once. */
 struct merger {
 	int			 i;
+	const char		*db;
+	const char		*prefix;
 	enum usercgi_err	 rc;
 	pthread_t		 th;
 };
@@ -440,9 +502,10 @@ merger_run(void *arg)
 	struct store_patch	 p;
 	char			 json[32];
 
-	if ((m->rc = store_open(db, &opts, &s)) != USERCGI_OK)
+	if ((m->rc = store_open(m->db, &opts, &s)) != USERCGI_OK)
 		return NULL;
-	(void)snprintf(json, sizeof(json), "{\"k%d\":%d}", m->i, m->i);
+	(void)snprintf(json, sizeof(json), "{\"%s%d\":%d}", m->prefix, m->i,
+	    m->i);
 	memset(&p, 0, sizeof(p));
 	p.set = STORE_P_CUSTOM_MERGE;
 	p.custom_data_json = json;
@@ -451,14 +514,48 @@ merger_run(void *arg)
 	return NULL;
 }
 
+/* Six threads merge prefix0..5 into up0000000001 on database d at once. */
+static void
+merge_race(struct store *s, const char *d, const char *prefix,
+    const char *name)
+{
+	struct merger		 m[6];
+	struct store_user	 o;
+	char			 t[128], k[16];
+	int			 i, ok = 0;
+
+	for (i = 0; i < 6; i++) {
+		m[i].i = i;
+		m[i].db = d;
+		m[i].prefix = prefix;
+		pthread_create(&m[i].th, NULL, merger_run, &m[i]);
+	}
+	for (i = 0; i < 6; i++) {
+		pthread_join(m[i].th, NULL);
+		ok += m[i].rc == USERCGI_OK;
+	}
+	(void)snprintf(t, sizeof(t), "%s succeed", name);
+	tap_int(ok, 6, t);
+	if (store_user_get(s, "up0000000001", &o) != USERCGI_OK) {
+		tap_ok(0, "read back");
+		return;
+	}
+	for (i = 0, ok = 0; i < 6; i++) {
+		(void)snprintf(k, sizeof(k), "\"%s%d\":%d", prefix, i, i);
+		ok += strstr(o.custom_data_json, k) != NULL;
+	}
+	(void)snprintf(t, sizeof(t), "%s: every one landed", name);
+	tap_int(ok, 6, t);
+	store_user_free(&o);
+}
+
 static void
 test_update(struct store *s)
 {
 	struct store_patch	 p;
 	struct store_user	 o;
-	struct merger		 m[6];
 	static const char *const keys[] = { "familyName", "givenName", NULL };
-	int			 i, ok = 0;
+	char			 ser[700];
 
 	tap_int(ins(s, "up0000000001", "upd", "Up@Example.com", NULL,
 	    1700000003000LL), USERCGI_OK, "update: user");
@@ -538,25 +635,14 @@ test_update(struct store *s)
 	    o.logto_config.mfa_skip_on_sign_in == 1 &&
 	    o.logto_config.passkey_skipped == 0, "update: logto config");
 	store_user_free(&o);
-	for (i = 0; i < 6; i++) {
-		m[i].i = i;
-		pthread_create(&m[i].th, NULL, merger_run, &m[i]);
-	}
-	for (i = 0; i < 6; i++) {
-		pthread_join(m[i].th, NULL);
-		ok += m[i].rc == USERCGI_OK;
-	}
-	tap_int(ok, 6, "update: six concurrent merges succeed");
-	tap_int(store_user_get(s, "up0000000001", &o), USERCGI_OK,
-	    "update: read back");
-	for (i = 0, ok = 0; i < 6; i++) {
-		char	k[16];
-
-		(void)snprintf(k, sizeof(k), "\"k%d\":%d", i, i);
-		ok += strstr(o.custom_data_json, k) != NULL;
-	}
-	tap_int(ok, 6, "update: every concurrent merge landed");
-	store_user_free(&o);
+	merge_race(s, db, "k", "update: six concurrent merges");
+	/*
+	 * SERIALIZABLE (as CockroachDB runs): the merges' FOR UPDATE fails
+	 * with 40001 when another committed first; each is run again.
+	 */
+	(void)snprintf(ser, sizeof(ser), "%s options='-c"
+	    " default_transaction_isolation=serializable'", db);
+	merge_race(s, ser, "s", "serializable: six concurrent merges");
 }
 
 static void
@@ -914,6 +1000,7 @@ main(void)
 	test_roundtrip(s, c);
 	test_taken(s);
 	test_race();
+	test_burst(c);
 	test_update(s);
 	test_rehash_delete_identities(s, c);
 	test_tokens(s);
