@@ -62,7 +62,7 @@ echo "== PostgreSQL (make check-pg)"
 	done
 	tail -n 5 _build/check-pg.log
 }
-tail -n 1 _build/check-pg.log
+grep '^check-pg: ' _build/check-pg.log
 
 echo "== build (ASan + UBSan)"
 # intercept_tls_get_addr=0: GCC 12's LeakSanitizer (libasan.so.8) can

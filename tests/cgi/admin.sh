@@ -151,7 +151,8 @@ admin init; check_rc "init again is harmless" 0
 
 admin check; check_rc "check with a good configuration" 0
 for line in "database        = $DB" "issuer          = $ISSUER" "audience        = $AUDIENCE" \
-    "required_scope  = all" "argon2_m        = 8192" "database: ok, schema version $ver" \
+    "required_scope  = all" "argon2_m        = 8192" \
+    "database: ok,$(db_pg && echo ' connected,') schema version $ver" \
     "jwks: ok, 1 usable key" "ok" \
     "phone numbers   = $(if grep -q '^#define HAVE_LIBPHONENUMBER 1' "$top_builddir/config.h"; then
 	echo "normalised (libphonenumber, $PHONE_MODULE)"; else
