@@ -496,9 +496,18 @@ pg_notice(void *arg, const char *msg)
 static enum usercgi_err
 pg_ready(struct store *s)
 {
+	/*
+	 * Defaults before the operator's string, which overrides them: a
+	 * server that vanished from the network (no reset, no refusal) is
+	 * given up within seconds, not TCP's minutes.
+	 */
 	static const char *const kw[] = { "connect_timeout",
-	    "fallback_application_name", "dbname", NULL };
-	const char	*val[4];
+	    "keepalives_idle", "keepalives_interval", "keepalives_count",
+	    "tcp_user_timeout", "fallback_application_name", "dbname", NULL };
+	static const char *const dflt[] = { "10", "10", "5", "3", "10000",
+	    "usercgi" };
+	const char	*val[8];
+	size_t		 i;
 	char		 sql[128], msg[PG_MSG_MAX], red[STORE_REDACTED_MAX];
 	int		 lock_ms, stmt_ms;
 
@@ -509,10 +518,10 @@ pg_ready(struct store *s)
 		pg_lost(s);
 	}
 	if (s->conn == NULL) {
-		val[0] = "10";
-		val[1] = "usercgi";
-		val[2] = s->conninfo;
-		val[3] = NULL;
+		for (i = 0; i < sizeof(dflt) / sizeof(dflt[0]); i++)
+			val[i] = dflt[i];
+		val[i++] = s->conninfo;
+		val[i] = NULL;
 		if ((s->conn = PQconnectdbParams(kw, val, 1)) == NULL)
 			return USERCGI_NOMEM;
 	} else
