@@ -7,11 +7,11 @@
  * finds the primary.  Statements are prepared on first use, once per
  * connection; a search's statement, built per query from fixed
  * fragments with every value a parameter, is planned with its values
- * (PQexecParams), so a LIKE prefix uses its index.  A connection that is lost (or lands on a read-only
- * server) answers that call USERCGI_UNAVAILABLE and is reset, and its
- * statements prepared again, by the next call: nothing is retried that
- * might have committed, so a write whose COMMIT was lost is never
- * reported as done.  lock_timeout is busy_timeout_ms (USERCGI_BUSY);
+ * (PQexecParams), so a LIKE prefix uses its index.  A connection that
+ * is lost (or lands on a read-only server) answers that call
+ * USERCGI_UNAVAILABLE and is reset, and its statements prepared again,
+ * by the next call: nothing is retried that might have committed, so a
+ * write whose COMMIT was lost is never reported as done.  lock_timeout is busy_timeout_ms (USERCGI_BUSY);
  * statement_timeout is at least one second, and bounds every search.
  * Durability is the server's: a COMMIT returns after the WAL is flushed
  * (and replicated, with synchronous_standby_names), as
@@ -292,7 +292,7 @@ pg_rand(struct store *s)
 	return x;
 }
 
-/* Copies the first line of a server message (at most PG_MSG_MAX bytes) to out. */
+/* Copies the first line of a server message to out. */
 static void
 pg_msg_line(const char *msg, char out[PG_MSG_MAX])
 {
@@ -548,7 +548,7 @@ pg_ready(struct store *s)
 	return USERCGI_OK;
 }
 
-/* Sleeps a random 1-10 ms times attempt + 1, between two tries of a transaction. */
+/* Sleeps (attempt + 1) x a random 1-10 ms between two tries of a transaction. */
 static void
 pg_backoff(struct store *s, int attempt)
 {
@@ -837,7 +837,7 @@ pg_col(const PGresult *r, int row, int col, char **dst)
 	return USERCGI_OK;
 }
 
-/* Reads an epoch-ms field into *v (-1 for NULL); 0 on success, -1 when it is not a number. */
+/* Reads an epoch-ms field into *v (-1 for NULL); returns 0, or -1 for no number. */
 static int
 pg_col_ms(const PGresult *r, int row, int col, int64_t *v)
 {
@@ -913,7 +913,7 @@ out:
 	return err;
 }
 
-/* Writes v as decimal into out (32 bytes) and returns out; NULL for -1 when null_neg. */
+/* Writes v in decimal to out (32 bytes), returns it; NULL for -1 if null_neg. */
 static const char *
 pg_int(int64_t v, char out[32], int null_neg)
 {
@@ -999,7 +999,7 @@ struct pg_insert_arg {
 	const struct store_keys	*k;
 };
 
-/* Maps a 23505 of the users table to its *_TAKEN code (USERCGI_INTERNAL when unknown). */
+/* Maps a 23505 on users to its *_TAKEN code (USERCGI_INTERNAL: unknown). */
 static enum usercgi_err
 pg_users_taken(const struct store *s)
 {

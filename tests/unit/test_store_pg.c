@@ -110,7 +110,7 @@ aux_connect(const char *conninfo)
 	return c;
 }
 
-/* Runs sql on c; returns the first field of the first row (static), "" if none, NULL on error. */
+/* Runs sql on c: the first field of its first row (static), "", or NULL. */
 static const char *
 aux_query(PGconn *c, const char *sql)
 {
