@@ -11,8 +11,9 @@
  * is lost (or lands on a read-only server) answers that call
  * USERCGI_UNAVAILABLE and is reset, and its statements prepared again,
  * by the next call: nothing is retried that might have committed, so a
- * write whose COMMIT was lost is never reported as done.  lock_timeout is busy_timeout_ms (USERCGI_BUSY);
- * statement_timeout is at least one second, and bounds every search.
+ * write whose COMMIT was lost is never reported as done.  lock_timeout
+ * is busy_timeout_ms (USERCGI_BUSY); statement_timeout is at least one
+ * second, and bounds every search.
  * Durability is the server's: a COMMIT returns after the WAL is flushed
  * (and replicated, with synchronous_standby_names), as
  * synchronous_commit says; this file never changes it.
@@ -548,7 +549,7 @@ pg_ready(struct store *s)
 	return USERCGI_OK;
 }
 
-/* Sleeps (attempt + 1) x a random 1-10 ms between two tries of a transaction. */
+/* Sleeps (attempt + 1) x 1-10 ms at random between two tries. */
 static void
 pg_backoff(struct store *s, int attempt)
 {
@@ -837,7 +838,7 @@ pg_col(const PGresult *r, int row, int col, char **dst)
 	return USERCGI_OK;
 }
 
-/* Reads an epoch-ms field into *v (-1 for NULL); returns 0, or -1 for no number. */
+/* Reads an epoch-ms field into *v (-1: NULL); 0, or -1 for no number. */
 static int
 pg_col_ms(const PGresult *r, int row, int col, int64_t *v)
 {
@@ -913,7 +914,7 @@ out:
 	return err;
 }
 
-/* Writes v in decimal to out (32 bytes), returns it; NULL for -1 if null_neg. */
+/* Writes v to out (32 bytes); returns out, NULL for -1 if null_neg. */
 static const char *
 pg_int(int64_t v, char out[32], int null_neg)
 {
