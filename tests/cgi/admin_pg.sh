@@ -46,6 +46,7 @@ redacted=$(printf '%s' "$DB" | sed "s/password='.*'/password=***/")
 conf "$DB"
 admin check; check_rc "check before init fails" 1
 has "check: the database, redacted" "database        = $redacted"
+has "check: database_group is SQLite's" "database_group  = (not used with PostgreSQL)"
 has "check: no schema yet" "database: connected, schema version 0, this build writes 3 (usercgi-admin init creates it)"
 no_secret "check: no password printed or logged"
 n=$(psql "$(printf '%s' "$DB" | sed "s/ password=.*//")" -XAtq -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
