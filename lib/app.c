@@ -827,19 +827,35 @@ app_warm_sqlite(struct app *a)
 	return USERCGI_OK;
 }
 
+/*
+ * Set once app_warm has connected one app of this process to a
+ * PostgreSQL database.  app_warm runs in the main thread, before the
+ * worker threads start.
+ */
+static int	app_pg_warmed;
+
 enum usercgi_err
 app_warm(struct app *a)
 {
 	struct http_resp	 r;
+	int			 pg = store_is_postgresql(a->cfg.database);
 
-	if (!store_is_postgresql(a->cfg.database) &&
-	    app_warm_sqlite(a) != USERCGI_OK)
+	if (!pg && app_warm_sqlite(a) != USERCGI_OK)
 		return USERCGI_UNAVAILABLE;
 	/* Failures here are logged and retried by the first request. */
 	(void)app_auth_new(a);
+	/*
+	 * A PostgreSQL connection costs a server process: the first app
+	 * connects (and creates the schema), the other threads connect on
+	 * their first request, so a restarted worker serves at once.
+	 */
+	if (pg && app_pg_warmed)
+		return USERCGI_OK;
 	http_resp_init(&r);
 	(void)app_store(a, &r);
 	http_resp_free(&r);
+	if (pg && a->store != NULL)
+		app_pg_warmed = 1;
 	return USERCGI_OK;
 }
 

@@ -64,6 +64,8 @@ enum usercgi_err app_init(struct app *a, char *const *env, char *errbuf,
  * USERCGI_OK, or USERCGI_UNAVAILABLE when the placement is wrong (the
  * worker refuses to start).  A JWKS or database that cannot be opened
  * now is logged and tried again by the first request that needs it.
+ * A PostgreSQL database has no placement to check, and only the first
+ * app warmed in the process connects now (the others on first use).
  */
 enum usercgi_err app_warm(struct app *a);
 void	app_free(struct app *a);

@@ -66,7 +66,7 @@ store_is_postgresql(const char *db)
 	return db[i] == '=';
 }
 
-/* A bounded writer into the caller's buffer: copies what fits, always terminated. */
+/* A bounded writer into the caller's buffer: what fits, always terminated. */
 struct store_out {
 	char	*p;
 	size_t	 len, n;

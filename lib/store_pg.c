@@ -7,12 +7,13 @@
  * finds the primary.  Statements are prepared on first use, once per
  * connection; a search's statement, built per query from fixed
  * fragments with every value a parameter, is planned with its values
- * (PQexecParams), so a LIKE prefix uses its index.  A connection that is lost (or lands on a read-only
- * server) answers that call USERCGI_UNAVAILABLE and is reset, and its
- * statements prepared again, by the next call: nothing is retried that
- * might have committed, so a write whose COMMIT was lost is never
- * reported as done.  lock_timeout is busy_timeout_ms (USERCGI_BUSY);
- * statement_timeout is at least one second, and bounds every search.
+ * (PQexecParams), so a LIKE prefix uses its index.  A connection that
+ * is lost (or lands on a read-only server) answers that call
+ * USERCGI_UNAVAILABLE and is reset, and its statements prepared again,
+ * by the next call: nothing is retried that might have committed, so a
+ * write whose COMMIT was lost is never reported as done.  lock_timeout
+ * is busy_timeout_ms (USERCGI_BUSY); statement_timeout is at least one
+ * second, and bounds every search.
  * Durability is the server's: a COMMIT returns after the WAL is flushed
  * (and replicated, with synchronous_standby_names), as
  * synchronous_commit says; this file never changes it.
@@ -292,7 +293,7 @@ pg_rand(struct store *s)
 	return x;
 }
 
-/* Copies the first line of a server message (at most PG_MSG_MAX bytes) to out. */
+/* Copies the first line of a server message to out. */
 static void
 pg_msg_line(const char *msg, char out[PG_MSG_MAX])
 {
@@ -496,9 +497,18 @@ pg_notice(void *arg, const char *msg)
 static enum usercgi_err
 pg_ready(struct store *s)
 {
+	/*
+	 * Defaults before the operator's string, which overrides them: a
+	 * server that vanished from the network (no reset, no refusal) is
+	 * given up within seconds, not TCP's minutes.
+	 */
 	static const char *const kw[] = { "connect_timeout",
-	    "fallback_application_name", "dbname", NULL };
-	const char	*val[4];
+	    "keepalives_idle", "keepalives_interval", "keepalives_count",
+	    "tcp_user_timeout", "fallback_application_name", "dbname", NULL };
+	static const char *const dflt[] = { "10", "10", "5", "3", "10000",
+	    "usercgi" };
+	const char	*val[8];
+	size_t		 i;
 	char		 sql[128], msg[PG_MSG_MAX], red[STORE_REDACTED_MAX];
 	int		 lock_ms, stmt_ms;
 
@@ -509,10 +519,10 @@ pg_ready(struct store *s)
 		pg_lost(s);
 	}
 	if (s->conn == NULL) {
-		val[0] = "10";
-		val[1] = "usercgi";
-		val[2] = s->conninfo;
-		val[3] = NULL;
+		for (i = 0; i < sizeof(dflt) / sizeof(dflt[0]); i++)
+			val[i] = dflt[i];
+		val[i++] = s->conninfo;
+		val[i] = NULL;
 		if ((s->conn = PQconnectdbParams(kw, val, 1)) == NULL)
 			return USERCGI_NOMEM;
 	} else
@@ -539,7 +549,7 @@ pg_ready(struct store *s)
 	return USERCGI_OK;
 }
 
-/* Sleeps a random 1-10 ms times attempt + 1, between two tries of a transaction. */
+/* Sleeps (attempt + 1) x 1-10 ms at random between two tries. */
 static void
 pg_backoff(struct store *s, int attempt)
 {
@@ -828,7 +838,7 @@ pg_col(const PGresult *r, int row, int col, char **dst)
 	return USERCGI_OK;
 }
 
-/* Reads an epoch-ms field into *v (-1 for NULL); 0 on success, -1 when it is not a number. */
+/* Reads an epoch-ms field into *v (-1: NULL); 0, or -1 for no number. */
 static int
 pg_col_ms(const PGresult *r, int row, int col, int64_t *v)
 {
@@ -904,7 +914,7 @@ out:
 	return err;
 }
 
-/* Writes v as decimal into out (32 bytes) and returns out; NULL for -1 when null_neg. */
+/* Writes v to out (32 bytes); returns out, NULL for -1 if null_neg. */
 static const char *
 pg_int(int64_t v, char out[32], int null_neg)
 {
@@ -990,7 +1000,7 @@ struct pg_insert_arg {
 	const struct store_keys	*k;
 };
 
-/* Maps a 23505 of the users table to its *_TAKEN code (USERCGI_INTERNAL when unknown). */
+/* Maps a 23505 on users to its *_TAKEN code (USERCGI_INTERNAL: unknown). */
 static enum usercgi_err
 pg_users_taken(const struct store *s)
 {

@@ -250,9 +250,14 @@ cmd_check(void)
 	    "(none: defaults and environment)");
 	store_redact(c.database, db, sizeof(db));
 	printf("database        = %s\n", db);
-	printf("database_group  = %s\n", c.database_group != NULL ?
-	    c.database_group : "(none: mode 0600)");
-	printf("database_symlink = %s\n", c.database_symlink);
+	if (store_is_postgresql(c.database)) {
+		printf("database_group  = (not used with PostgreSQL)\n");
+		printf("database_symlink = (not used with PostgreSQL)\n");
+	} else {
+		printf("database_group  = %s\n", c.database_group != NULL ?
+		    c.database_group : "(none: mode 0600)");
+		printf("database_symlink = %s\n", c.database_symlink);
+	}
 	printf("jwks_file       = %s\n", c.jwks_file);
 	printf("issuer          = %s\n", c.issuer);
 	printf("audience        = %s\n", c.audience);

@@ -2,59 +2,18 @@
 # admin_pg.sh: usercgi-admin init/check on a PostgreSQL database: the
 # password never printed, check creating nothing, concurrent inits.  The
 # server is $USERCGI_TEST_PG (a conninfo; the test creates its own
-# database there), else a throwaway cluster started in the test's
-# directory (tests/pg/cluster.sh when present, else initdb here).
-# Skipped without PostgreSQL 15 or a PostgreSQL build.
+# database there), else a throwaway cluster (tests/cgi/pg_server.sh).
 . "$(dirname "$0")/lib.sh"
 ADMIN="$top_builddir/tools/usercgi-admin"
-PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
-if ! grep -q '^#define HAVE_POSTGRESQL 1' "$top_builddir/config.h"; then
-	echo "1..0 # SKIP built --without-postgresql"; exit 0
-fi
-if [ -z "${USERCGI_TEST_PG:-}" ] && [ ! -x "$PG_BIN/initdb" ]; then
-	echo "1..0 # SKIP PostgreSQL 15 is not installed"; exit 0
-fi
-
+. "$(dirname "$0")/pg_server.sh"
 T=$(mktemp -d "${TMPDIR:-/tmp}/usercgi-admin-pg.XXXXXX")
-stop_pg() { :; }
-trap 'stop_pg; rm -rf "$T"' EXIT
+trap 'pg_server_stop; pg_lib_fini; rm -rf "$T"' EXIT
 $MINT setup "$T" ES384 >/dev/null || { echo "Bail out! cannot mint keys"; exit 1; }
-
-# pg_as CMD...: as the postgres user when root (the server refuses root).
-pg_as() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-
-if [ -n "${USERCGI_TEST_PG:-}" ]; then
-	BASE=$USERCGI_TEST_PG
-elif [ -f "$top_srcdir/tests/pg/cluster.sh" ]; then
-	. "$top_srcdir/tests/pg/cluster.sh"
-	pg_cluster_start "$T/pg" || { echo "Bail out! cannot start PostgreSQL"; exit 1; }
-	stop_pg() { pg_cluster_stop "$T/pg"; }
-	BASE=$PG_CONNINFO
-else
-	mkdir -p "$T/pg"; U=$(id -un)
-	if [ "$(id -u)" = 0 ]; then
-		U=postgres; chown postgres: "$T/pg"; chmod o+x "$T"
-	fi
-	pg_as "$PG_BIN/initdb" -D "$T/pg/data" -U "$U" -A trust -E UTF8 \
-	    --locale=C >"$T/pg/initdb.log" 2>&1 ||
-	    { cat "$T/pg/initdb.log"; echo "Bail out! initdb"; exit 1; }
-	printf "listen_addresses = ''\nunix_socket_directories = '%s'\n" \
-	    "$T/pg" >>"$T/pg/data/postgresql.conf"
-	pg_as "$PG_BIN/pg_ctl" -D "$T/pg/data" -l "$T/pg/server.log" -w \
-	    start >/dev/null || { echo "Bail out! pg_ctl start"; exit 1; }
-	stop_pg() { pg_as "$PG_BIN/pg_ctl" -D "$T/pg/data" -m fast -w stop >/dev/null; }
-	BASE="host=$T/pg port=5432 user=$U dbname=postgres"
-fi
-newdb() {
-	psql "$BASE" -XAtq -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $1" \
-	    -c "CREATE DATABASE $1" >/dev/null 2>&1 ||
-	    { echo "Bail out! cannot create database $1"; exit 1; }
-	printf '%s dbname=%s' "$(printf '%s' "$BASE" | sed 's/\(^\| \)dbname=[^ ]*//; s/^ *//')" "$1"
-}
+pg_server_start
 
 # The password is never checked by a trust server, and never printed.
-DB="$(newdb usercgi_admin) password='s3 cr\\'et'"
+DB="$(pg_newdb usercgi_admin_$$) password='s3 cr\\'et'"
 conf() {
 	cat >"$T/usercgi.conf" <<-CONF
 	database = $1
@@ -87,6 +46,7 @@ redacted=$(printf '%s' "$DB" | sed "s/password='.*'/password=***/")
 conf "$DB"
 admin check; check_rc "check before init fails" 1
 has "check: the database, redacted" "database        = $redacted"
+has "check: database_group is SQLite's" "database_group  = (not used with PostgreSQL)"
 has "check: no schema yet" "database: connected, schema version 0, this build writes 3 (usercgi-admin init creates it)"
 no_secret "check: no password printed or logged"
 n=$(psql "$(printf '%s' "$DB" | sed "s/ password=.*//")" -XAtq -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
@@ -103,7 +63,7 @@ has "check: ok" $'\nok'
 admin init; check_rc "init again: nothing to do" 0
 
 # Many hosts' first inits at once on a fresh database.
-conf "$(newdb usercgi_admin_race)"
+conf "$(pg_newdb usercgi_admin_race_$$)"
 for i in 1 2 3 4 5 6; do
 	(cd "$T" && env -i PATH="$PATH" USERCGI_CONFIG="$T/usercgi.conf" "$ADMIN" init >"$T/init$i.out" 2>&1; echo $? >"$T/init$i.rc") &
 done

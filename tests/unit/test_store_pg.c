@@ -110,7 +110,7 @@ aux_connect(const char *conninfo)
 	return c;
 }
 
-/* Runs sql on c; returns the first field of the first row (static), "" if none, NULL on error. */
+/* Runs sql on c: the first field of its first row (static), "", or NULL. */
 static const char *
 aux_query(PGconn *c, const char *sql)
 {
@@ -249,12 +249,30 @@ test_redact(void)
 	tap_str(small, "host=averyv", "redact: truncated, terminated");
 }
 
+/* Returns the value of libpq option kw of connection c ("" if none; static). */
+static const char *
+conn_opt(PGconn *c, const char *kw)
+{
+	static char		 out[64];
+	PQconninfoOption	*o, *p;
+
+	out[0] = '\0';
+	if ((o = PQconninfo(c)) == NULL)
+		return out;
+	for (p = o; p->keyword != NULL; p++)
+		if (strcmp(p->keyword, kw) == 0 && p->val != NULL)
+			(void)snprintf(out, sizeof(out), "%s", p->val);
+	PQconninfoFree(o);
+	return out;
+}
+
 static void
 test_open(void)
 {
 	struct store	*s = NULL;
 	PGconn		*c;
 	const char	*v;
+	char		 ci[700];
 	int		 ver = -1;
 
 	tap_int(store_open(db, &opts, &s), USERCGI_OK, "open: creates schema");
@@ -284,6 +302,20 @@ test_open(void)
 	tap_int(store_open("host=/nonexistent/dir dbname=x", &opts, &s),
 	    USERCGI_UNAVAILABLE, "open: no server is UNAVAILABLE");
 	tap_ok(s == NULL, "open: no store on failure");
+	(void)snprintf(ci, sizeof(ci), "%s connect_timeout=3", db);
+	if (store_open(ci, &opts, &s) == USERCGI_OK) {
+		tap_str(conn_opt(s->conn, "connect_timeout"), "3",
+		    "open: the operator's setting wins over the default");
+		tap_str(conn_opt(s->conn, "keepalives_idle"), "10",
+		    "open: keepalives_idle default");
+		tap_str(conn_opt(s->conn, "tcp_user_timeout"), "10000",
+		    "open: tcp_user_timeout default");
+		tap_str(conn_opt(s->conn, "fallback_application_name"), "usercgi",
+		    "open: application_name");
+		store_close(s);
+	} else
+		tap_ok(0, "open: with connect_timeout");
+	s = NULL;
 	tap_int(store_open("postgresql://u:se%zzcret@h/db", &opts, &s),
 	    USERCGI_INTERNAL, "open: a URI libpq cannot parse");
 	tap_int(store_open("host=x bogus_keyword=1", &opts, &s),
