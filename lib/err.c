@@ -91,6 +91,14 @@ static const struct usercgi_errinfo errtab[USERCGI_ERR_MAX] = {
 	    "sign_in_experiences.password_expiration_not_enabled",
 	    "Password expiration policy is not enabled. Enable it in the "
 	    "sign-in experience settings before expiring passwords."),
+	/*
+	 * usercgi's own: PostgreSQL's jsonb (Logto's column type) has no
+	 * U+0000 in a string, and a server whose encoding is not UTF-8
+	 * lacks other characters (SQLSTATE 22P05); SQLite stores both.
+	 */
+	E(USERCGI_UNSTORABLE, 400, "request.invalid_input",
+	    "The database cannot store this value (PostgreSQL's jsonb has no "
+	    "\\u0000 in a string)."),
 };
 
 static const char *const errnames[USERCGI_ERR_MAX] = {
@@ -103,7 +111,7 @@ static const char *const errnames[USERCGI_ERR_MAX] = {
 	"VALUE_TOO_LONG", "USER_NOT_FOUND", "BAD_CREDENTIALS", "ID_TAKEN",
 	"BAD_PAGINATION", "BAD_SEARCH", "BAD_PATTERN", "IDENTITY_IN_USE",
 	"IDENTITY_NOT_EXIST", "EMPTY_UPDATE", "DELETE_SELF",
-	"PW_EXPIRATION_OFF",
+	"PW_EXPIRATION_OFF", "UNSTORABLE",
 };
 
 const struct usercgi_errinfo *

@@ -50,6 +50,7 @@ enum usercgi_err {
 	USERCGI_EMPTY_UPDATE,		/* 422 entity.invalid_input: a PATCH with nothing to set */
 	USERCGI_DELETE_SELF,		/* 400 user.cannot_delete_self */
 	USERCGI_PW_EXPIRATION_OFF,	/* 400 sign_in_experiences.password_expiration_not_enabled */
+	USERCGI_UNSTORABLE,		/* 400 request.invalid_input: a value the database cannot hold */
 	USERCGI_ERR_MAX
 };
 

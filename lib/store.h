@@ -14,7 +14,9 @@
  * made the write durable; a function that returns an error has changed
  * nothing.  Every write to a user moves its updated_at to the caller's
  * now_ms.  USERCGI_BUSY means the database stayed locked for longer than
- * busy_timeout_ms; nothing was written.
+ * busy_timeout_ms; nothing was written.  Any write may also return
+ * USERCGI_UNSTORABLE: a value this backend cannot hold (PostgreSQL's
+ * jsonb has no U+0000 in a string); nothing was written.
  */
 #ifndef USERCGI_STORE_H
 #define USERCGI_STORE_H

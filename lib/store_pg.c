@@ -324,6 +324,8 @@ pg_lost(struct store *s)
  * of resources), USERCGI_BUSY (lock or statement timeout; 40001/40P01,
  * with s->retry set), USERCGI_BAD_PATTERN (a pattern the server
  * refuses), USERCGI_VALUE_TOO_LONG (over a column's length),
+ * USERCGI_UNSTORABLE (22P05: a character jsonb or the server's encoding
+ * cannot hold, such as \u0000),
  * USERCGI_INTERNAL (anything else, also 23505: the caller reads
  * s->constraint).
  */
@@ -365,6 +367,8 @@ pg_err(struct store *s, PGresult *r, const char *what)
 		return USERCGI_BAD_PATTERN;
 	if (strcmp(s->state, "22001") == 0)
 		return USERCGI_VALUE_TOO_LONG;
+	if (strcmp(s->state, "22P05") == 0)
+		return USERCGI_UNSTORABLE;
 	/* A read-only server (a standby after a failover), shutdown, I/O. */
 	if (strcmp(s->state, "25006") == 0 || strncmp(s->state, "57P", 3) == 0 ||
 	    strncmp(s->state, "08", 2) == 0) {

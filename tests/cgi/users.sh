@@ -571,4 +571,28 @@ has_hdr Content-Type && not_ok "FastCGI: DELETE without Content-Type" ||
     ok "FastCGI: DELETE without Content-Type"
 fc DELETE "/api/users/$ID" ""
 expect "FastCGI: DELETE again" 404 "$NOT_FOUND"
+
+# ------------------------------------------------- a value jsonb cannot hold
+# SQLite stores a \u0000 in a JSON string; PostgreSQL's jsonb (Logto's
+# column type) refuses it: a 400, and nothing is written, on create and
+# on update alike.
+UNSTORABLE='{"code":"request.invalid_input","message":"The database cannot store this value (PostgreSQL'"'"'s jsonb has no \\u0000 in a string)."}'
+nul_rows() { dbq "select count(*) from users where username = 'nul_user'"; }
+cgi POST /api/users '{"username":"nul_user","customData":{"k":"a\u0000b"}}'
+if db_pg; then
+	expect "\\u0000 in customData: 400 on PostgreSQL" 400 "$UNSTORABLE"
+	check "\\u0000 in customData: no row" "$(nul_rows)" 0
+	mk '{"username":"nul_user"}'
+else
+	check "\\u0000 in customData: stored on SQLite" "$STATUS $(field customData)" '200 {"k":"a\u0000b"}'
+fi
+NUL_ID=$(dbq "select id from users where username = 'nul_user'")
+cgi PATCH "/api/users/$NUL_ID/custom-data" '{"customData":{"z":"\u0000"}}'
+if db_pg; then
+	expect "\\u0000 in a custom-data merge: 400 on PostgreSQL" 400 "$UNSTORABLE"
+	cgi GET "/api/users/$NUL_ID/custom-data" ""
+	expect "\\u0000 in a custom-data merge: nothing changed" 200 '{}'
+else
+	expect "\\u0000 in a custom-data merge: stored on SQLite" 200 '{"k":"a\u0000b","z":"\u0000"}'
+fi
 tap_done
