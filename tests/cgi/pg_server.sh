@@ -5,10 +5,10 @@
 # $T/pgs (tests/pg/cluster.sh).  Skips the whole test (TAP "1..0 # SKIP")
 # without PostgreSQL 15 or in a build without it.
 #
-#   pg_server_start   sets BASE (a conninfo for dbname=postgres)
+#   pg_server_start   sets PG_CONNINFO (a conninfo for dbname=postgres)
 #   pg_server_stop    stops the cluster started here, if any (EXIT trap)
 #   pg_lib_fini       what lib.sh's own database needs at exit
-#   pg_newdb NAME     creates database NAME; prints BASE naming it
+#   pg_newdb NAME     creates database NAME; prints a conninfo naming it
 
 . "$top_srcdir/tests/pg/cluster.sh"
 if ! grep -q '^#define HAVE_POSTGRESQL 1' "$top_builddir/config.h"; then
@@ -30,7 +30,6 @@ pg_server_start() {
 		pg_cluster_start "$PG_SERVER_DIR" ||
 		    { echo "Bail out! cannot start PostgreSQL"; exit 1; }
 	fi
-	BASE=$PG_CONNINFO
 }
 
 pg_newdb() {
