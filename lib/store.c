@@ -696,3 +696,181 @@ store_check_patterns(const struct store_query *q)
 	}
 	return USERCGI_OK;
 }
+
+void
+store_sqlb_init(struct store_sqlb *b, int dollar)
+{
+	memset(b, 0, sizeof(*b));
+	buf_init(&b->sql, 32768);
+	b->dollar = dollar;
+}
+
+void
+store_sqlb_free(struct store_sqlb *b)
+{
+	size_t	i;
+
+	for (i = 0; i < b->nowned; i++)
+		free(b->owned[i]);
+	buf_free(&b->sql);
+}
+
+void
+store_sqlb_sql(struct store_sqlb *b, const char *frag)
+{
+	if (b->err == USERCGI_OK)
+		b->err = buf_addstr(&b->sql, frag);
+}
+
+void
+store_sqlb_own(struct store_sqlb *b, char *p)
+{
+	if (b->nowned < STORE_SQLB_MAX_ARGS)
+		b->owned[b->nowned++] = p;
+	else {
+		free(p);
+		b->err = USERCGI_INTERNAL;
+	}
+}
+
+/* Queues one parameter and appends its placeholder. */
+static void
+store_sqlb_param(struct store_sqlb *b, const struct store_sqlb_arg *a,
+    const char *type)
+{
+	if (b->err != USERCGI_OK)
+		return;
+	if (b->nargs >= STORE_SQLB_MAX_ARGS) {
+		b->err = USERCGI_INTERNAL;
+		return;
+	}
+	b->args[b->nargs++] = *a;
+	if (b->dollar)
+		b->err = buf_printf(&b->sql, "$%zu::%s", b->nargs, type);
+	else
+		b->err = buf_addc(&b->sql, '?');
+}
+
+void
+store_sqlb_text(struct store_sqlb *b, const char *t, size_t len,
+    const char *type, int own)
+{
+	struct store_sqlb_arg	a;
+
+	if (own)
+		store_sqlb_own(b, (char *)t);
+	memset(&a, 0, sizeof(a));
+	a.text = t;
+	a.len = len;
+	store_sqlb_param(b, &a, type);
+}
+
+void
+store_sqlb_arg(struct store_sqlb *b, const char *t, const char *type, int own)
+{
+	store_sqlb_text(b, t, t != NULL ? strlen(t) : 0, type, own);
+}
+
+void
+store_sqlb_str(struct store_sqlb *b, const char *t)
+{
+	store_sqlb_arg(b, t, "text", 0);
+}
+
+void
+store_sqlb_int(struct store_sqlb *b, int64_t v)
+{
+	struct store_sqlb_arg	a;
+	char			*t;
+	int			 n;
+
+	if (b->err != USERCGI_OK)
+		return;
+	if (b->dollar) {
+		if ((t = xmalloc(24)) == NULL) {
+			b->err = USERCGI_NOMEM;
+			return;
+		}
+		n = snprintf(t, 24, "%lld", (long long)v);
+		store_sqlb_text(b, t, n > 0 ? (size_t)n : 0, "bigint", 1);
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	a.is_int = 1;
+	a.i = v;
+	store_sqlb_param(b, &a, NULL);
+}
+
+void
+store_sqlb_set(struct store_sqlb *b, int *first, const char *col)
+{
+	store_sqlb_sql(b, *first ? " " : ", ");
+	*first = 0;
+	store_sqlb_sql(b, col);
+	store_sqlb_sql(b, " = ");
+}
+
+const char *
+store_sqlb_lower(struct store_sqlb *b, const char *v)
+{
+	char	*l;
+
+	if (b->err != USERCGI_OK)
+		return NULL;
+	if ((l = utf8_lower_dup(v, strlen(v))) == NULL) {
+		b->err = USERCGI_NOMEM;
+		return NULL;
+	}
+	store_sqlb_own(b, l);
+	return b->err == USERCGI_OK ? l : NULL;
+}
+
+void
+store_sqlb_in(struct store_sqlb *b, const char *col,
+    const struct store_qgroup *g, int lower)
+{
+	const char	*l;
+	size_t		 i;
+
+	store_sqlb_sql(b, col);
+	store_sqlb_sql(b, " IN (");
+	for (i = 0; i < g->nvalues && b->err == USERCGI_OK; i++) {
+		if (i > 0)
+			store_sqlb_sql(b, ", ");
+		if (!lower)
+			store_sqlb_str(b, g->values[i]);
+		else if ((l = store_sqlb_lower(b, g->values[i])) != NULL)
+			store_sqlb_str(b, l);
+	}
+	store_sqlb_sql(b, ")");
+}
+
+void
+store_sqlb_where(struct store_sqlb *b, const struct store_query *q,
+    const char *prefix, store_where_fn *where)
+{
+	const struct store_qgroup	*g;
+	size_t				 i;
+	int				 f;
+
+	store_sqlb_sql(b, prefix);
+	if (q->ngroups == 0)
+		return;
+	store_sqlb_sql(b, " WHERE ");
+	for (i = 0; i < q->ngroups; i++) {
+		g = &q->groups[i];
+		if (i > 0)
+			store_sqlb_sql(b, q->joint_and ? " AND " : " OR ");
+		store_sqlb_sql(b, "(");
+		if (g->field != STORE_QF_ALL)
+			where(b, g->field, g, q->case_sensitive);
+		else
+			for (f = STORE_QF_ID; f <= STORE_QF_NAME; f++) {
+				if (f != STORE_QF_ID)
+					store_sqlb_sql(b, " OR ");
+				where(b, (enum store_qfield)f, g,
+				    q->case_sensitive);
+			}
+		store_sqlb_sql(b, ")");
+	}
+}

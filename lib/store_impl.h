@@ -14,6 +14,7 @@
 
 #include <json-c/json.h>
 
+#include "buf.h"
 #include "phone.h"
 #include "store.h"
 
@@ -129,5 +130,71 @@ void	 store_logto_config_apply(struct store_logto_config *c,
  * malformed group).
  */
 enum usercgi_err store_check_patterns(const struct store_query *q);
+
+/*
+ * A statement built from fixed fragments and parameters: the backends'
+ * dynamic SQL (searches, partial updates).  Client text only ever
+ * becomes a parameter.  Placeholders are "?" (SQLite) or, with dollar
+ * set, "$n::type" (PostgreSQL, whose parameters are all text: an integer
+ * is queued as its decimal text).  After the first failure every call is
+ * a no-op and err keeps it.
+ */
+#define STORE_SQLB_MAX_ARGS	512
+
+struct store_sqlb_arg {
+	const char	*text;		/* NULL binds NULL */
+	size_t		 len;
+	int64_t		 i;
+	int		 is_int;	/* SQLite only */
+};
+
+struct store_sqlb {
+	struct buf		 sql;
+	struct store_sqlb_arg	 args[STORE_SQLB_MAX_ARGS];
+	size_t			 nargs;
+	char			*owned[STORE_SQLB_MAX_ARGS];	/* freed with b */
+	size_t			 nowned;
+	int			 dollar;
+	enum usercgi_err	 err;
+};
+
+void	store_sqlb_init(struct store_sqlb *b, int dollar);
+void	store_sqlb_free(struct store_sqlb *b);
+/* Appends a fixed fragment. */
+void	store_sqlb_sql(struct store_sqlb *b, const char *frag);
+/* Hands p (malloc'd, may be NULL) to the builder, which frees it. */
+void	store_sqlb_own(struct store_sqlb *b, char *p);
+/*
+ * Appends a placeholder for text t (len bytes, NUL-terminated for
+ * PostgreSQL) cast to type (PostgreSQL only), owned by b when own.
+ */
+void	store_sqlb_text(struct store_sqlb *b, const char *t, size_t len,
+	    const char *type, int own);
+/* store_sqlb_text of a NUL-terminated t (NULL allowed). */
+void	store_sqlb_arg(struct store_sqlb *b, const char *t, const char *type,
+	    int own);
+/* store_sqlb_arg of t as text, not owned. */
+void	store_sqlb_str(struct store_sqlb *b, const char *t);
+void	store_sqlb_int(struct store_sqlb *b, int64_t v);
+/* Appends " col = " (", col = " after the first); the caller adds the value. */
+void	store_sqlb_set(struct store_sqlb *b, int *first, const char *col);
+/* Returns the Unicode-lowercased copy of v, owned by b; NULL on failure. */
+const char *store_sqlb_lower(struct store_sqlb *b, const char *v);
+/* Appends "col IN (...)" for the values of g (lowercased when lower). */
+void	store_sqlb_in(struct store_sqlb *b, const char *col,
+	    const struct store_qgroup *g, int lower);
+/*
+ * The backend's condition of field f (never STORE_QF_ALL) for group g,
+ * cs the query's case sensitivity.
+ */
+typedef void store_where_fn(struct store_sqlb *b, enum store_qfield f,
+	    const struct store_qgroup *g, int cs);
+/*
+ * Appends prefix and, when q has groups, " WHERE " and its condition:
+ * the groups joined by AND (joint_and) or OR, a STORE_QF_ALL group the
+ * OR of every field, each field's condition from where.
+ */
+void	store_sqlb_where(struct store_sqlb *b, const struct store_query *q,
+	    const char *prefix, store_where_fn *where);
 
 #endif

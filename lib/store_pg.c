@@ -87,7 +87,6 @@
 #define PG_RETRIES	8	/* attempts of a transaction on 40001/40P01 */
 #define PG_MIGRATE_TRIES 50	/* attempts of the schema transaction */
 #define PG_STMT_MIN_MS	1000	/* the least statement_timeout */
-#define PG_MAX_ARGS	256	/* parameters of a built statement */
 #define PG_MSG_MAX	256	/* bytes of a server message logged */
 
 /* Seconds since the epoch as timestamptz, and back, exactly in ms. */
@@ -1321,102 +1320,27 @@ out:
 	return err;
 }
 
-/* A statement built from fixed fragments, with its text parameters. */
-struct pg_sqlb {
-	struct buf		 sql;
-	const char		*args[PG_MAX_ARGS];
-	size_t			 nargs;
-	char			*owned[PG_MAX_ARGS];	/* freed with the builder */
-	size_t			 nowned;
-	enum usercgi_err	 err;
-};
-
-static void
-pg_sqlb_init(struct pg_sqlb *b)
-{
-	memset(b, 0, sizeof(*b));
-	buf_init(&b->sql, 32768);
-}
-
-static void
-pg_sqlb_free(struct pg_sqlb *b)
-{
-	size_t	i;
-
-	for (i = 0; i < b->nowned; i++)
-		free(b->owned[i]);
-	buf_free(&b->sql);
-}
-
-/* Appends a fixed fragment. */
-static void
-pg_sqlb_sql(struct pg_sqlb *b, const char *frag)
-{
-	if (b->err == USERCGI_OK)
-		b->err = buf_addstr(&b->sql, frag);
-}
-
-/* Hands p (malloc'd, may be NULL) to the builder, which frees it. */
-static void
-pg_sqlb_own(struct pg_sqlb *b, char *p)
-{
-	if (b->nowned < PG_MAX_ARGS)
-		b->owned[b->nowned++] = p;
-	else {
-		free(p);
-		b->err = USERCGI_INTERNAL;
-	}
-}
-
-/* Appends "$n::type" and queues t (NULL binds NULL); owned when own. */
-static void
-pg_sqlb_arg(struct pg_sqlb *b, const char *t, const char *type, int own)
-{
-	if (own)
-		pg_sqlb_own(b, (char *)t);
-	if (b->err != USERCGI_OK)
-		return;
-	if (b->nargs >= PG_MAX_ARGS) {
-		b->err = USERCGI_INTERNAL;
-		return;
-	}
-	b->args[b->nargs++] = t;
-	b->err = buf_printf(&b->sql, "$%zu::%s", b->nargs, type);
-}
-
-/* Appends an integer parameter. */
-static void
-pg_sqlb_int(struct pg_sqlb *b, int64_t v)
-{
-	char	*t;
-
-	if (b->err != USERCGI_OK)
-		return;
-	if ((t = xmalloc(32)) == NULL) {
-		b->err = USERCGI_NOMEM;
-		return;
-	}
-	(void)snprintf(t, 32, "%lld", (long long)v);
-	pg_sqlb_arg(b, t, "bigint", 1);
-}
-
 /*
  * Runs the built statement (planned with its parameters: a search's
  * LIKE prefix then uses the index).  Returns USERCGI_OK with *out
  * (caller PQclears) or the mapped error.
  */
 static enum usercgi_err
-pg_sqlb_run(struct store *s, struct pg_sqlb *b, PGresult **out)
+pg_sqlb_run(struct store *s, struct store_sqlb *b, PGresult **out)
 {
+	const char	*vals[STORE_SQLB_MAX_ARGS];
 	PGresult	*r;
 	ExecStatusType	 st;
 	enum usercgi_err err;
+	size_t		 i;
 
 	*out = NULL;
 	if (b->err != USERCGI_OK)
 		return b->err;
+	for (i = 0; i < b->nargs; i++)
+		vals[i] = b->args[i].text;
 	r = PQexecParams(s->conn, buf_str(&b->sql), (int)b->nargs, NULL,
-	    b->args, NULL, NULL, 0);
+	    vals, NULL, NULL, 0);
 	st = PQresultStatus(r);
 	if (r == NULL || (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)) {
 		err = pg_err(s, r, "statement");
@@ -1429,31 +1353,26 @@ pg_sqlb_run(struct store *s, struct pg_sqlb *b, PGresult **out)
 
 /* Appends ", column = $n" (the first without the comma). */
 static void
-pg_set_col(struct pg_sqlb *b, int *first, const char *col, const char *v,
+pg_set_col(struct store_sqlb *b, int *first, const char *col, const char *v,
     const char *type, int own)
 {
-	pg_sqlb_sql(b, *first ? " " : ", ");
-	*first = 0;
-	pg_sqlb_sql(b, col);
-	pg_sqlb_sql(b, " = ");
-	pg_sqlb_arg(b, v, type, own);
+	store_sqlb_set(b, first, col);
+	store_sqlb_arg(b, v, type, own);
 }
 
 /* Appends ", column = " the timestamptz of epoch-ms v. */
 static void
-pg_set_ms(struct pg_sqlb *b, int *first, const char *col, int64_t v)
+pg_set_ms(struct store_sqlb *b, int *first, const char *col, int64_t v)
 {
-	pg_sqlb_sql(b, *first ? " " : ", ");
-	*first = 0;
-	pg_sqlb_sql(b, col);
-	pg_sqlb_sql(b, " = (timestamptz 'epoch' + ");
-	pg_sqlb_int(b, v);
-	pg_sqlb_sql(b, " * interval '1 millisecond')");
+	store_sqlb_set(b, first, col);
+	store_sqlb_sql(b, "(timestamptz 'epoch' + ");
+	store_sqlb_int(b, v);
+	store_sqlb_sql(b, " * interval '1 millisecond')");
 }
 
 /* Appends a JSON column: its jsonb and its text, from v (owned when own). */
 static void
-pg_set_json(struct pg_sqlb *b, int *first, const char *col, const char *v,
+pg_set_json(struct store_sqlb *b, int *first, const char *col, const char *v,
     int own)
 {
 	char	textcol[32];
@@ -1469,15 +1388,16 @@ pg_set_json(struct pg_sqlb *b, int *first, const char *col, const char *v,
  * computed here, in C.  RETURNING gives the row as written.
  */
 static void
-pg_build_update(struct pg_sqlb *b, const char *id, const struct store_patch *p,
-    const struct store_user *cur, int64_t now_ms, const struct store_keys *k)
+pg_build_update(struct store_sqlb *b, const char *id,
+    const struct store_patch *p, const struct store_user *cur, int64_t now_ms,
+    const struct store_keys *k)
 {
 	struct store_logto_config	 c;
 	char				*t;
 	int				 first = 1;
 	unsigned			 set = p->set;
 
-	pg_sqlb_sql(b, "UPDATE users SET");
+	store_sqlb_sql(b, "UPDATE users SET");
 	if (set & STORE_P_USERNAME) {
 		pg_set_col(b, &first, "username", store_nz(p->username),
 		    "text", 0);
@@ -1533,9 +1453,9 @@ pg_build_update(struct pg_sqlb *b, const char *id, const struct store_patch *p,
 			pg_set_col(b, &first, "logto_config", t, "jsonb", 1);
 	}
 	pg_set_ms(b, &first, "updated_at", now_ms);
-	pg_sqlb_sql(b, " WHERE id = ");
-	pg_sqlb_arg(b, id, "text", 0);
-	pg_sqlb_sql(b, " RETURNING " PG_COLUMNS);
+	store_sqlb_sql(b, " WHERE id = ");
+	store_sqlb_arg(b, id, "text", 0);
+	store_sqlb_sql(b, " RETURNING " PG_COLUMNS);
 }
 
 struct pg_update_arg {
@@ -1551,7 +1471,7 @@ pg_update_tx(struct store *s, void *arg)
 {
 	struct pg_update_arg	*a = arg;
 	const struct store_patch *p = a->p;
-	struct pg_sqlb		*b = NULL;
+	struct store_sqlb		*b = NULL;
 	struct store_user	 cur;
 	PGresult		*r = NULL;
 	enum usercgi_err	 err;
@@ -1559,7 +1479,7 @@ pg_update_tx(struct store *s, void *arg)
 	memset(&cur, 0, sizeof(cur));
 	if ((b = xmalloc(sizeof(*b))) == NULL)
 		return USERCGI_NOMEM;
-	pg_sqlb_init(b);
+	store_sqlb_init(b, 1);
 	if ((err = pg_exec(s, "BEGIN", "begin")) != USERCGI_OK ||
 	    (err = pg_get(s, PG_GET_LOCK, a->id, &cur)) != USERCGI_OK ||
 	    (err = pg_update_conflict(s, a->id, a->k,
@@ -1585,7 +1505,7 @@ pg_update_tx(struct store *s, void *arg)
 		store_user_free(a->out);
 out:
 	PQclear(r);
-	pg_sqlb_free(b);
+	store_sqlb_free(b);
 	free(b);
 	store_user_free(&cur);
 	return err;
@@ -1853,20 +1773,6 @@ static const struct {
 	[STORE_QF_NAME] = { "name_key", "name", 0 },
 };
 
-/* Returns a lowercased copy of v for the builder to own, NULL on failure. */
-static const char *
-pg_lower_arg(struct pg_sqlb *b, const char *v)
-{
-	char	*l;
-
-	if ((l = utf8_lower_dup(v, strlen(v))) == NULL) {
-		b->err = USERCGI_NOMEM;
-		return NULL;
-	}
-	pg_sqlb_own(b, l);
-	return b->err == USERCGI_OK ? l : NULL;
-}
-
 /*
  * Returns a copy of regular expression (or SIMILAR TO pattern) v for the
  * builder to own, its non-ASCII characters lowercased (utf8_tolower),
@@ -1875,7 +1781,7 @@ pg_lower_arg(struct pg_sqlb *b, const char *v)
  * failure.
  */
 static const char *
-pg_lower_re(struct pg_sqlb *b, const char *v)
+pg_lower_re(struct store_sqlb *b, const char *v)
 {
 	struct buf	 o;
 	size_t		 i = 0, len = strlen(v), n;
@@ -1908,29 +1814,8 @@ pg_lower_re(struct pg_sqlb *b, const char *v)
 		return NULL;
 	}
 	buf_free(&o);
-	pg_sqlb_own(b, t);
+	store_sqlb_own(b, t);
 	return b->err == USERCGI_OK ? t : NULL;
-}
-
-/* Appends "col IN ($n, ...)" for the group's values (lowered when lower). */
-static void
-pg_where_in(struct pg_sqlb *b, const char *col, const struct store_qgroup *g,
-    int lower)
-{
-	const char	*l;
-	size_t		 i;
-
-	pg_sqlb_sql(b, col);
-	pg_sqlb_sql(b, " IN (");
-	for (i = 0; i < g->nvalues && b->err == USERCGI_OK; i++) {
-		if (i > 0)
-			pg_sqlb_sql(b, ", ");
-		if (!lower)
-			pg_sqlb_arg(b, g->values[i], "text", 0);
-		else if ((l = pg_lower_arg(b, g->values[i])) != NULL)
-			pg_sqlb_arg(b, l, "text", 0);
-	}
-	pg_sqlb_sql(b, ")");
 }
 
 /*
@@ -1946,7 +1831,7 @@ pg_where_in(struct pg_sqlb *b, const char *col, const struct store_qgroup *g,
  * (similar_to_escape) with "~*" on the key column.
  */
 static void
-pg_where_field(struct pg_sqlb *b, enum store_qfield f,
+pg_where_field(struct store_sqlb *b, enum store_qfield f,
     const struct store_qgroup *g, int cs)
 {
 	const char	*key = pg_qcols[f].key, *raw = pg_qcols[f].raw, *lp;
@@ -1956,86 +1841,55 @@ pg_where_field(struct pg_sqlb *b, enum store_qfield f,
 	switch (g->mode) {
 	case STORE_QM_EXACT:
 		if (!cs)
-			pg_where_in(b, key, g, 1);
+			store_sqlb_in(b, key, g, 1);
 		else if (pg_qcols[f].raw_indexed)
-			pg_where_in(b, raw, g, 0);
+			store_sqlb_in(b, raw, g, 0);
 		else {
-			pg_sqlb_sql(b, "(");
-			pg_where_in(b, key, g, 1);
-			pg_sqlb_sql(b, " AND ");
-			pg_where_in(b, raw, g, 0);
-			pg_sqlb_sql(b, ")");
+			store_sqlb_sql(b, "(");
+			store_sqlb_in(b, key, g, 1);
+			store_sqlb_sql(b, " AND ");
+			store_sqlb_in(b, raw, g, 0);
+			store_sqlb_sql(b, ")");
 		}
 		return;
 	case STORE_QM_LIKE:
 		if (cs) {
-			pg_sqlb_sql(b, raw);
+			store_sqlb_sql(b, raw);
 			lp = g->values[0];
 		} else {
-			pg_sqlb_sql(b, key);
-			if ((lp = pg_lower_arg(b, g->values[0])) == NULL)
+			store_sqlb_sql(b, key);
+			if ((lp = store_sqlb_lower(b, g->values[0])) == NULL)
 				return;
 		}
-		pg_sqlb_sql(b, " LIKE ");
-		pg_sqlb_arg(b, lp, "text", 0);
-		pg_sqlb_sql(b, " ESCAPE E'\\\\'");
+		store_sqlb_sql(b, " LIKE ");
+		store_sqlb_arg(b, lp, "text", 0);
+		store_sqlb_sql(b, " ESCAPE E'\\\\'");
 		return;
 	case STORE_QM_POSIX:
 		if (cs) {
-			pg_sqlb_sql(b, raw);
-			pg_sqlb_sql(b, " ~ ");
-			pg_sqlb_arg(b, g->values[0], "text", 0);
+			store_sqlb_sql(b, raw);
+			store_sqlb_sql(b, " ~ ");
+			store_sqlb_arg(b, g->values[0], "text", 0);
 		} else if ((lp = pg_lower_re(b, g->values[0])) != NULL) {
-			pg_sqlb_sql(b, key);
-			pg_sqlb_sql(b, " ~* ");
-			pg_sqlb_arg(b, lp, "text", 0);
+			store_sqlb_sql(b, key);
+			store_sqlb_sql(b, " ~* ");
+			store_sqlb_arg(b, lp, "text", 0);
 		}
 		return;
 	case STORE_QM_SIMILAR_TO:
 		if (cs) {
-			pg_sqlb_sql(b, raw);
-			pg_sqlb_sql(b, " SIMILAR TO ");
-			pg_sqlb_arg(b, g->values[0], "text", 0);
+			store_sqlb_sql(b, raw);
+			store_sqlb_sql(b, " SIMILAR TO ");
+			store_sqlb_arg(b, g->values[0], "text", 0);
 		} else if ((lp = pg_lower_re(b, g->values[0])) != NULL) {
-			pg_sqlb_sql(b, key);
-			pg_sqlb_sql(b, " ~* similar_to_escape(");
-			pg_sqlb_arg(b, lp, "text", 0);
-			pg_sqlb_sql(b, ")");
+			store_sqlb_sql(b, key);
+			store_sqlb_sql(b, " ~* similar_to_escape(");
+			store_sqlb_arg(b, lp, "text", 0);
+			store_sqlb_sql(b, ")");
 		}
 		return;
 	}
 	b->err = USERCGI_INTERNAL;
-}
-
-/* Builds prefix and the WHERE condition of q. */
-static void
-pg_build_list(struct pg_sqlb *b, const struct store_query *q,
-    const char *prefix)
-{
-	const struct store_qgroup	*g;
-	size_t				 i;
-	int				 f;
-
-	pg_sqlb_sql(b, prefix);
-	if (q->ngroups == 0)
-		return;
-	pg_sqlb_sql(b, " WHERE ");
-	for (i = 0; i < q->ngroups; i++) {
-		g = &q->groups[i];
-		if (i > 0)
-			pg_sqlb_sql(b, q->joint_and ? " AND " : " OR ");
-		pg_sqlb_sql(b, "(");
-		if (g->field != STORE_QF_ALL)
-			pg_where_field(b, g->field, g, q->case_sensitive);
-		else
-			for (f = STORE_QF_ID; f <= STORE_QF_NAME; f++) {
-				if (f != STORE_QF_ID)
-					pg_sqlb_sql(b, " OR ");
-				pg_where_field(b, (enum store_qfield)f, g,
-				    q->case_sensitive);
-			}
-		pg_sqlb_sql(b, ")");
-	}
 }
 
 struct pg_list_arg {
@@ -2063,7 +1917,7 @@ pg_list_tx(struct store *s, void *arg)
 {
 	struct pg_list_arg	*a = arg;
 	const struct store_query *q = a->q;
-	struct pg_sqlb		*b = NULL;
+	struct store_sqlb		*b = NULL;
 	PGresult		*r = NULL;
 	enum usercgi_err	 err;
 	char			 lim[32], off[32];
@@ -2076,14 +1930,15 @@ pg_list_tx(struct store *s, void *arg)
 	a->total = 0;
 	if ((b = xmalloc(sizeof(*b))) == NULL)
 		return USERCGI_NOMEM;
-	pg_sqlb_init(b);
+	store_sqlb_init(b, 1);
 	if ((err = pg_exec(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
 	    "begin")) != USERCGI_OK)
 		goto out;
 	if (q->ngroups == 0)
 		err = pg_run(s, PG_COUNT, 0, NULL, NULL, &r);
 	else {
-		pg_build_list(b, q, "SELECT count(*) FROM users");
+		store_sqlb_where(b, q, "SELECT count(*) FROM users",
+		    pg_where_field);
 		err = pg_sqlb_run(s, b, &r);
 	}
 	if (err != USERCGI_OK || (err = pg_one_int(r, &a->total)) !=
@@ -2097,14 +1952,15 @@ pg_list_tx(struct store *s, void *arg)
 			v[1] = pg_int(a->offset, off, 0);
 			err = pg_run(s, PG_PAGE, 2, v, NULL, &r);
 		} else {
-			pg_sqlb_free(b);
-			pg_sqlb_init(b);
-			pg_build_list(b, q, "SELECT " PG_COLUMNS " FROM users");
-			pg_sqlb_sql(b, " ORDER BY created_at DESC, id DESC"
+			store_sqlb_free(b);
+			store_sqlb_init(b, 1);
+			store_sqlb_where(b, q,
+			    "SELECT " PG_COLUMNS " FROM users", pg_where_field);
+			store_sqlb_sql(b, " ORDER BY created_at DESC, id DESC"
 			    " LIMIT ");
-			pg_sqlb_int(b, q->page_size);
-			pg_sqlb_sql(b, " OFFSET ");
-			pg_sqlb_int(b, a->offset);
+			store_sqlb_int(b, q->page_size);
+			store_sqlb_sql(b, " OFFSET ");
+			store_sqlb_int(b, a->offset);
 			err = pg_sqlb_run(s, b, &r);
 		}
 		if (err != USERCGI_OK)
@@ -2118,7 +1974,7 @@ pg_list_tx(struct store *s, void *arg)
 	err = pg_exec(s, "COMMIT", "commit");
 out:
 	PQclear(r);
-	pg_sqlb_free(b);
+	store_sqlb_free(b);
 	free(b);
 	return err;
 }

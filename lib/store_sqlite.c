@@ -1576,103 +1576,6 @@ store_dyn(struct store *s, const char *sql, sqlite3_stmt **st)
 	return USERCGI_OK;
 }
 
-/* A value to bind to a built statement: text (NULL = SQL NULL) or an integer. */
-struct store_arg {
-	const char	*text;
-	size_t		 len;
-	int64_t		 i;
-	int		 is_int;
-};
-
-#define STORE_MAX_ARGS	512
-
-/* The SQL text and arguments of a statement built from fixed fragments. */
-struct store_sqlb {
-	struct buf		 sql;
-	struct store_arg	 args[STORE_MAX_ARGS];
-	size_t			 nargs;
-	char			*owned[STORE_MAX_ARGS];	/* freed with the builder */
-	size_t			 nowned;
-	enum usercgi_err	 err;
-};
-
-static void
-store_sqlb_init(struct store_sqlb *b)
-{
-	memset(b, 0, sizeof(*b));
-	buf_init(&b->sql, 32768);
-}
-
-static void
-store_sqlb_free(struct store_sqlb *b)
-{
-	size_t	i;
-
-	for (i = 0; i < b->nowned; i++)
-		free(b->owned[i]);
-	buf_free(&b->sql);
-}
-
-/* Appends a fixed fragment. */
-static void
-store_sqlb_sql(struct store_sqlb *b, const char *frag)
-{
-	if (b->err == USERCGI_OK)
-		b->err = buf_addstr(&b->sql, frag);
-}
-
-/* Hands p (malloc'd, may be NULL) to the builder, which frees it. */
-static void
-store_sqlb_own(struct store_sqlb *b, char *p)
-{
-	if (b->nowned < STORE_MAX_ARGS)
-		b->owned[b->nowned++] = p;
-	else {
-		free(p);
-		b->err = USERCGI_INTERNAL;
-	}
-}
-
-/* Appends "?" and queues text t (len bytes; NULL binds NULL); owned when own. */
-static void
-store_sqlb_text(struct store_sqlb *b, const char *t, size_t len, int own)
-{
-	if (own)
-		store_sqlb_own(b, (char *)t);
-	if (b->err != USERCGI_OK)
-		return;
-	if (b->nargs >= STORE_MAX_ARGS) {
-		b->err = USERCGI_INTERNAL;
-		return;
-	}
-	b->args[b->nargs].text = t;
-	b->args[b->nargs].len = len;
-	b->args[b->nargs].is_int = 0;
-	b->nargs++;
-	b->err = buf_addc(&b->sql, '?');
-}
-
-static void
-store_sqlb_str(struct store_sqlb *b, const char *t)
-{
-	store_sqlb_text(b, t, t != NULL ? strlen(t) : 0, 0);
-}
-
-static void
-store_sqlb_int(struct store_sqlb *b, int64_t v)
-{
-	if (b->err != USERCGI_OK)
-		return;
-	if (b->nargs >= STORE_MAX_ARGS) {
-		b->err = USERCGI_INTERNAL;
-		return;
-	}
-	b->args[b->nargs].is_int = 1;
-	b->args[b->nargs].i = v;
-	b->nargs++;
-	b->err = buf_addc(&b->sql, '?');
-}
-
 /* Prepares (through the cache) and binds the built statement. */
 static enum usercgi_err
 store_sqlb_prepare(struct store *s, struct store_sqlb *b, sqlite3_stmt **st)
@@ -1717,20 +1620,14 @@ static void
 store_set_col(struct store_sqlb *b, int *first, const char *col,
     const char *v, int own)
 {
-	store_sqlb_sql(b, *first ? " " : ", ");
-	*first = 0;
-	store_sqlb_sql(b, col);
-	store_sqlb_sql(b, " = ");
-	store_sqlb_text(b, v, v != NULL ? strlen(v) : 0, own);
+	store_sqlb_set(b, first, col);
+	store_sqlb_arg(b, v, "text", own);
 }
 
 static void
 store_set_int(struct store_sqlb *b, int *first, const char *col, int64_t v)
 {
-	store_sqlb_sql(b, *first ? " " : ", ");
-	*first = 0;
-	store_sqlb_sql(b, col);
-	store_sqlb_sql(b, " = ");
+	store_sqlb_set(b, first, col);
 	store_sqlb_int(b, v);
 }
 
@@ -1837,7 +1734,7 @@ store_sq_user_update(struct store *s, const char *id,
 		err = USERCGI_NOMEM;
 		goto out;
 	}
-	store_sqlb_init(b);
+	store_sqlb_init(b, 0);
 	if ((err = store_run(s, ST_BEGIN)) != USERCGI_OK)
 		goto out;
 	if ((err = store_sq_user_get(s, id, &cur)) != USERCGI_OK)
@@ -2134,40 +2031,6 @@ store_like_is_infix(const char *p, char *out)
 	return n > 0 && p[i] == '\0';
 }
 
-/* Returns a lowercased copy of v for the builder to own, NULL on failure. */
-static const char *
-store_lower_arg(struct store_sqlb *b, const char *v)
-{
-	char	*l;
-
-	if ((l = utf8_lower_dup(v, strlen(v))) == NULL) {
-		b->err = USERCGI_NOMEM;
-		return NULL;
-	}
-	return l;
-}
-
-/* Appends "col IN (?, ...)" for the group's values (lowered when lower). */
-static void
-store_where_in(struct store_sqlb *b, const char *col,
-    const struct store_qgroup *g, int lower)
-{
-	const char	*l;
-	size_t		 i;
-
-	store_sqlb_sql(b, col);
-	store_sqlb_sql(b, " IN (");
-	for (i = 0; i < g->nvalues && b->err == USERCGI_OK; i++) {
-		if (i > 0)
-			store_sqlb_sql(b, ", ");
-		if (!lower)
-			store_sqlb_str(b, g->values[i]);
-		else if ((l = store_lower_arg(b, g->values[i])) != NULL)
-			store_sqlb_text(b, l, strlen(l), 1);
-	}
-	store_sqlb_sql(b, ")");
-}
-
 /*
  * Appends the condition of one field f for group g.  Exact: an IN on
  * the key column (case-insensitive) or on an indexed value column, or
@@ -2192,22 +2055,21 @@ store_where_field(struct store_sqlb *b, enum store_qfield f,
 	switch (g->mode) {
 	case STORE_QM_EXACT:
 		if (!cs)
-			store_where_in(b, key, g, 1);
+			store_sqlb_in(b, key, g, 1);
 		else if (store_qcols[f].raw_indexed)
-			store_where_in(b, raw, g, 0);
+			store_sqlb_in(b, raw, g, 0);
 		else {
 			store_sqlb_sql(b, "(");
-			store_where_in(b, key, g, 1);
+			store_sqlb_in(b, key, g, 1);
 			store_sqlb_sql(b, " AND ");
-			store_where_in(b, raw, g, 0);
+			store_sqlb_in(b, raw, g, 0);
 			store_sqlb_sql(b, ")");
 		}
 		return;
 	case STORE_QM_LIKE:
 		pat = g->values[0];
-		if ((lp = store_lower_arg(b, pat)) == NULL)
+		if ((lp = store_sqlb_lower(b, pat)) == NULL)
 			return;
-		store_sqlb_own(b, (char *)lp);
 		/* Lowercasing may change the length: room for either. */
 		n = strlen(lp) > strlen(pat) ? strlen(lp) : strlen(pat);
 		if ((lo = xmalloc(n + 2)) == NULL ||
@@ -2224,11 +2086,11 @@ store_where_field(struct store_sqlb *b, enum store_qfield f,
 		if (n > 0) {
 			store_sqlb_sql(b, key);
 			store_sqlb_sql(b, " >= ");
-			store_sqlb_text(b, lo, n, 1);
+			store_sqlb_text(b, lo, n, "text", 1);
 			store_sqlb_sql(b, " AND ");
 			store_sqlb_sql(b, key);
 			store_sqlb_sql(b, " < ");
-			store_sqlb_text(b, hi, n + 1, 1);
+			store_sqlb_text(b, hi, n + 1, "text", 1);
 			/* "prefix%": the range is the whole condition. */
 			if (!cs && store_like_is_prefix(lp)) {
 				store_sqlb_sql(b, ")");
@@ -2242,7 +2104,7 @@ store_where_field(struct store_sqlb *b, enum store_qfield f,
 				store_sqlb_sql(b, "instr(");
 				store_sqlb_sql(b, cs ? raw : key);
 				store_sqlb_sql(b, ", ");
-				store_sqlb_text(b, lo, strlen(lo), 1);
+				store_sqlb_text(b, lo, strlen(lo), "text", 1);
 				store_sqlb_sql(b, ") > 0)");
 				return;
 			}
@@ -2270,37 +2132,6 @@ store_where_field(struct store_sqlb *b, enum store_qfield f,
 	b->err = USERCGI_INTERNAL;
 }
 
-/* Builds prefix, the WHERE condition of q, then suffix. */
-static void
-store_build_list(struct store_sqlb *b, const struct store_query *q,
-    const char *prefix)
-{
-	const struct store_qgroup	*g;
-	size_t				 i;
-	int				 f;
-
-	store_sqlb_sql(b, prefix);
-	if (q->ngroups == 0)
-		return;
-	store_sqlb_sql(b, " WHERE ");
-	for (i = 0; i < q->ngroups; i++) {
-		g = &q->groups[i];
-		if (i > 0)
-			store_sqlb_sql(b, q->joint_and ? " AND " : " OR ");
-		store_sqlb_sql(b, "(");
-		if (g->field != STORE_QF_ALL)
-			store_where_field(b, g->field, g, q->case_sensitive);
-		else
-			for (f = STORE_QF_ID; f <= STORE_QF_NAME; f++) {
-				if (f != STORE_QF_ID)
-					store_sqlb_sql(b, " OR ");
-				store_where_field(b, (enum store_qfield)f, g,
-				    q->case_sensitive);
-			}
-		store_sqlb_sql(b, ")");
-	}
-}
-
 /*
  * Builds the statement of one page of q's matches.  Unfiltered, the
  * index on (created_at DESC, id DESC) gives the order.  Filtered, the
@@ -2322,7 +2153,8 @@ store_build_page(struct store_sqlb *b, const struct store_query *q,
 		return;
 	}
 	store_sqlb_sql(b, "SELECT " USER_COLUMNS " FROM (");
-	store_build_list(b, q, "SELECT rowid AS r FROM users");
+	store_sqlb_where(b, q, "SELECT rowid AS r FROM users",
+	    store_where_field);
 	store_sqlb_sql(b, " ORDER BY +created_at DESC, +id DESC LIMIT ");
 	store_sqlb_int(b, q->page_size);
 	store_sqlb_sql(b, " OFFSET ");
@@ -2407,8 +2239,9 @@ store_list_hits(struct store *s, const struct store_query *q, int64_t offset,
 		err = USERCGI_NOMEM;
 		goto out;
 	}
-	store_sqlb_init(b);
-	store_build_list(b, q, "SELECT created_at, rowid, id FROM users");
+	store_sqlb_init(b, 0);
+	store_sqlb_where(b, q, "SELECT created_at, rowid, id FROM users",
+	    store_where_field);
 	if ((err = store_sqlb_prepare(s, b, &st)) != USERCGI_OK)
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -2497,7 +2330,7 @@ store_sq_user_list(struct store *s, const struct store_query *q,
 		return err;
 	if ((b = xmalloc(sizeof(*b))) == NULL)
 		return USERCGI_NOMEM;
-	store_sqlb_init(b);
+	store_sqlb_init(b, 0);
 	if ((err = store_run(s, ST_BEGIN_READ)) != USERCGI_OK)
 		goto out;
 	intx = 1;
@@ -2516,7 +2349,8 @@ store_sq_user_list(struct store *s, const struct store_query *q,
 		if ((err = store_stmt(s, ST_COUNT, &st)) != USERCGI_OK)
 			goto out;
 	} else {
-		store_build_list(b, q, "SELECT count(*) FROM users");
+		store_sqlb_where(b, q, "SELECT count(*) FROM users",
+		    store_where_field);
 		if ((err = store_sqlb_prepare(s, b, &st)) != USERCGI_OK)
 			goto out;
 	}
@@ -2532,7 +2366,7 @@ store_sq_user_list(struct store *s, const struct store_query *q,
 	if (offset >= *total)
 		goto done;
 	store_sqlb_free(b);
-	store_sqlb_init(b);
+	store_sqlb_init(b, 0);
 	store_build_page(b, q, offset);
 	if ((err = store_sqlb_prepare(s, b, &st)) != USERCGI_OK)
 		goto out;

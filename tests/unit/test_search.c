@@ -313,9 +313,10 @@ list_sql(enum store_qfield f, enum store_qmode m, int cs, const char *v,
 	q.groups[0].nvalues = 1;
 	if ((b = malloc(sizeof(*b))) == NULL)
 		abort();
-	store_sqlb_init(b);
+	store_sqlb_init(b, 0);
 	if (count)
-		store_build_list(b, &q, "SELECT created_at, rowid, id FROM users");
+		store_sqlb_where(b, &q, "SELECT created_at, rowid, id FROM users",
+		    store_where_field);
 	else
 		store_build_page(b, &q, 0);
 	/* Inline the arguments as literals (test values have no quotes). */
