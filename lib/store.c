@@ -874,3 +874,30 @@ store_sqlb_where(struct store_sqlb *b, const struct store_query *q,
 		store_sqlb_sql(b, ")");
 	}
 }
+
+const struct store_qcol store_qcols[STORE_QF_NAME + 1] = {
+	[STORE_QF_ID] = { "id", "id", 1 },
+	[STORE_QF_EMAIL] = { "email_key", "primary_email", 0 },
+	[STORE_QF_PHONE] = { "primary_phone", "primary_phone", 1 },
+	[STORE_QF_USERNAME] = { "username_key", "username", 1 },
+	[STORE_QF_NAME] = { "name_key", "name", 0 },
+};
+
+void
+store_sqlb_exact(struct store_sqlb *b, enum store_qfield f,
+    const struct store_qgroup *g, int cs)
+{
+	const struct store_qcol	*c = &store_qcols[f];
+
+	if (!cs)
+		store_sqlb_in(b, c->key, g, 1);
+	else if (c->raw_indexed)
+		store_sqlb_in(b, c->raw, g, 0);
+	else {
+		store_sqlb_sql(b, "(");
+		store_sqlb_in(b, c->key, g, 1);
+		store_sqlb_sql(b, " AND ");
+		store_sqlb_in(b, c->raw, g, 0);
+		store_sqlb_sql(b, ")");
+	}
+}

@@ -184,6 +184,24 @@ const char *store_sqlb_lower(struct store_sqlb *b, const char *v);
 void	store_sqlb_in(struct store_sqlb *b, const char *col,
 	    const struct store_qgroup *g, int lower);
 /*
+ * The columns of a searched field f (store_qcols[f]): the key column
+ * (lowercased; the column itself for id and phone, which have no case)
+ * and the value column; raw_indexed when the value column has an index
+ * of its own.
+ */
+struct store_qcol {
+	const char	*key, *raw;
+	int		 raw_indexed;
+};
+extern const struct store_qcol store_qcols[STORE_QF_NAME + 1];
+/*
+ * Appends the exact-match condition of field f for group g: an IN on the
+ * key column (case-insensitive, cs 0), on an indexed value column, or
+ * both.
+ */
+void	store_sqlb_exact(struct store_sqlb *b, enum store_qfield f,
+	    const struct store_qgroup *g, int cs);
+/*
  * The backend's condition of field f (never STORE_QF_ALL) for group g,
  * cs the query's case sensitivity.
  */

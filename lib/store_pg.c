@@ -1758,22 +1758,6 @@ store_pg_identity_remove(struct store *s, const char *id, const char *target,
 }
 
 /*
- * The columns of a searched field: the key column (lowercased; the
- * column itself for id and phone, which have no case) and the value
- * column; raw_indexed when the value column has an index of its own.
- */
-static const struct {
-	const char	*key, *raw;
-	int		 raw_indexed;
-} pg_qcols[] = {
-	[STORE_QF_ID] = { "id", "id", 1 },
-	[STORE_QF_EMAIL] = { "email_key", "primary_email", 0 },
-	[STORE_QF_PHONE] = { "primary_phone", "primary_phone", 1 },
-	[STORE_QF_USERNAME] = { "username_key", "username", 1 },
-	[STORE_QF_NAME] = { "name_key", "name", 0 },
-};
-
-/*
  * Returns a copy of regular expression (or SIMILAR TO pattern) v for the
  * builder to own, its non-ASCII characters lowercased (utf8_tolower),
  * except the one after a backslash; ASCII is left to "~*", which folds
@@ -1834,23 +1818,13 @@ static void
 pg_where_field(struct store_sqlb *b, enum store_qfield f,
     const struct store_qgroup *g, int cs)
 {
-	const char	*key = pg_qcols[f].key, *raw = pg_qcols[f].raw, *lp;
+	const char	*key = store_qcols[f].key, *raw = store_qcols[f].raw, *lp;
 
 	if (b->err != USERCGI_OK)
 		return;
 	switch (g->mode) {
 	case STORE_QM_EXACT:
-		if (!cs)
-			store_sqlb_in(b, key, g, 1);
-		else if (pg_qcols[f].raw_indexed)
-			store_sqlb_in(b, raw, g, 0);
-		else {
-			store_sqlb_sql(b, "(");
-			store_sqlb_in(b, key, g, 1);
-			store_sqlb_sql(b, " AND ");
-			store_sqlb_in(b, raw, g, 0);
-			store_sqlb_sql(b, ")");
-		}
+		store_sqlb_exact(b, f, g, cs);
 		return;
 	case STORE_QM_LIKE:
 		if (cs) {

@@ -1967,22 +1967,6 @@ out:
 }
 
 /*
- * The columns of a searched field: the key column (lowercased; the
- * column itself for id and phone, which have no case) and the value
- * column; raw_indexed when the value column has an index of its own.
- */
-static const struct {
-	const char	*key, *raw;
-	int		 raw_indexed;
-} store_qcols[] = {
-	[STORE_QF_ID] = { "id", "id", 1 },
-	[STORE_QF_EMAIL] = { "email_key", "primary_email", 0 },
-	[STORE_QF_PHONE] = { "primary_phone", "primary_phone", 1 },
-	[STORE_QF_USERNAME] = { "username_key", "username", 1 },
-	[STORE_QF_NAME] = { "name_key", "name", 0 },
-};
-
-/*
  * Returns 1 when LIKE pattern p is a literal prefix followed by one or
  * more "%" and nothing else (so the key range alone decides), else 0.
  */
@@ -2054,17 +2038,7 @@ store_where_field(struct store_sqlb *b, enum store_qfield f,
 		return;
 	switch (g->mode) {
 	case STORE_QM_EXACT:
-		if (!cs)
-			store_sqlb_in(b, key, g, 1);
-		else if (store_qcols[f].raw_indexed)
-			store_sqlb_in(b, raw, g, 0);
-		else {
-			store_sqlb_sql(b, "(");
-			store_sqlb_in(b, key, g, 1);
-			store_sqlb_sql(b, " AND ");
-			store_sqlb_in(b, raw, g, 0);
-			store_sqlb_sql(b, ")");
-		}
+		store_sqlb_exact(b, f, g, cs);
 		return;
 	case STORE_QM_LIKE:
 		pat = g->values[0];
