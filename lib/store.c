@@ -273,7 +273,23 @@ store_find_conflict(struct store *s, const char *username, const char *email,
 enum usercgi_err
 store_user_insert(struct store *s, const struct store_user *u)
 {
-	return store_ops_of(s)->user_insert(s, u);
+	struct store_keys	 k;
+	enum usercgi_err	 err;
+
+	memset(&k, 0, sizeof(k));
+	if (u->id[0] == '\0' ||
+	    memchr(u->id, '\0', sizeof(u->id)) == NULL) {
+		log_err("store_user_insert: bad id");
+		err = USERCGI_INTERNAL;
+		goto out;
+	}
+	if ((err = store_keys_set(&k, u->primary_email, u->primary_phone,
+	    u->username, u->name)) != USERCGI_OK)
+		goto out;
+	err = store_ops_of(s)->user_insert(s, u, &k);
+out:
+	store_keys_free(&k);
+	return err;
 }
 
 enum usercgi_err

@@ -21,6 +21,8 @@
 #define STORE_SCHEMA_VERSION	3	/* both backends record it */
 #define STORE_MAX_JSON		(1024 * 1024)	/* a merged JSON column */
 
+struct store_keys;
+
 struct store_ops {
 	const char	*name;
 	enum usercgi_err (*open)(const char *, const struct store_opts *,
@@ -30,8 +32,9 @@ struct store_ops {
 		    int *);
 	enum usercgi_err (*find_conflict)(struct store *, const char *,
 		    const char *, const char *);
+	/* u's id is checked and k its keys (store_keys_set) by store.c. */
 	enum usercgi_err (*user_insert)(struct store *,
-		    const struct store_user *);
+		    const struct store_user *, const struct store_keys *);
 	enum usercgi_err (*user_get)(struct store *, const char *,
 		    struct store_user *);
 	enum usercgi_err (*user_rehash)(struct store *, const char *,

@@ -1083,28 +1083,14 @@ out:
 }
 
 static enum usercgi_err
-store_pg_user_insert(struct store *s, const struct store_user *u)
+store_pg_user_insert(struct store *s, const struct store_user *u,
+    const struct store_keys *k)
 {
 	struct pg_insert_arg	 a;
-	struct store_keys	 k;
-	enum usercgi_err	 err;
 
-	memset(&k, 0, sizeof(k));
-	if (u->id[0] == '\0' ||
-	    memchr(u->id, '\0', sizeof(u->id)) == NULL) {
-		log_err("store_user_insert: bad id");
-		err = USERCGI_INTERNAL;
-		goto out;
-	}
-	if ((err = store_keys_set(&k, u->primary_email, u->primary_phone,
-	    u->username, u->name)) != USERCGI_OK)
-		goto out;
 	a.u = u;
-	a.k = &k;
-	err = pg_txn(s, pg_insert_tx, &a);
-out:
-	store_keys_free(&k);
-	return err;
+	a.k = k;
+	return pg_txn(s, pg_insert_tx, &a);
 }
 
 /*

@@ -376,31 +376,35 @@ out:
 }
 
 /*
- * Checks 6-8 of create-user.md §2 in order, with the email already
- * turned into its key.  NULL values are skipped.
+ * Runs conflict statement id (three EXISTS columns) on vals, NULL ones
+ * unchecked, and uid as its fourth parameter (the row excluded) when
+ * not NULL.  Returns USERCGI_OK, taken[i] for the first column that is
+ * true, or the mapped error.
  */
 static enum usercgi_err
-store_conflict_keyed(struct store *s, const char *username,
-    const char *email_key, const char *phone)
+store_conflict_run(struct store *s, enum store_stmt id,
+    const char *const vals[3], const enum usercgi_err taken[3],
+    const char *uid)
 {
-	static const enum usercgi_err	 taken[3] = { USERCGI_USERNAME_TAKEN,
-	    USERCGI_EMAIL_TAKEN, USERCGI_PHONE_TAKEN };
-	sqlite3_stmt			*st = NULL;
-	const char			*vals[3] = { username, email_key, phone };
-	enum usercgi_err		 err = USERCGI_OK;
-	int				 i, rc;
+	sqlite3_stmt		*st = NULL;
+	enum usercgi_err	 err = USERCGI_OK;
+	int			 i, rc;
 
-	if (username == NULL && email_key == NULL && phone == NULL)
+	if (vals[0] == NULL && vals[1] == NULL && vals[2] == NULL)
 		return USERCGI_OK;
-	if ((err = store_stmt(s, ST_CONFLICT, &st)) != USERCGI_OK)
+	if ((err = store_stmt(s, id, &st)) != USERCGI_OK)
 		return err;
 	for (i = 0; i < 3; i++)
 		if ((rc = store_bind_text(st, i + 1, vals[i])) != SQLITE_OK) {
 			err = store_err(s->db, rc, "bind");
 			goto out;
 		}
+	if (uid != NULL && (rc = store_bind_text(st, 4, uid)) != SQLITE_OK) {
+		err = store_err(s->db, rc, "bind");
+		goto out;
+	}
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		err = store_err(s->db, rc, store_sql[ST_CONFLICT]);
+		err = store_err(s->db, rc, store_sql[id]);
 		goto out;
 	}
 	for (i = 0; i < 3; i++)
@@ -412,6 +416,18 @@ out:
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return err;
+}
+
+/* Checks 6-8 of §2 on computed keys: store_find_conflict's result. */
+static enum usercgi_err
+store_conflict_keyed(struct store *s, const char *username,
+    const char *email_key, const char *phone)
+{
+	static const enum usercgi_err taken[3] = { USERCGI_USERNAME_TAKEN,
+	    USERCGI_EMAIL_TAKEN, USERCGI_PHONE_TAKEN };
+	const char	*vals[3] = { username, email_key, phone };
+
+	return store_conflict_run(s, ST_CONFLICT, vals, taken, NULL);
 }
 
 /* Runs SQL without results; returns the mapped error. */
@@ -1096,34 +1112,21 @@ out:
 }
 
 static enum usercgi_err
-store_sq_user_insert(struct store *s, const struct store_user *u)
+store_sq_user_insert(struct store *s, const struct store_user *u,
+    const struct store_keys *k)
 {
-	struct store_keys	 k;
 	enum usercgi_err	 err;
 
-	memset(&k, 0, sizeof(k));
-	if (u->id[0] == '\0' ||
-	    memchr(u->id, '\0', sizeof(u->id)) == NULL) {
-		log_err("store_user_insert: bad id");
-		err = USERCGI_INTERNAL;
-		goto out;
-	}
-	if ((err = store_keys_set(&k, u->primary_email, u->primary_phone,
-	    u->username, u->name)) != USERCGI_OK)
-		goto out;
-	if (s->group != NULL) {
-		err = store_insert_grouped(s, u, &k);
-		goto out;
-	}
+	if (s->group != NULL)
+		return store_insert_grouped(s, u, k);
 	if ((err = store_run(s, ST_BEGIN)) != USERCGI_OK)
 		goto out;
-	if ((err = store_insert_row(s, u, &k)) != USERCGI_OK)
+	if ((err = store_insert_row(s, u, k)) != USERCGI_OK)
 		goto out;
 	err = store_run(s, ST_COMMIT);
 out:
-	if (err != USERCGI_OK && s->group == NULL)
+	if (err != USERCGI_OK)
 		store_rollback(s);
-	store_keys_free(&k);
 	return err;
 }
 
@@ -1504,43 +1507,17 @@ store_sq_find_update_conflict(struct store *s, const char *id,
 	static const enum usercgi_err	 taken[3] = { USERCGI_EMAIL_TAKEN,
 	    USERCGI_PHONE_TAKEN, USERCGI_USERNAME_TAKEN };
 	struct store_keys		 k;
-	sqlite3_stmt			*st = NULL;
 	const char			*vals[3];
 	enum usercgi_err		 err;
-	int				 i, rc;
 
 	memset(&k, 0, sizeof(k));
-	if ((err = store_keys_set(&k, email, phone, NULL, NULL)) != USERCGI_OK)
-		goto out;
-	vals[0] = k.email;
-	vals[1] = k.phone;
-	vals[2] = username != NULL && username[0] != '\0' ? username : NULL;
-	if (vals[0] == NULL && vals[1] == NULL && vals[2] == NULL)
-		goto out;
-	if ((err = store_stmt(s, ST_CONFLICT_OTHER, &st)) != USERCGI_OK)
-		goto out;
-	for (i = 0; i < 3; i++)
-		if ((rc = store_bind_text(st, i + 1, vals[i])) != SQLITE_OK) {
-			err = store_err(s->db, rc, "bind");
-			goto out;
-		}
-	if ((rc = store_bind_text(st, 4, id)) != SQLITE_OK) {
-		err = store_err(s->db, rc, "bind");
-		goto out;
-	}
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		err = store_err(s->db, rc, store_sql[ST_CONFLICT_OTHER]);
-		goto out;
-	}
-	for (i = 0; i < 3; i++)
-		if (sqlite3_column_int(st, i) != 0) {
-			err = taken[i];
-			break;
-		}
-out:
-	if (st != NULL) {
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
+	err = store_keys_set(&k, email, phone, NULL, NULL);
+	if (err == USERCGI_OK) {
+		vals[0] = k.email;
+		vals[1] = k.phone;
+		vals[2] = username != NULL && username[0] != '\0' ? username :
+		    NULL;
+		err = store_conflict_run(s, ST_CONFLICT_OTHER, vals, taken, id);
 	}
 	store_keys_free(&k);
 	return err;
