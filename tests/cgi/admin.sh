@@ -192,6 +192,21 @@ for cmd in init check; do
 	case $OUT$ERR in *hunter2*) not_ok "$cmd does not print the password"; printf '%s\n' "$OUT$ERR" | sed 's/^/# /' ;;
 		*) ok "$cmd does not print the password" ;; esac
 done
+if ! grep -q '^#define HAVE_POSTGRESQL 1' "$top_builddir/config.h"; then
+	case $ERR in *"this build has no PostgreSQL support"*) ok "check says the build has no PostgreSQL support" ;;
+		*) not_ok "check says the build has no PostgreSQL support"; printf '%s\n' "$ERR" | sed 's/^/# /' ;; esac
+fi
+# The responder with that database: 503 JSON with Retry-After in every
+# build, the password in neither the answer nor the log.
+DB_SAVED=$DB
+DB=$(sed -n 's/^database = //p' "$T/pgdown.conf")
+cgi POST /api/users '{"username":"pg_down"}'
+DB=$DB_SAVED
+expect "the responder answers 503 without its PostgreSQL server" 503 \
+    '{"code":"request.service_unavailable","message":"The service is temporarily unavailable. Please retry."}'
+case $HEADERS in *"Retry-After:"*) ok "the 503 has Retry-After" ;; *) not_ok "the 503 has Retry-After" ;; esac
+case $BODY$(cat "$T/stderr") in *hunter2*) not_ok "the responder does not print the password" ;;
+	*) ok "the responder does not print the password" ;; esac
 
 # --- the responder accepts the token ----------------------------------
 if [ -x "$UCGI" ]; then
