@@ -220,9 +220,27 @@ store_redact(const char *db, char *out, size_t outlen)
 		store_redact_conninfo(db, &o);
 }
 
+/*
+ * Returns the PostgreSQL backend's operations, or NULL (logged) in a
+ * build without it.
+ */
+static const struct store_ops *
+store_pg_backend(void)
+{
+#ifdef HAVE_POSTGRESQL
+	return &store_pg_ops;
+#else
+	log_err("database: this build has no PostgreSQL support (configure"
+	    " --without-postgresql)");
+	return NULL;
+#endif
+}
+
 enum usercgi_err
 store_open(const char *path, const struct store_opts *o, struct store **out)
 {
+	const struct store_ops	*pg;
+
 	*out = NULL;
 	if (path == NULL || o == NULL) {
 		log_err("store_open: no database configured");
@@ -230,30 +248,24 @@ store_open(const char *path, const struct store_opts *o, struct store **out)
 	}
 	if (!store_is_postgresql(path))
 		return store_sqlite_ops.open(path, o, out);
-#ifdef HAVE_POSTGRESQL
-	return store_pg_ops.open(path, o, out);
-#else
-	log_err("database: this build has no PostgreSQL support (configure"
-	    " --without-postgresql)");
-	return USERCGI_UNAVAILABLE;
-#endif
+	if ((pg = store_pg_backend()) == NULL)
+		return USERCGI_UNAVAILABLE;
+	return pg->open(path, o, out);
 }
 
 enum usercgi_err
 store_probe(const char *database, const struct store_opts *o, int *version)
 {
+	const struct store_ops	*pg;
+
 	*version = 0;
 	if (database == NULL || o == NULL || !store_is_postgresql(database)) {
 		log_err("store_probe: not a PostgreSQL database");
 		return USERCGI_INTERNAL;
 	}
-#ifdef HAVE_POSTGRESQL
-	return store_pg_ops.probe(database, o, version);
-#else
-	log_err("database: this build has no PostgreSQL support (configure"
-	    " --without-postgresql)");
-	return USERCGI_UNAVAILABLE;
-#endif
+	if ((pg = store_pg_backend()) == NULL)
+		return USERCGI_UNAVAILABLE;
+	return pg->probe(database, o, version);
 }
 
 void
