@@ -1789,6 +1789,23 @@ pg_lower_re(struct store_sqlb *b, const char *v)
 }
 
 /*
+ * Appends "col op v" when cs, else "col ci_open v' ci_close" with v'
+ * pg_lower_re's copy of v: a POSIX or SIMILAR TO condition.
+ */
+static void
+pg_where_re(struct store_sqlb *b, const char *col, int cs, const char *op,
+    const char *ci_open, const char *ci_close, const char *v)
+{
+	if (!cs && (v = pg_lower_re(b, v)) == NULL)
+		return;
+	store_sqlb_sql(b, col);
+	store_sqlb_sql(b, cs ? op : ci_open);
+	store_sqlb_arg(b, v, "text", 0);
+	if (!cs)
+		store_sqlb_sql(b, ci_close);
+}
+
+/*
  * Appends the condition of one field f for group g, as store_sqlite.c
  * reads it, evaluated by the server.  Exact: IN on the key column
  * (case-insensitive) or on an indexed value column, or both.  LIKE (the
@@ -1826,27 +1843,12 @@ pg_where_field(struct store_sqlb *b, enum store_qfield f,
 		store_sqlb_sql(b, " ESCAPE E'\\\\'");
 		return;
 	case STORE_QM_POSIX:
-		if (cs) {
-			store_sqlb_sql(b, raw);
-			store_sqlb_sql(b, " ~ ");
-			store_sqlb_arg(b, g->values[0], "text", 0);
-		} else if ((lp = pg_lower_re(b, g->values[0])) != NULL) {
-			store_sqlb_sql(b, key);
-			store_sqlb_sql(b, " ~* ");
-			store_sqlb_arg(b, lp, "text", 0);
-		}
+		pg_where_re(b, cs ? raw : key, cs, " ~ ", " ~* ", "",
+		    g->values[0]);
 		return;
 	case STORE_QM_SIMILAR_TO:
-		if (cs) {
-			store_sqlb_sql(b, raw);
-			store_sqlb_sql(b, " SIMILAR TO ");
-			store_sqlb_arg(b, g->values[0], "text", 0);
-		} else if ((lp = pg_lower_re(b, g->values[0])) != NULL) {
-			store_sqlb_sql(b, key);
-			store_sqlb_sql(b, " ~* similar_to_escape(");
-			store_sqlb_arg(b, lp, "text", 0);
-			store_sqlb_sql(b, ")");
-		}
+		pg_where_re(b, cs ? raw : key, cs, " SIMILAR TO ",
+		    " ~* similar_to_escape(", ")", g->values[0]);
 		return;
 	}
 	b->err = USERCGI_INTERNAL;
