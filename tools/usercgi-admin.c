@@ -27,6 +27,7 @@
 #include <json-c/json.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -1095,6 +1096,10 @@ cmd_setup(int argc, char *argv[])
 int
 main(int argc, char *argv[])
 {
+#ifdef USERCGI_PORTABLE
+	/* As usercgi.fcgi: a static program reads no openssl.cnf. */
+	(void)OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+#endif
 	log_setup(LOG_LVL_WARN, progname);
 	if (argc < 2) {
 		usage();
