@@ -873,7 +873,8 @@ setup_jwks(const char *from, const char *path)
 	if ((rc = jwks_load_file(from, &k)) != USERCGI_OK ||
 	    jwks_count(k) == 0) {
 		fprintf(stderr, "%s: --jwks %s: %s\n", progname, from,
-		    rc != USERCGI_OK ? usercgi_errname(rc) : "no usable key");
+		    rc != USERCGI_OK ? "cannot be loaded (the line above says "
+		    "why)" : "no usable key");
 		goto out;
 	}
 	if (setup_read(from, &in) != 0 || (r = setup_read(path, &cur)) == -1)
