@@ -10,7 +10,7 @@ BUILD="build-essential autoconf automake pkg-config
 	libfcgi-dev libjson-c-dev libsqlite3-dev libcrypt-dev libssl-dev
 	libargon2-dev libsodium-dev libphonenumber-dev libpq-dev"
 RUN="lighttpd sqlite3 curl"
-TEST="nodejs python3 valgrind clang libclang-rt-14-dev jq spawn-fcgi systemd util-linux
+TEST="nodejs python3 valgrind gdb clang libclang-rt-14-dev jq spawn-fcgi systemd util-linux
 	apache2 libapache2-mod-fcgid nginx-light wrk hyperfine
 	postgresql-15 postgresql-client-15"
 
