@@ -143,6 +143,7 @@ expect "a claim past its lease is taken over: the request runs" 422 "$taken"
 [ "$(users claimed)" = 1 ] && ok "still one user" || not_ok "claimed: $(users claimed)"
 
 # --- 20 parallel requests with one key --------------------------------
+# In CGI processes here, in FastCGI workers at the end.
 # Each in a directory of its own (cgi() writes $T/stderr); the default
 # argon2 cost, so that some arrive while the first still hashes.
 : >"$T/usercgi.conf"
@@ -200,4 +201,48 @@ left=$(dbq "SELECT count(*) FROM idempotency_keys WHERE key LIKE 'old%'")
 	not_ok "purge: 40 -> $left"
 [ "$(dbq "SELECT min(expires_at) FROM idempotency_keys WHERE key LIKE 'old%'")" = 17 ] &&
 	ok "the oldest went first" || not_ok "purge order"
+# --- FastCGI: 2 workers of 16 threads (their group commit) -------------
+if command -v lighttpd >/dev/null && command -v curl >/dev/null; then
+	cat >"$T/fcgi.conf" <<CONF
+database = $DB
+jwks_file = $T/jwks.json
+issuer = $ISSUER
+audience = $AUDIENCE
+argon2_t = 1
+argon2_m = 256
+CONF
+	stop() { lighttpd_stop; test_cleanup; }
+	trap stop EXIT
+	lighttpd_start "$T/fcgi.conf" 2
+	# fpost N KEY BODY: prints status|replayed|body ($T/f.N.* its files).
+	fpost() {
+		curl -s -m 10 -D "$T/f.$1.h" -o "$T/f.$1.b" -w '%{http_code}' \
+		    -H "Authorization: Bearer $TOKEN" -H "Idempotency-Key: $2" \
+		    -H 'Content-Type: application/json' -d "$3" "$url"
+		printf '|%s|%s\n' "$(tr -d '\r' <"$T/f.$1.h" |
+		    sed -n 's/^Idempotent-Replayed: //Ip')" "$(cat "$T/f.$1.b")"
+	}
+	IFS='|' read -r st rep body <<<"$(fpost a f1 '{"username":"fcgi1"}')"
+	[ "$st|$rep" = "200|" ] && ok "FastCGI: a keyed create runs" || not_ok "FastCGI: $st $rep $body"
+	IFS='|' read -r st2 rep2 body2 <<<"$(fpost a f1 '{"username":"fcgi1"}')"
+	[ "$st2|$rep2" = "200|true" ] && [ "$body2" = "$body" ] &&
+		ok "FastCGI: the repeat is a replay" || not_ok "FastCGI replay: $st2 $rep2 $body2"
+	IFS='|' read -r st2 rep2 body2 <<<"$(fpost b f1 '{"username":"fcgi2"}')"
+	[ "$st2" = 422 ] && ok "FastCGI: another body is 422" || not_ok "FastCGI reuse: $st2"
+	pids=""
+	for i in $(seq 1 20); do
+		fpost "p$i" fpar '{"username":"fpar","password":"pw-1234567"}' >"$T/fpar.$i" &
+		pids="$pids $!"
+	done
+	wait $pids
+	runs=$(cat "$T"/fpar.* | grep -c '^200||')
+	rest=$(cat "$T"/fpar.* | grep -c '^200|true|\|^409||')
+	[ "$runs" = 1 ] && [ "$rest" = 19 ] && ok "FastCGI: 20 parallel, one ran" ||
+		not_ok "FastCGI parallel: runs $runs, replays and 409s $rest"
+	[ "$(users fpar)" = 1 ] && ok "FastCGI: 20 parallel, one user" ||
+		not_ok "FastCGI users: $(users fpar)"
+	[ "$(grep -c ' created ' "$T/lighttpd.log")" = 2 ] &&
+		ok "FastCGI: two executions in all (fcgi1, fpar)" ||
+		not_ok "FastCGI executions: $(grep -c ' created ' "$T/lighttpd.log")"
+fi
 tap_done
