@@ -2532,11 +2532,21 @@ store_sq_idem_claim(struct store *s, const struct store_idem *k,
 {
 	struct store_idem_hex	 h;
 	sqlite3_stmt		*st = NULL;
-	enum usercgi_err	 err;
+	enum usercgi_err	 err, full;
 	int			 rc;
 
 	store_idem_hex(k, &h);
 	s->hold = s->held = 0;
+	/*
+	 * The claim is committed without an fsync of its own (WAL mode,
+	 * synchronous=NORMAL): the fsync of the answer's COMMIT covers the
+	 * WAL frames before it, so a claim is durable no later than the
+	 * answer that ends it, and one lost to a power failure belonged to
+	 * a request that never answered.
+	 */
+	if ((err = store_exec(s->db, "PRAGMA synchronous=NORMAL",
+	    "PRAGMA synchronous")) != USERCGI_OK)
+		return err;
 	if ((err = store_run(s, ST_BEGIN)) != USERCGI_OK ||
 	    (err = store_stmt(s, ST_IDEM_PURGE, &st)) != USERCGI_OK)
 		goto out;
@@ -2557,8 +2567,12 @@ store_sq_idem_claim(struct store *s, const struct store_idem *k,
 		goto out;
 	err = store_run(s, ST_COMMIT);
 out:
-	if (err != USERCGI_OK) {
+	if (err != USERCGI_OK)
 		store_rollback(s);
+	if ((full = store_exec(s->db, "PRAGMA synchronous=FULL",
+	    "PRAGMA synchronous")) != USERCGI_OK && err == USERCGI_OK)
+		err = full;
+	if (err != USERCGI_OK) {
 		free(*body);
 		*body = NULL;
 		*state = STORE_IDEM_RUNNING;
