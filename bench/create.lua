@@ -3,7 +3,9 @@
 -- per-run prefix, the thread number and a per-thread counter.
 -- Environment: BENCH_TOKEN (bearer token, required), BENCH_PASSWORD
 -- (when set, each body carries it as "password"), BENCH_TAG (a name
--- prefix, default "u").  done() prints one "BENCH key=value ..." line.
+-- prefix, default "u"), BENCH_IDEM ("each": every request has an
+-- Idempotency-Key of its own; "one": all send the first request again
+-- under one key, so all but the first are replays).  done() prints one "BENCH key=value ..." line.
 
 local threads = {}
 
@@ -32,10 +34,21 @@ function init(args)
       ["Authorization"] = "Bearer " .. assert(os.getenv("BENCH_TOKEN")),
       ["Content-Type"] = "application/json",
    }
+   idem = os.getenv("BENCH_IDEM") or ""
+   if idem == "one" then
+      headers["Idempotency-Key"] = tag .. "-one"
+   end
 end
 
 function request()
    counter = counter + 1
+   if idem == "one" then
+      return wrk.format("POST", "/api/users", headers,
+         '{"username":"' .. os.getenv("BENCH_TAG") .. '_one"}')
+   end
+   if idem == "each" then
+      headers["Idempotency-Key"] = prefix .. counter
+   end
    local body = '{"username":"' .. prefix .. counter .. '"' .. extra .. '}'
    return wrk.format("POST", "/api/users", headers, body)
 end

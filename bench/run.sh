@@ -35,6 +35,12 @@
 # (%lice%, one connection: each is a scan) beside the same search as a raw
 # sqlite3 scan of the table.  BENCH_USERS_SAMPLES (1000) random users
 # give the ids, emails and usernames requested.
+# --idem instead measures the Idempotency-Key (issue 17): through the same
+# lighttpd and FastCGI worker, creates without a password without a key,
+# each with a key of its own (the claim and the stored answer), and with
+# one key for all (replays), $repeat wrk runs of each, interleaved; then
+# one CGI create without and with a key (hyperfine, BENCH_CGI_RUNS).
+# Short: BENCH_SECONDS=3 BENCH_REPEAT=3 BENCH_CGI_RUNS=30 bench/run.sh --idem.
 # --profile instead runs one create without a password in CGI mode under
 # valgrind --tool=callgrind (after one unprofiled create with the same
 # token on the same fresh database: the profiled token is found in
@@ -47,8 +53,9 @@
 # for --profile).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-profile=0 users=0
+profile=0 users=0 idem=0
 if [ "${1:-}" = --profile ]; then profile=1; shift; fi
+if [ "${1:-}" = --idem ]; then idem=1; shift; fi
 if [ "${1:-}" = --users ]; then users=1; shift; fi
 build=$(cd "${1:-$top}" && pwd)
 ucgi=$build/cgi-bin/usercgi.fcgi
@@ -219,6 +226,7 @@ worker_mem() {
 }
 
 # load TAG CONNS SECONDS [PASSWORD]: one wrk run; prints its BENCH line.
+# BENCH_IDEM (create.lua) passes through.
 load() {
 	BENCH_TAG=$1 BENCH_TOKEN=$token BENCH_PASSWORD=${4:-} \
 	    wrk -t "$(( $2 < cores ? $2 : cores ))" -c "$2" -d "${3}s" --timeout 30s \
@@ -368,6 +376,54 @@ PY
 	u_line "like prefix (alice%)" "$prefix_p50" "$(ok_if "$prefix_p50 <= 2 * $base")"
 	printf '  %-36s %9s ms  raw sqlite3 scan %s ms: %sx (one connection)\n' "like substring (%lice%)" "$substr_p50" "$scan_ms" "$(ratio "$substr_p50" "$scan_ms")"
 	echo "  non-2xx or socket errors: $((getid_non2xx + list_non2xx + email_non2xx + uname_non2xx + prefix_non2xx + substr_non2xx + getid2_non2xx))"
+	echo "  load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+	exit 0
+fi
+
+if [ "$idem" = 1 ]; then
+	echo "usercgi Idempotency-Key bench: $(uname -m), $cores cores, $(. /etc/os-release; echo "$PRETTY_NAME")"
+	echo "  database on $(df -T "$T" | awk 'NR == 2 { print $2 }'); wrk ${secs}s x $repeat, $conns connections, $procs FastCGI worker(s) x $threads threads"
+	echo "  load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+	start_server usercgi "$ucgi"
+	out=$(curl -s -w ' %{http_code}' -H "Authorization: Bearer $token" \
+	    -H 'Content-Type: application/json' -d '{"username":"bench_probe"}' "$url")
+	case $out in *' 200') ;; *)
+		echo "bench: probe create failed: $out" >&2; exit 1 ;;
+	esac
+	r_plain="" r_keyed="" l_plain="" l_keyed=""
+	for i in $(seq 1 "$repeat"); do
+		line=$(load "n$i" "$conns" "$secs")
+		echo "  no key, run $i: ${line#BENCH }"
+		r_plain+="$(field ok_rps "$line")"$'\n'; l_plain+="$(field p50_ms "$line")"$'\n'
+		line=$(BENCH_IDEM=each load "k$i" "$conns" "$secs")
+		echo "  a key each, run $i: ${line#BENCH }"
+		r_keyed+="$(field ok_rps "$line")"$'\n'; l_keyed+="$(field p50_ms "$line")"$'\n'
+	done
+	line=$(BENCH_IDEM=one load r "$conns" "$secs")
+	echo "  one key (replays): ${line#BENCH }"
+	r_replay=$(field ok_rps "$line") l_replay=$(field p50_ms "$line")
+	rows=$(sqlite3 "$T/users.db" 'select count(*) from users')
+	keys=$(sqlite3 "$T/users.db" 'select count(*) from idempotency_keys')
+	stop_server
+	cgi_env
+	prep_key="$prep; read n <'$T/counter'; printf 'cgi-key-%08d' \$n >'$T/key'"
+	hyperfine --style none --warmup 3 --runs "$cgi_runs" --prepare "$prep_key" \
+	    --export-json "$T/cgi-idem.json" \
+	    -n no-key "'$ucgi' <'$T/body' >/dev/null" \
+	    -n key "read -r k <'$T/key'; HTTP_IDEMPOTENCY_KEY=\$k '$ucgi' <'$T/body' >/dev/null" \
+	    >"$T/hyperfine-idem.out" 2>&1 || { echo "bench: hyperfine failed:" >&2; cat "$T/hyperfine-idem.out" >&2; exit 1; }
+	c_plain=$(node -e 'const r=require(process.argv[1]).results; console.log((r[0].median*1000).toFixed(3))' "$T/cgi-idem.json")
+	c_keyed=$(node -e 'const r=require(process.argv[1]).results; console.log((r[1].median*1000).toFixed(3))' "$T/cgi-idem.json")
+	rp=$(printf '%s' "$r_plain" | median) rk=$(printf '%s' "$r_keyed" | median)
+	lp=$(printf '%s' "$l_plain" | median) lk=$(printf '%s' "$l_keyed" | median)
+	echo
+	echo "Idempotency-Key overhead (medians of $repeat runs; $rows users, $keys keys stored):"
+	printf '  FastCGI creates/s: no key %s, a key each %s (%s), one key replayed %s\n' \
+	    "$rp" "$rk" "$(pct "$rk" "$rp")" "$r_replay"
+	printf '  FastCGI p50 ms:    no key %s, a key each %s (+%s ms), replay %s\n' \
+	    "$lp" "$lk" "$(awk -v a="$lk" -v b="$lp" 'BEGIN { printf "%.3f", a - b }')" "$l_replay"
+	printf '  CGI create ms:     no key %s, a key %s (+%s ms)\n' "$c_plain" "$c_keyed" \
+	    "$(awk -v a="$c_keyed" -v b="$c_plain" 'BEGIN { printf "%.3f", a - b }')"
 	echo "  load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 	exit 0
 fi

@@ -15,10 +15,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "api.h"
 #include "app.h"
 #include "auth.h"
 #include "form.h"
+#include "idem.h"
 #include "json.h"
 #include "log.h"
 #include "phone.h"
@@ -29,6 +32,20 @@
 
 #define APP_MAX_ALLOW	128	/* the Allow header of a 405 */
 #define APP_BODY_COST	16	/* parsed body: json_cost per body byte */
+#define APP_MAX_CLAIM	1024	/* bytes of a token's sub or client_id that
+				   scope an idempotency key */
+
+/*
+ * The Idempotency-Key of the request being handled, on app_handle's
+ * stack: its path below the API root, the store's key, and whether this
+ * request claimed it (and so must answer or release it).
+ */
+struct app_idem {
+	const char		*path;
+	struct store_idem	 k;
+	int			 claimed;
+	int			 replayed;
+};
 
 _Static_assert(AUTH_KEY_LEN == STORE_TOKEN_KEY, "token keys differ in size");
 
@@ -83,7 +100,8 @@ app_error(struct http_resp *r, enum usercgi_err e, const char *data,
 	enum usercgi_err		 rc;
 
 	r->status = ei->status;
-	if (e == USERCGI_BUSY || e == USERCGI_UNAVAILABLE)
+	if (e == USERCGI_BUSY || e == USERCGI_UNAVAILABLE ||
+	    e == USERCGI_IDEM_RUNNING)
 		r->retry_after = 1;
 	if (message == NULL)
 		message = ei->message;
@@ -369,6 +387,148 @@ app_auth(struct app *a, struct http_req *rq, struct http_resp *r)
 }
 
 /*
+ * Renders a stored answer (status, body) into r as a replay: the same
+ * status and body, and Idempotent-Replayed: true.
+ */
+static enum usercgi_err
+app_idem_replay(struct http_resp *r, int status, const char *body)
+{
+	enum usercgi_err	rc;
+
+	buf_reset(&r->body);
+	if ((rc = buf_addstr(&r->body, body)) != USERCGI_OK ||
+	    (rc = http_resp_header(r, "Idempotent-Replayed", "true")) !=
+	    USERCGI_OK) {
+		buf_reset(&r->headers);
+		app_error(r, rc, NULL, NULL, NULL);
+		return rc;
+	}
+	r->status = status;
+	return USERCGI_IDEM_REPLAYED;
+}
+
+/*
+ * The Idempotency-Key of a request whose body (raw, len bytes) was read
+ * (draft-ietf-httpapi-idempotency-key-header-06 §2): parses the header,
+ * scopes the key to the token's sub and client_id, fingerprints the
+ * request and claims the key in the store.  Returns USERCGI_OK when the
+ * request is to run (claimed: app_idem_end answers or releases it), or
+ * what is already rendered into r: a 400 for a malformed key, the
+ * stored answer (USERCGI_IDEM_REPLAYED), a 422 for a key used with
+ * another request, a 409 with Retry-After while the first runs, or the
+ * store's failure.
+ */
+static enum usercgi_err
+app_idem_begin(struct app *a, struct http_req *rq, struct http_resp *r,
+    const char *body, size_t len)
+{
+	struct app_idem		*ai = a->idem;
+	enum store_idem_state	 st;
+	enum usercgi_err	 rc;
+	char			 key[IDEM_KEY_MAX + 1], msg[IDEM_MSG_MAX];
+	char			 sub[APP_MAX_CLAIM], cid[APP_MAX_CLAIM];
+	char			*stored = NULL;
+	size_t			 klen;
+	int			 status = 0;
+
+	if ((rc = idem_parse(rq->idempotency_key, key, &klen, msg)) !=
+	    USERCGI_OK) {
+		app_error(r, rc, NULL, NULL, msg);
+		return rc;
+	}
+	rc = auth_token_scope(rq->authorization, sub, sizeof(sub), cid,
+	    sizeof(cid));
+	if (rc == USERCGI_TOO_LARGE) {
+		rc = USERCGI_IDEM_KEY;
+		app_error(r, rc, NULL, NULL, "The Idempotency-Key header "
+		    "cannot be used with a token whose sub or client_id is "
+		    "longer than 1023 bytes.");
+		return rc;
+	}
+	if (rc != USERCGI_OK ||
+	    (rc = idem_scope_key(sub, cid, key, klen, ai->k.key)) !=
+	    USERCGI_OK ||
+	    (rc = idem_fingerprint(rq->method, ai->path, body, len,
+	    ai->k.fingerprint)) != USERCGI_OK) {
+		app_error(r, rc, NULL, NULL, NULL);
+		return rc;
+	}
+	randombytes_buf(ai->k.owner, sizeof(ai->k.owner));
+	ai->k.now_ms = app_now_ms();
+	ai->k.lease_ms = (int64_t)a->cfg.idempotency_lease * 1000;
+	ai->k.expires_ms = (int64_t)a->cfg.idempotency_expiry * 1000;
+	if ((rc = app_store(a, r)) != USERCGI_OK)
+		return rc;
+	if ((rc = store_idem_claim(a->store, &ai->k, &st, &status,
+	    &stored)) != USERCGI_OK) {
+		app_error(r, rc, NULL, NULL, NULL);
+		return rc;
+	}
+	switch (st) {
+	case STORE_IDEM_RUN:
+		ai->claimed = 1;
+		break;
+	case STORE_IDEM_DONE:
+		ai->replayed = 1;
+		rc = app_idem_replay(r, status, stored);
+		break;
+	case STORE_IDEM_OTHER:
+		rc = USERCGI_IDEM_MISMATCH;
+		app_error(r, rc, NULL, NULL, NULL);
+		break;
+	default:
+		rc = USERCGI_IDEM_RUNNING;
+		app_error(r, rc, NULL, NULL, NULL);
+		break;
+	}
+	free(stored);
+	return rc;
+}
+
+/*
+ * After the handler of a request that claimed its key: stores r's
+ * answer with the key, in the transaction of the write it describes
+ * (store_idem_answer), unless it is a 400 (the client's mistake, which
+ * it may fix and send again with the same key) or a 5xx, for which the
+ * claim is released and any write held open rolled back.  A failure to
+ * store replaces r with its error: the write did not happen.
+ */
+static void
+app_idem_end(struct app *a, struct http_resp *r)
+{
+	struct app_idem		*ai = a->idem;
+	enum usercgi_err	 rc;
+
+	if (ai == NULL || !ai->claimed)
+		return;
+	ai->claimed = 0;
+	if (r->status == 400 || r->status >= 500) {
+		store_idem_release(a->store, &ai->k);
+		a->logid[0] = '\0';
+		return;
+	}
+	rc = store_idem_answer(a->store, &ai->k, r->status,
+	    r->body.ptr != NULL ? r->body.ptr : "", r->body.len);
+	if (rc != USERCGI_OK) {
+		a->logid[0] = '\0';
+		buf_reset(&r->headers);
+		app_error(r, rc, NULL, NULL, NULL);
+	}
+}
+
+/*
+ * Returns 1 when a request to handler h with method takes an
+ * Idempotency-Key: POST /api/users and every PATCH and PUT.
+ */
+static int
+app_idem_route(const char *method, void (*fn)(struct app *,
+    struct http_req *, struct http_resp *, const struct app_args *))
+{
+	return strcmp(method, "PATCH") == 0 || strcmp(method, "PUT") == 0 ||
+	    (strcmp(method, "POST") == 0 && fn == api_users_create);
+}
+
+/*
  * Reads and parses the request body as a JSON object (create-user.md §1
  * "Body transport"), or as a form (form.h) for
  * application/x-www-form-urlencoded.  Returns USERCGI_OK with *out set
@@ -377,7 +537,10 @@ app_auth(struct app *a, struct http_req *rq, struct http_resp *r)
  * refuses any array), or an error already rendered into r.  As co-body
  * does in strict mode, a body whose first byte after the BOM and white
  * space is not "{" or "[" is refused before it is parsed.  The values
- * built take at most app_body_cost bytes (json_cost).
+ * built take at most app_body_cost bytes (json_cost).  On a request
+ * with an Idempotency-Key, a body that parsed then goes to
+ * app_idem_begin, whose answer (a replay, a 409, a 422) is returned
+ * rendered into r like an error.
  */
 enum usercgi_err
 app_body(struct app *a, struct http_req *rq, struct http_resp *r,
@@ -483,6 +646,8 @@ app_body(struct app *a, struct http_req *rq, struct http_resp *r,
 		goto out;
 	}
 out:
+	if (rc == USERCGI_OK && a->idem != NULL)
+		rc = app_idem_begin(a, rq, r, b.ptr != NULL ? b.ptr : "", b.len);
 	if (rc != USERCGI_OK && *out != NULL) {
 		json_object_put(*out);
 		*out = NULL;
@@ -738,8 +903,10 @@ app_handle(struct app *a, struct http_req *rq)
 {
 	struct http_resp	 r;
 	struct app_args		 args;
+	struct app_idem		 ai;
 	const struct app_handler	*h;
 	const char		*method = rq->method ? rq->method : "";
+	const char		*path;
 	char			 allow[APP_MAX_ALLOW];
 	int64_t			 t0 = app_now_ms();
 	int			 status;
@@ -753,11 +920,20 @@ app_handle(struct app *a, struct http_req *rq)
 	/* A guard error's data and details always fit (app_data_max). */
 	if (app_data_max(a) + 1024 * 1024 > HTTP_MAX_RESPONSE)
 		buf_init(&r.body, app_data_max(a) + 1024 * 1024);
-	h = app_handler(app_api_path(rq), method, &args, allow);
+	path = app_api_path(rq);
+	h = app_handler(path, method, &args, allow);
+	memset(&ai, 0, sizeof(ai));
+	a->idem = NULL;
+	if (h != NULL && rq->idempotency_key != NULL &&
+	    app_idem_route(method, h->fn)) {
+		ai.path = path;
+		a->idem = &ai;
+	}
 	if (app_db_exposed(a, rq->document_root))
 		app_error(&r, USERCGI_INTERNAL, NULL, NULL, NULL);
 	else if (h != NULL) {
 		h->fn(a, rq, &r, &args);
+		app_idem_end(a, &r);
 		app_etag(rq, &r);
 	}
 	else if (allow[0] != '\0') {
@@ -765,15 +941,17 @@ app_handle(struct app *a, struct http_req *rq)
 		app_error(&r, USERCGI_METHOD, NULL, NULL, NULL);
 	} else
 		app_error(&r, USERCGI_NOT_FOUND, NULL, NULL, NULL);
+	a->idem = NULL;
 	status = r.status;
 	if (http_send(rq, &r) == -1)
 		log_info("client went away before the response was sent");
-	log_info("request %ld-%lu %.16s %.200s%.200s %d %lldms%s%s",
+	log_info("request %ld-%lu %.16s %.200s%.200s %d %lldms%s%s%s",
 	    log_pid(), a->nreq, method,
 	    rq->script_name ? rq->script_name : "",
 	    rq->path_info ? rq->path_info : "", status,
 	    (long long)(app_now_ms() - t0),
-	    a->logid[0] != '\0' ? " created " : "", a->logid);
+	    a->logid[0] != '\0' ? " created " : "", a->logid,
+	    ai.replayed ? " replayed (Idempotency-Key)" : "");
 	http_resp_free(&r);
 	return status;
 }

@@ -29,6 +29,7 @@
 #include "http.h"
 #include "store.h"
 
+struct app_idem;
 struct auth;
 struct tokcache;
 
@@ -49,6 +50,8 @@ struct app {
 					   created, for its log line, or "" */
 	int		 docroot_exposed;	/* database lies under it, or
 					   is a symlink that is refused */
+	struct app_idem	*idem;		/* the request's Idempotency-Key,
+					   or NULL (app_handle's) */
 };
 
 /*

@@ -359,20 +359,23 @@ auth_check_key(struct auth *a, const char *header, int64_t now,
 /* JSON nesting of a payload auth_token_sub reads: jwt.c's JWT_MAX_DEPTH. */
 #define AUTH_SUB_DEPTH	16
 
-enum usercgi_err
-auth_token_sub(const char *header, char *sub, size_t sublen)
+/*
+ * The payload of the token in an Authorization header, parsed, not
+ * verified (auth_token_sub).  Returns USERCGI_OK with *c a JSON object
+ * (caller puts), USERCGI_UNAUTH or USERCGI_NOMEM.
+ */
+static enum usercgi_err
+auth_payload(const char *header, struct json_object **c)
 {
-	struct json_object	*c = NULL, *v;
 	unsigned char		*payload = NULL;
 	const char		*tok, *p1, *p2;
 	size_t			 len, n, cap;
 	char			 msg[64];
 	enum usercgi_err	 rc;
 
-	if (sublen > 0)
-		sub[0] = '\0';
+	*c = NULL;
 	if ((rc = auth_bearer(header, &tok, &len)) != USERCGI_OK)
-		return rc == USERCGI_UNAUTH ? rc : USERCGI_UNAUTH;
+		return USERCGI_UNAUTH;
 	if (len > JWT_MAX_TOKEN || (p1 = memchr(tok, '.', len)) == NULL ||
 	    (p2 = memchr(p1 + 1, '.', len - (size_t)(p1 + 1 - tok))) == NULL)
 		return USERCGI_UNAUTH;
@@ -384,27 +387,78 @@ auth_token_sub(const char *header, char *sub, size_t sublen)
 		rc = USERCGI_UNAUTH;
 		goto out;
 	}
-	rc = json_parse_strict((const char *)payload, n, AUTH_SUB_DEPTH, &c,
+	rc = json_parse_strict((const char *)payload, n, AUTH_SUB_DEPTH, c,
 	    msg, sizeof(msg));
 	if (rc != USERCGI_OK) {
 		if (rc != USERCGI_NOMEM)
 			rc = USERCGI_UNAUTH;
 		goto out;
 	}
-	if (!json_object_is_type(c, json_type_object) ||
-	    !json_object_object_get_ex(c, "sub", &v) ||
-	    !json_object_is_type(v, json_type_string)) {
+	if (!json_object_is_type(*c, json_type_object))
 		rc = USERCGI_UNAUTH;
-		goto out;
-	}
-	n = (size_t)json_object_get_string_len(v);
-	if (n >= sublen || memchr(json_object_get_string(v), '\0', n) != NULL) {
-		rc = USERCGI_TOO_LARGE;
-		goto out;
-	}
-	memcpy(sub, json_object_get_string(v), n + 1);
 out:
-	json_object_put(c);
+	if (rc != USERCGI_OK) {
+		json_object_put(*c);
+		*c = NULL;
+	}
 	free(payload);
+	return rc;
+}
+
+/*
+ * Copies the string claim name of payload c into out (outlen bytes,
+ * NUL-terminated; "" when absent and not required).  Returns USERCGI_OK,
+ * USERCGI_TOO_LARGE (it does not fit, or holds a NUL) or USERCGI_UNAUTH
+ * (absent while required, or not a string).
+ */
+static enum usercgi_err
+auth_claim_str(struct json_object *c, const char *name, int required,
+    char *out, size_t outlen)
+{
+	struct json_object	*v;
+	size_t			 n;
+
+	if (outlen > 0)
+		out[0] = '\0';
+	if (!json_object_object_get_ex(c, name, &v))
+		return required ? USERCGI_UNAUTH : USERCGI_OK;
+	if (!json_object_is_type(v, json_type_string))
+		return USERCGI_UNAUTH;
+	n = (size_t)json_object_get_string_len(v);
+	if (n >= outlen || memchr(json_object_get_string(v), '\0', n) != NULL)
+		return USERCGI_TOO_LARGE;
+	memcpy(out, json_object_get_string(v), n + 1);
+	return USERCGI_OK;
+}
+
+enum usercgi_err
+auth_token_sub(const char *header, char *sub, size_t sublen)
+{
+	struct json_object	*c = NULL;
+	enum usercgi_err	 rc;
+
+	if (sublen > 0)
+		sub[0] = '\0';
+	if ((rc = auth_payload(header, &c)) == USERCGI_OK)
+		rc = auth_claim_str(c, "sub", 1, sub, sublen);
+	json_object_put(c);
+	return rc;
+}
+
+enum usercgi_err
+auth_token_scope(const char *header, char *sub, size_t sublen, char *cid,
+    size_t cidlen)
+{
+	struct json_object	*c = NULL;
+	enum usercgi_err	 rc;
+
+	if (sublen > 0)
+		sub[0] = '\0';
+	if (cidlen > 0)
+		cid[0] = '\0';
+	if ((rc = auth_payload(header, &c)) == USERCGI_OK &&
+	    (rc = auth_claim_str(c, "sub", 1, sub, sublen)) == USERCGI_OK)
+		rc = auth_claim_str(c, "client_id", 0, cid, cidlen);
+	json_object_put(c);
 	return rc;
 }

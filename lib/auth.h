@@ -80,6 +80,14 @@ enum usercgi_err auth_bearer(const char *header, const char **tok,
 enum usercgi_err auth_token_sub(const char *header, char *sub, size_t sublen);
 
 /*
+ * As auth_token_sub, and the token's "client_id" claim (RFC 9068 §2.2)
+ * into cid ("" when the token has none).  Returns what auth_token_sub
+ * does; a client_id that is not a string is USERCGI_UNAUTH.
+ */
+enum usercgi_err auth_token_scope(const char *header, char *sub,
+	    size_t sublen, char *cid, size_t cidlen);
+
+/*
  * SHA-256 of the JWKS file's bytes (read as auth_new reads it, at most
  * JWKS_MAX_FILE bytes) into d.  Returns USERCGI_OK, USERCGI_NOMEM or
  * USERCGI_INTERNAL (unreadable: logged at debug level only).

@@ -66,6 +66,8 @@ static const struct cfg_key cfg_keys[] = {
 	K("digest_max_ms", CFG_U32, digest_max_ms, 1, 3600000),
 	K("digest_max_mib", CFG_U32, digest_max_mib, 1, 4096),
 	K("busy_timeout_ms", CFG_INT, busy_timeout_ms, 0, 600000),
+	K("idempotency_expiry", CFG_INT, idempotency_expiry, 1, 30 * 86400),
+	K("idempotency_lease", CFG_INT, idempotency_lease, 1, 3600),
 	K("password_expiration", CFG_BOOL, password_expiration, 0, 1),
 	K("max_requests", CFG_ULONG, max_requests, 0, LONG_MAX),
 	K("threads", CFG_INT, threads, 1, 64),
@@ -475,6 +477,8 @@ cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 	c->digest_max_ms = PW_DIGEST_MAX_MS;
 	c->digest_max_mib = PW_DIGEST_MAX_MIB;
 	c->busy_timeout_ms = 5000;
+	c->idempotency_expiry = 86400;
+	c->idempotency_lease = 60;
 	c->threads = 16;
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	c->hashers = ncpu < 1 ? 1 : ncpu > 64 ? 64 : (int)ncpu;

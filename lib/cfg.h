@@ -41,6 +41,9 @@ struct cfg {
 	uint32_t	 digest_max_mib;	/* and memory ceiling, default
 					   PW_DIGEST_MAX_MIB */
 	int		 busy_timeout_ms;	/* default 5000 */
+	int		 idempotency_expiry;	/* seconds a key is kept, default 86400 */
+	int		 idempotency_lease;	/* seconds a running request's claim
+					   holds its key, default 60 */
 	int		 password_expiration;	/* expiring passwords allowed, default 0 */
 	unsigned long	 max_requests;	/* per process, 0 = unlimited */
 	int		 threads;	/* FastCGI threads per process, default 16 */

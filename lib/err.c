@@ -99,6 +99,20 @@ static const struct usercgi_errinfo errtab[USERCGI_ERR_MAX] = {
 	E(USERCGI_UNSTORABLE, 400, "request.invalid_input",
 	    "The database cannot store this value (PostgreSQL's jsonb has no "
 	    "\\u0000 in a string)."),
+	/*
+	 * usercgi's own: the Idempotency-Key header
+	 * (draft-ietf-httpapi-idempotency-key-header-06 §2.7: 400 for a
+	 * malformed key, 422 for a key reused with another request, 409
+	 * while the first request with it runs).
+	 */
+	E(USERCGI_IDEM_KEY, 400, "request.invalid_idempotency_key",
+	    "The Idempotency-Key header is invalid."),
+	E(USERCGI_IDEM_MISMATCH, 422, "request.idempotency_key_reused",
+	    "This Idempotency-Key was used with another request."),
+	E(USERCGI_IDEM_RUNNING, 409, "request.idempotency_key_in_use",
+	    "A request with this Idempotency-Key is being processed. "
+	    "Please retry."),
+	E(USERCGI_IDEM_REPLAYED, 500, NULL, "Internal server error."),
 };
 
 static const char *const errnames[USERCGI_ERR_MAX] = {
@@ -111,7 +125,8 @@ static const char *const errnames[USERCGI_ERR_MAX] = {
 	"VALUE_TOO_LONG", "USER_NOT_FOUND", "BAD_CREDENTIALS", "ID_TAKEN",
 	"BAD_PAGINATION", "BAD_SEARCH", "BAD_PATTERN", "IDENTITY_IN_USE",
 	"IDENTITY_NOT_EXIST", "EMPTY_UPDATE", "DELETE_SELF",
-	"PW_EXPIRATION_OFF", "UNSTORABLE",
+	"PW_EXPIRATION_OFF", "UNSTORABLE", "IDEM_KEY", "IDEM_MISMATCH",
+	"IDEM_RUNNING", "IDEM_REPLAYED",
 };
 
 const struct usercgi_errinfo *

@@ -51,6 +51,10 @@ enum usercgi_err {
 	USERCGI_DELETE_SELF,		/* 400 user.cannot_delete_self */
 	USERCGI_PW_EXPIRATION_OFF,	/* 400 sign_in_experiences.password_expiration_not_enabled */
 	USERCGI_UNSTORABLE,		/* 400 request.invalid_input: a value the database cannot hold */
+	USERCGI_IDEM_KEY,		/* 400 request.invalid_idempotency_key; message given by caller */
+	USERCGI_IDEM_MISMATCH,		/* 422 request.idempotency_key_reused: another request's key */
+	USERCGI_IDEM_RUNNING,		/* 409 + Retry-After request.idempotency_key_in_use */
+	USERCGI_IDEM_REPLAYED,		/* internal: a stored answer is in the response already */
 	USERCGI_ERR_MAX
 };
 

@@ -27,6 +27,7 @@ struct http_req {
 	const char	*authorization;	/* HTTP_AUTHORIZATION */
 	const char	*document_root;	/* DOCUMENT_ROOT */
 	const char	*if_none_match;	/* HTTP_IF_NONE_MATCH */
+	const char	*idempotency_key;	/* HTTP_IDEMPOTENCY_KEY */
 	const char	*https;		/* HTTPS ("on" behind TLS) */
 	const char	*http_host;	/* HTTP_HOST */
 	const char	*server_name;	/* SERVER_NAME */

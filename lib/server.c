@@ -163,6 +163,7 @@ req_from_env(struct http_req *rq, char **envp)
 	rq->authorization = FCGX_GetParam("HTTP_AUTHORIZATION", envp);
 	rq->document_root = FCGX_GetParam("DOCUMENT_ROOT", envp);
 	rq->if_none_match = FCGX_GetParam("HTTP_IF_NONE_MATCH", envp);
+	rq->idempotency_key = FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", envp);
 	rq->https = FCGX_GetParam("HTTPS", envp);
 	rq->http_host = FCGX_GetParam("HTTP_HOST", envp);
 	rq->server_name = FCGX_GetParam("SERVER_NAME", envp);

@@ -339,6 +339,50 @@ store_token_remember(struct store *s, const unsigned char key[STORE_TOKEN_KEY],
 	return store_ops_of(s)->token_remember(s, key, exp_s, now_s);
 }
 
+void
+store_idem_hex(const struct store_idem *k, struct store_idem_hex *h)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	size_t			 i;
+
+	for (i = 0; i < STORE_IDEM_KEY; i++) {
+		h->key[2 * i] = hex[k->key[i] >> 4];
+		h->key[2 * i + 1] = hex[k->key[i] & 15];
+		h->fingerprint[2 * i] = hex[k->fingerprint[i] >> 4];
+		h->fingerprint[2 * i + 1] = hex[k->fingerprint[i] & 15];
+	}
+	for (i = 0; i < STORE_IDEM_OWNER; i++) {
+		h->owner[2 * i] = hex[k->owner[i] >> 4];
+		h->owner[2 * i + 1] = hex[k->owner[i] & 15];
+	}
+	h->key[2 * STORE_IDEM_KEY] = '\0';
+	h->fingerprint[2 * STORE_IDEM_KEY] = '\0';
+	h->owner[2 * STORE_IDEM_OWNER] = '\0';
+}
+
+enum usercgi_err
+store_idem_claim(struct store *s, const struct store_idem *k,
+    enum store_idem_state *state, int *status, char **body)
+{
+	*state = STORE_IDEM_RUNNING;
+	*status = 0;
+	*body = NULL;
+	return store_ops_of(s)->idem_claim(s, k, state, status, body);
+}
+
+enum usercgi_err
+store_idem_answer(struct store *s, const struct store_idem *k, int status,
+    const char *body, size_t len)
+{
+	return store_ops_of(s)->idem_answer(s, k, status, body, len);
+}
+
+void
+store_idem_release(struct store *s, const struct store_idem *k)
+{
+	store_ops_of(s)->idem_release(s, k);
+}
+
 enum usercgi_err
 store_find_update_conflict(struct store *s, const char *id, const char *email,
     const char *phone, const char *username)

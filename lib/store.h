@@ -219,6 +219,71 @@ enum usercgi_err store_token_remember(struct store *s,
 	    const unsigned char key[STORE_TOKEN_KEY], int64_t exp_s,
 	    int64_t now_s);
 
+/*
+ * Idempotency keys (draft-ietf-httpapi-idempotency-key-header-06): the
+ * answer to a write request, remembered under a key so that a retry gets
+ * it again instead of a second write.  The caller computes key (a digest
+ * of the client's scope and the header's key) and fingerprint (a digest
+ * of the request); the store keeps them, a claim and the answer until
+ * expires_ms.
+ */
+#define STORE_IDEM_KEY		32
+#define STORE_IDEM_OWNER	16
+
+struct store_idem {
+	unsigned char	key[STORE_IDEM_KEY];
+	unsigned char	fingerprint[STORE_IDEM_KEY];
+	unsigned char	owner[STORE_IDEM_OWNER];	/* random: this claim */
+	int64_t		now_ms;
+	int64_t		lease_ms;	/* a claim older than this is abandoned */
+	int64_t		expires_ms;	/* the key is forgotten then */
+};
+
+enum store_idem_state {
+	STORE_IDEM_RUN,		/* claimed: run the request */
+	STORE_IDEM_DONE,	/* answered before: *status and *body */
+	STORE_IDEM_RUNNING,	/* another request holds a live claim */
+	STORE_IDEM_OTHER	/* the key was used with another fingerprint */
+};
+
+/*
+ * In one short write transaction: deletes at most a few expired keys
+ * (the oldest, through the index on their expiry: never a scan of the
+ * table), then looks k->key up.  An unknown or expired key, or one whose
+ * claim is older than its lease (the request that held it died), is
+ * claimed for k->owner: *state STORE_IDEM_RUN, and the next write
+ * function called on s keeps its transaction open instead of committing
+ * it, for store_idem_answer or store_idem_release to end.  Otherwise
+ * *state says what the key holds; for STORE_IDEM_DONE *status and *body
+ * (caller frees) are the stored answer.  Concurrent claims of one key
+ * (any process, any backend) give one STORE_IDEM_RUN.  Returns
+ * USERCGI_OK, USERCGI_BUSY, USERCGI_UNAVAILABLE, USERCGI_NOMEM or
+ * USERCGI_INTERNAL; then nothing was claimed.
+ */
+enum usercgi_err store_idem_claim(struct store *s, const struct store_idem *k,
+	    enum store_idem_state *state, int *status, char **body);
+
+/*
+ * Stores the answer (status, body of len bytes) of the request that
+ * claimed k, and ends the claim: in the transaction that the write
+ * function left open, then committed (the write and its answer are
+ * durable together, or neither is), or in a transaction of its own when
+ * no write happened since the claim.  Returns USERCGI_OK, USERCGI_IDEM_RUNNING
+ * (the claim was taken over meanwhile: the write is rolled back),
+ * USERCGI_BUSY, USERCGI_UNAVAILABLE, USERCGI_NOMEM or USERCGI_INTERNAL;
+ * on any error the held write is rolled back too.
+ */
+enum usercgi_err store_idem_answer(struct store *s, const struct store_idem *k,
+	    int status, const char *body, size_t len);
+
+/*
+ * Ends the claim of k without an answer (the request failed, or its
+ * answer is not to be kept): rolls back the write held open, if any, and
+ * deletes the claim so that the key can be used again.  Best effort: a
+ * claim that cannot be deleted expires with its lease.
+ */
+void	store_idem_release(struct store *s, const struct store_idem *k);
+
 /* Frees the strings of u (not u itself) and zeroes it. */
 void	store_user_free(struct store_user *u);
 

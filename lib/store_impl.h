@@ -18,7 +18,8 @@
 #include "phone.h"
 #include "store.h"
 
-#define STORE_SCHEMA_VERSION	3	/* both backends record it */
+#define STORE_SCHEMA_VERSION	4	/* both backends record it */
+#define STORE_IDEM_PURGE	16	/* expired keys deleted per claim */
 #define STORE_MAX_JSON		(1024 * 1024)	/* a merged JSON column */
 
 struct store_keys;
@@ -57,6 +58,13 @@ struct store_ops {
 	enum usercgi_err (*user_list)(struct store *,
 		    const struct store_query *, struct store_user **, size_t *,
 		    int64_t *);
+	enum usercgi_err (*idem_claim)(struct store *,
+		    const struct store_idem *, enum store_idem_state *, int *,
+		    char **);
+	enum usercgi_err (*idem_answer)(struct store *,
+		    const struct store_idem *, int, const char *, size_t);
+	void		(*idem_release)(struct store *,
+		    const struct store_idem *);
 };
 
 extern const struct store_ops store_sqlite_ops;
@@ -88,6 +96,17 @@ enum usercgi_err store_phone_key(const char *phone, char out[PHONE_BUFSZ]);
 enum usercgi_err store_keys_set(struct store_keys *k, const char *email,
 	    const char *phone, const char *username, const char *name);
 void	store_keys_free(struct store_keys *k);
+
+/*
+ * The columns of an idempotency key (store_idem) as lowercase hex,
+ * NUL-terminated: what both backends store.
+ */
+struct store_idem_hex {
+	char	key[STORE_IDEM_KEY * 2 + 1];
+	char	fingerprint[STORE_IDEM_KEY * 2 + 1];
+	char	owner[STORE_IDEM_OWNER * 2 + 1];
+};
+void	store_idem_hex(const struct store_idem *k, struct store_idem_hex *h);
 
 /* "" is NULL for the scalars of a patch. */
 const char *store_nz(const char *v);

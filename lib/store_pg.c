@@ -107,7 +107,7 @@
 #define PG_NCOLS	19
 
 
-/* The schema, created in one transaction (store.h's version 3). */
+/* The schema, created in one transaction (store.h's version 4). */
 static const char pg_schema[] =
 	"CREATE TABLE IF NOT EXISTS users ("
 	" tenant_id varchar(21) NOT NULL DEFAULT 'default',"
@@ -163,7 +163,18 @@ static const char pg_schema[] =
 	" CONSTRAINT user_identities_in_use UNIQUE (target, identity_user_id));"
 	"CREATE TABLE IF NOT EXISTS verified_tokens ("
 	" key bytea NOT NULL PRIMARY KEY,"
-	" exp bigint NOT NULL);";
+	" exp bigint NOT NULL);"
+	/* 4: idempotency keys, as SQLite's (store_sqlite.c). */
+	"CREATE TABLE IF NOT EXISTS idempotency_keys ("
+	" key text COLLATE \"C\" NOT NULL PRIMARY KEY,"
+	" fingerprint text COLLATE \"C\" NOT NULL,"
+	" owner text COLLATE \"C\","
+	" lease_until bigint NOT NULL,"
+	" expires_at bigint NOT NULL,"
+	" status integer,"
+	" body text);"
+	"CREATE INDEX IF NOT EXISTS idempotency_keys_expires"
+	" ON idempotency_keys (expires_at);";
 
 enum pg_stmt {
 	PG_INSERT,
@@ -181,6 +192,12 @@ enum pg_stmt {
 	PG_SET_IDENTITIES,
 	PG_COUNT,
 	PG_PAGE,
+	PG_IDEM_PURGE,
+	PG_IDEM_INSERT,
+	PG_IDEM_GET,
+	PG_IDEM_TAKE,
+	PG_IDEM_ANSWER,
+	PG_IDEM_DELETE,
 	PG_MAX
 };
 
@@ -193,6 +210,12 @@ static const char *const pg_what[PG_MAX] = {
 	[PG_DELETE] = "delete", [PG_IDENT_PUT] = "identity",
 	[PG_IDENT_DEL] = "identity", [PG_SET_IDENTITIES] = "identities",
 	[PG_COUNT] = "count", [PG_PAGE] = "list",
+	[PG_IDEM_PURGE] = "idempotency purge",
+	[PG_IDEM_INSERT] = "idempotency claim",
+	[PG_IDEM_GET] = "idempotency lookup",
+	[PG_IDEM_TAKE] = "idempotency claim",
+	[PG_IDEM_ANSWER] = "idempotency answer",
+	[PG_IDEM_DELETE] = "idempotency release",
 };
 
 static const char *const pg_sql[PG_MAX] = {
@@ -259,6 +282,29 @@ static const char *const pg_sql[PG_MAX] = {
 	[PG_PAGE] = "SELECT " PG_COLUMNS " FROM users"
 	    " ORDER BY created_at DESC, id DESC"
 	    " LIMIT $1::bigint OFFSET $2::bigint",
+	/*
+	 * The oldest expired keys, through idempotency_keys_expires; rows
+	 * another transaction holds are left for a later purge.
+	 */
+	[PG_IDEM_PURGE] = "DELETE FROM idempotency_keys WHERE key IN"
+	    " (SELECT key FROM idempotency_keys WHERE expires_at <= $1::bigint"
+	    " ORDER BY expires_at LIMIT $2::integer FOR UPDATE SKIP LOCKED)",
+	/* A concurrent claim of the key waits here for the first's COMMIT. */
+	[PG_IDEM_INSERT] = "INSERT INTO idempotency_keys (key, fingerprint,"
+	    " owner, lease_until, expires_at) VALUES ($1::text, $2::text,"
+	    " $3::text, $4::bigint, $5::bigint) ON CONFLICT (key) DO NOTHING",
+	[PG_IDEM_GET] = "SELECT fingerprint, owner IS NOT NULL, lease_until,"
+	    " expires_at, status, body FROM idempotency_keys"
+	    " WHERE key = $1::text FOR UPDATE",
+	[PG_IDEM_TAKE] = "UPDATE idempotency_keys SET fingerprint = $2::text,"
+	    " owner = $3::text, lease_until = $4::bigint,"
+	    " expires_at = $5::bigint, status = NULL, body = NULL"
+	    " WHERE key = $1::text",
+	[PG_IDEM_ANSWER] = "UPDATE idempotency_keys SET owner = NULL,"
+	    " status = $3::integer, body = $4::text"
+	    " WHERE key = $1::text AND owner = $2::text",
+	[PG_IDEM_DELETE] = "DELETE FROM idempotency_keys WHERE key = $1::text"
+	    " AND owner = $2::text",
 };
 
 struct store {
@@ -274,6 +320,9 @@ struct store {
 	char			 state[6];
 	char			 constraint[64];
 	int			 retry;		/* 40001/40P01: run it again */
+	int			 hold;	/* a key is claimed: keep the next
+					   write's transaction open */
+	int			 held;	/* that transaction is open */
 };
 
 /* Returns the next number of s's generator (xorshift64). */
@@ -417,6 +466,21 @@ pg_rollback(struct store *s)
 }
 
 /*
+ * Commits a write transaction, or keeps it open for store_idem_answer
+ * when a claimed idempotency key asks for it (store_idem_claim).
+ */
+static enum usercgi_err
+pg_write_commit(struct store *s)
+{
+	if (s->hold) {
+		s->hold = 0;
+		s->held = 1;
+		return USERCGI_OK;
+	}
+	return pg_exec(s, "COMMIT", "commit");
+}
+
+/*
  * Runs prepared statement id (prepared now when it is not yet on this
  * connection) with n parameters: text, NULL for SQL NULL, or binary of
  * len[i] bytes when len is not NULL and len[i] > 0.  Returns USERCGI_OK
@@ -512,6 +576,11 @@ pg_ready(struct store *s)
 	char		 sql[128], msg[PG_MSG_MAX], red[STORE_REDACTED_MAX];
 	int		 lock_ms, stmt_ms;
 
+	if (s->held) {
+		log_err("postgresql: a call inside the write held for an"
+		    " idempotency key");
+		return USERCGI_INTERNAL;
+	}
 	if (s->ready && PQstatus(s->conn) == CONNECTION_OK) {
 		pg_rollback(s);
 		if (PQstatus(s->conn) == CONNECTION_OK)
@@ -1088,6 +1157,9 @@ pg_insert_tx(struct store *s, void *arg)
 	v[24] = v[9];
 	v[25] = v[10];
 	v[26] = pg_int(s->slot, slot, 0);
+	/* A held write is a transaction of its own, not one statement. */
+	if (s->hold && (err = pg_exec(s, "BEGIN", "begin")) != USERCGI_OK)
+		return err;
 	if ((err = pg_run(s, PG_INSERT, 27, v, NULL, &r)) != USERCGI_OK) {
 		if (strcmp(s->state, "23505") == 0)
 			err = pg_insert_taken(s, k, u);
@@ -1097,7 +1169,8 @@ pg_insert_tx(struct store *s, void *arg)
 		log_err("postgresql: insert: user_count has no slot %d",
 		    s->slot);
 		err = USERCGI_INTERNAL;
-	}
+	} else if (s->hold)
+		err = pg_write_commit(s);
 out:
 	PQclear(r);
 	return err;
@@ -1507,7 +1580,7 @@ pg_update_tx(struct store *s, void *arg)
 	}
 	if (a->out != NULL && (err = pg_row(r, 0, a->out)) != USERCGI_OK)
 		goto out;
-	if ((err = pg_exec(s, "COMMIT", "commit")) != USERCGI_OK &&
+	if ((err = pg_write_commit(s)) != USERCGI_OK &&
 	    a->out != NULL)
 		store_user_free(a->out);
 out:
@@ -1665,7 +1738,7 @@ pg_identity_set_tx(struct store *s, void *arg)
 	if ((text = store_json_text(ids, &err)) == NULL ||
 	    (err = pg_put_identities(s, a->id, text, a->now_ms, NULL)) !=
 	    USERCGI_OK ||
-	    (err = pg_exec(s, "COMMIT", "commit")) != USERCGI_OK)
+	    (err = pg_write_commit(s)) != USERCGI_OK)
 		goto out;
 	if (a->text_out != NULL) {
 		*a->text_out = text;
@@ -1735,7 +1808,7 @@ pg_identity_remove_tx(struct store *s, void *arg)
 	    (err = pg_put_identities(s, a->id, text, a->now_ms, a->out)) !=
 	    USERCGI_OK)
 		goto out;
-	if ((err = pg_exec(s, "COMMIT", "commit")) != USERCGI_OK &&
+	if ((err = pg_write_commit(s)) != USERCGI_OK &&
 	    a->out != NULL)
 		store_user_free(a->out);
 out:
@@ -1998,6 +2071,241 @@ store_pg_user_list(struct store *s, const struct store_query *q,
 	return USERCGI_OK;
 }
 
+/* An idempotency key's call: its hex columns and what it returns. */
+struct pg_idem_arg {
+	const struct store_idem	*k;
+	struct store_idem_hex	 h;
+	enum store_idem_state	*state;
+	int			*status;
+	char			**body;
+	const char		*answer;
+};
+
+/*
+ * Claims the key for its owner: inserted when unknown (take 0; *n the
+ * rows written), or over the row as it is (take 1).
+ */
+static enum usercgi_err
+pg_idem_put(struct store *s, struct pg_idem_arg *a, int take, int *n)
+{
+	PGresult		*r = NULL;
+	enum usercgi_err	 err;
+	char			 lease[32], exp[32];
+	const char		*v[5];
+
+	v[0] = a->h.key;
+	v[1] = a->h.fingerprint;
+	v[2] = a->h.owner;
+	v[3] = pg_int(a->k->now_ms + a->k->lease_ms, lease, 0);
+	v[4] = pg_int(a->k->now_ms + a->k->expires_ms, exp, 0);
+	if ((err = pg_run(s, take ? PG_IDEM_TAKE : PG_IDEM_INSERT, 5, v, NULL,
+	    &r)) != USERCGI_OK)
+		return err;
+	*n = strcmp(PQcmdTuples(r), "1") == 0;
+	PQclear(r);
+	return USERCGI_OK;
+}
+
+/* Reads the key's row, locked, and decides the claim as store.h says. */
+static enum usercgi_err
+pg_idem_decide(struct store *s, struct pg_idem_arg *a)
+{
+	PGresult		*r = NULL;
+	enum usercgi_err	 err;
+	const char		*v[1];
+	int64_t			 lease = 0, exp = 0;
+	int			 take = 0, n = 0;
+
+	v[0] = a->h.key;
+	if ((err = pg_run(s, PG_IDEM_GET, 1, v, NULL, &r)) != USERCGI_OK)
+		return err;
+	if (PQntuples(r) != 1 || PQnfields(r) != 6 ||
+	    pg_col_ms(r, 0, 2, &lease) == -1 ||
+	    pg_col_ms(r, 0, 3, &exp) == -1) {
+		log_err("postgresql: idempotency key: no readable row");
+		err = USERCGI_INTERNAL;
+		goto out;
+	}
+	if (exp <= a->k->now_ms)
+		take = 1;
+	else if (strcmp(PQgetvalue(r, 0, 0), a->h.fingerprint) != 0)
+		*a->state = STORE_IDEM_OTHER;
+	else if (!PQgetisnull(r, 0, 4)) {
+		*a->state = STORE_IDEM_DONE;
+		if (pg_col_int(r, 0, 4, a->status) == -1) {
+			err = USERCGI_INTERNAL;
+			goto out;
+		}
+		err = pg_col(r, 0, 5, a->body);
+		if (err == USERCGI_OK && *a->body == NULL &&
+		    (*a->body = xstrdup("")) == NULL)
+			err = USERCGI_NOMEM;
+	} else if (pg_true(r, 0, 1) && lease > a->k->now_ms)
+		*a->state = STORE_IDEM_RUNNING;
+	else
+		take = 1;
+out:
+	PQclear(r);
+	if (err == USERCGI_OK && take) {
+		if ((err = pg_idem_put(s, a, 1, &n)) == USERCGI_OK && n != 1)
+			err = USERCGI_INTERNAL;
+		if (err == USERCGI_OK)
+			*a->state = STORE_IDEM_RUN;
+	}
+	return err;
+}
+
+static enum usercgi_err
+pg_idem_claim_tx(struct store *s, void *arg)
+{
+	struct pg_idem_arg	*a = arg;
+	PGresult		*r = NULL;
+	enum usercgi_err	 err;
+	char			 now[32], lim[32];
+	const char		*v[2];
+	int			 n = 0;
+
+	*a->state = STORE_IDEM_RUNNING;
+	free(*a->body);
+	*a->body = NULL;
+	v[0] = pg_int(a->k->now_ms, now, 0);
+	v[1] = pg_int(STORE_IDEM_PURGE, lim, 0);
+	if ((err = pg_exec(s, "BEGIN", "begin")) != USERCGI_OK ||
+	    (err = pg_run(s, PG_IDEM_PURGE, 2, v, NULL, &r)) != USERCGI_OK)
+		return err;
+	PQclear(r);
+	if ((err = pg_idem_put(s, a, 0, &n)) != USERCGI_OK)
+		return err;
+	if (n == 1)
+		*a->state = STORE_IDEM_RUN;
+	else if ((err = pg_idem_decide(s, a)) != USERCGI_OK)
+		return err;
+	return pg_exec(s, "COMMIT", "commit");
+}
+
+static enum usercgi_err
+store_pg_idem_claim(struct store *s, const struct store_idem *k,
+    enum store_idem_state *state, int *status, char **body)
+{
+	struct pg_idem_arg	a;
+	enum usercgi_err	err;
+
+	memset(&a, 0, sizeof(a));
+	s->hold = s->held = 0;
+	a.k = k;
+	store_idem_hex(k, &a.h);
+	a.state = state;
+	a.status = status;
+	a.body = body;
+	if ((err = pg_txn(s, pg_idem_claim_tx, &a)) != USERCGI_OK) {
+		free(*body);
+		*body = NULL;
+		*state = STORE_IDEM_RUNNING;
+	} else if (*state == STORE_IDEM_RUN)
+		s->hold = 1;
+	return err;
+}
+
+/* Writes the answer of the claim and commits the open transaction. */
+static enum usercgi_err
+pg_idem_answer_commit(struct store *s, struct pg_idem_arg *a)
+{
+	PGresult		*r = NULL;
+	enum usercgi_err	 err;
+	char			 st[32];
+	const char		*v[4];
+	int			 n;
+
+	v[0] = a->h.key;
+	v[1] = a->h.owner;
+	v[2] = pg_int(*a->status, st, 0);
+	v[3] = a->answer;
+	if ((err = pg_run(s, PG_IDEM_ANSWER, 4, v, NULL, &r)) != USERCGI_OK)
+		return err;
+	n = strcmp(PQcmdTuples(r), "1") == 0;
+	PQclear(r);
+	if (!n) {
+		log_warn("postgresql: an idempotency key's claim was taken"
+		    " over: its write is rolled back");
+		return USERCGI_IDEM_RUNNING;
+	}
+	return pg_exec(s, "COMMIT", "commit");
+}
+
+static enum usercgi_err
+pg_idem_answer_tx(struct store *s, void *arg)
+{
+	enum usercgi_err	err;
+
+	if ((err = pg_exec(s, "BEGIN", "begin")) != USERCGI_OK)
+		return err;
+	return pg_idem_answer_commit(s, arg);
+}
+
+static enum usercgi_err
+store_pg_idem_answer(struct store *s, const struct store_idem *k, int status,
+    const char *body, size_t len)
+{
+	struct pg_idem_arg	a;
+	enum usercgi_err	err;
+	int			held = s->held;
+	char			*copy = NULL;
+
+	memset(&a, 0, sizeof(a));
+	s->hold = s->held = 0;
+	a.k = k;
+	store_idem_hex(k, &a.h);
+	a.status = &status;
+	/* libpq takes text NUL-terminated. */
+	if ((copy = xstrndup(body != NULL ? body : "", body != NULL ? len :
+	    0)) == NULL) {
+		pg_rollback(s);
+		return USERCGI_NOMEM;
+	}
+	a.answer = copy;
+	if (!held)
+		err = pg_txn(s, pg_idem_answer_tx, &a);
+	else if (s->conn == NULL ||
+	    PQtransactionStatus(s->conn) != PQTRANS_INTRANS) {
+		log_err("postgresql: the write held for its idempotency key"
+		    " was rolled back");
+		err = USERCGI_INTERNAL;
+	} else
+		err = pg_idem_answer_commit(s, &a);
+	if (err != USERCGI_OK)
+		pg_rollback(s);
+	free(copy);
+	return err;
+}
+
+static enum usercgi_err
+pg_idem_release_tx(struct store *s, void *arg)
+{
+	struct pg_idem_arg	*a = arg;
+	PGresult		*r = NULL;
+	enum usercgi_err	 err;
+	const char		*v[2];
+
+	v[0] = a->h.key;
+	v[1] = a->h.owner;
+	if ((err = pg_run(s, PG_IDEM_DELETE, 2, v, NULL, &r)) == USERCGI_OK)
+		PQclear(r);
+	return err;
+}
+
+static void
+store_pg_idem_release(struct store *s, const struct store_idem *k)
+{
+	struct pg_idem_arg	a;
+
+	memset(&a, 0, sizeof(a));
+	s->hold = s->held = 0;
+	pg_rollback(s);
+	a.k = k;
+	store_idem_hex(k, &a.h);
+	(void)pg_txn(s, pg_idem_release_tx, &a);
+}
+
 const struct store_ops store_pg_ops = {
 	.name = "postgresql",
 	.open = store_pg_open,
@@ -2016,4 +2324,7 @@ const struct store_ops store_pg_ops = {
 	.identity_set = store_pg_identity_set,
 	.identity_remove = store_pg_identity_remove,
 	.user_list = store_pg_user_list,
+	.idem_claim = store_pg_idem_claim,
+	.idem_answer = store_pg_idem_answer,
+	.idem_release = store_pg_idem_release,
 };

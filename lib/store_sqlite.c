@@ -138,6 +138,23 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	" json_extract(j.value, '$.userId') FROM users AS u,"
 	" json_each(u.identities) AS j"
 	" WHERE json_type(j.value, '$.userId') = 'text';",
+	/*
+	 * 4: idempotency keys (store.h): the hex digests of the key and
+	 * of its request, the claim of a request running now (owner,
+	 * lease_until), the answer once there is one (status, body), and
+	 * an index on the expiry, so purging never reads the table.
+	 */
+	"CREATE TABLE idempotency_keys ("
+	" key TEXT NOT NULL PRIMARY KEY,"
+	" fingerprint TEXT NOT NULL,"
+	" owner TEXT,"
+	" lease_until INTEGER NOT NULL,"
+	" expires_at INTEGER NOT NULL,"
+	" status INTEGER,"
+	" body TEXT"
+	");"
+	"CREATE INDEX idempotency_keys_expires ON idempotency_keys"
+	" (expires_at);",
 };
 
 enum store_stmt {
@@ -164,6 +181,12 @@ enum store_stmt {
 	ST_IDENT_DEL,
 	ST_SET_IDENTITIES,
 	ST_GET_ROWID,
+	ST_IDEM_PURGE,
+	ST_IDEM_INSERT,
+	ST_IDEM_GET,
+	ST_IDEM_TAKE,
+	ST_IDEM_ANSWER,
+	ST_IDEM_DELETE,
 	ST_MAX
 };
 
@@ -217,6 +240,22 @@ static const char *const store_sql[ST_MAX] = {
 	[ST_SET_IDENTITIES] = "UPDATE users SET identities = ?1,"
 	    " updated_at = ?2 WHERE id = ?3",
 	[ST_GET_ROWID] = "SELECT " USER_COLUMNS " FROM users WHERE rowid = ?1",
+	/* The oldest expired keys, through idempotency_keys_expires. */
+	[ST_IDEM_PURGE] = "DELETE FROM idempotency_keys WHERE key IN"
+	    " (SELECT key FROM idempotency_keys WHERE expires_at <= ?1"
+	    " ORDER BY expires_at LIMIT ?2)",
+	[ST_IDEM_INSERT] = "INSERT INTO idempotency_keys (key, fingerprint,"
+	    " owner, lease_until, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+	    " ON CONFLICT (key) DO NOTHING",
+	[ST_IDEM_GET] = "SELECT fingerprint, owner IS NOT NULL, lease_until,"
+	    " expires_at, status, body FROM idempotency_keys WHERE key = ?1",
+	[ST_IDEM_TAKE] = "UPDATE idempotency_keys SET fingerprint = ?2,"
+	    " owner = ?3, lease_until = ?4, expires_at = ?5, status = NULL,"
+	    " body = NULL WHERE key = ?1",
+	[ST_IDEM_ANSWER] = "UPDATE idempotency_keys SET owner = NULL,"
+	    " status = ?3, body = ?4 WHERE key = ?1 AND owner = ?2",
+	[ST_IDEM_DELETE] = "DELETE FROM idempotency_keys WHERE key = ?1"
+	    " AND owner = ?2",
 };
 
 /* The busy handler's state (store_busy), one per connection. */
@@ -236,6 +275,9 @@ struct store {
 	struct store_group	*group;		/* not owned; NULL: alone */
 	char			*path;		/* owned: for the group's writer */
 	struct store_opts	 opts;
+	int			 hold;	/* a key is claimed: keep the next
+					   write's transaction open */
+	int			 held;	/* that transaction is open */
 };
 
 /* One queued row of a group commit, on its caller's stack. */
@@ -344,6 +386,21 @@ store_rollback(struct store *s)
 {
 	if (sqlite3_get_autocommit(s->db) == 0)
 		(void)store_run(s, ST_ROLLBACK);
+}
+
+/*
+ * Commits a write transaction, or keeps it open for store_idem_answer
+ * when a claimed idempotency key asks for it (store_idem_claim).
+ */
+static enum usercgi_err
+store_write_commit(struct store *s)
+{
+	if (s->hold) {
+		s->hold = 0;
+		s->held = 1;
+		return USERCGI_OK;
+	}
+	return store_run(s, ST_COMMIT);
 }
 
 /*
@@ -1117,13 +1174,13 @@ store_sq_user_insert(struct store *s, const struct store_user *u,
 {
 	enum usercgi_err	 err;
 
-	if (s->group != NULL)
+	if (s->group != NULL && !s->hold)
 		return store_insert_grouped(s, u, k);
 	if ((err = store_run(s, ST_BEGIN)) != USERCGI_OK)
 		goto out;
 	if ((err = store_insert_row(s, u, k)) != USERCGI_OK)
 		goto out;
-	err = store_run(s, ST_COMMIT);
+	err = store_write_commit(s);
 out:
 	if (err != USERCGI_OK)
 		store_rollback(s);
@@ -1746,7 +1803,7 @@ store_sq_user_update(struct store *s, const char *id,
 	}
 	if (out != NULL && (err = store_sq_user_get(s, id, out)) != USERCGI_OK)
 		goto out;
-	err = store_run(s, ST_COMMIT);
+	err = store_write_commit(s);
 out:
 	if (err != USERCGI_OK) {
 		store_rollback(s);
@@ -1879,7 +1936,7 @@ store_sq_identity_set(struct store *s, const char *id, const char *target,
 	if ((text = store_json_text(ids, &err)) == NULL ||
 	    (err = store_put_identities(s, id, text, now_ms)) != USERCGI_OK)
 		goto out;
-	if ((err = store_run(s, ST_COMMIT)) != USERCGI_OK)
+	if ((err = store_write_commit(s)) != USERCGI_OK)
 		goto out;
 	if (identities_out != NULL) {
 		*identities_out = text;
@@ -1930,7 +1987,7 @@ store_sq_identity_remove(struct store *s, const char *id, const char *target,
 		goto out;
 	if (out != NULL && (err = store_sq_user_get(s, id, out)) != USERCGI_OK)
 		goto out;
-	err = store_run(s, ST_COMMIT);
+	err = store_write_commit(s);
 out:
 	if (err != USERCGI_OK) {
 		store_rollback(s);
@@ -2360,6 +2417,232 @@ out:
 	return err;
 }
 
+/*
+ * Binds ?1 the key and ?2 the fingerprint or the owner (as the statement
+ * wants) of an idempotency statement.  Returns SQLite's code.
+ */
+static int
+store_idem_bind(sqlite3_stmt *st, const char *a, const char *b)
+{
+	int	rc;
+
+	if ((rc = store_bind_text(st, 1, a)) != SQLITE_OK)
+		return rc;
+	return store_bind_text(st, 2, b);
+}
+
+/* Steps an idempotency statement that returns no row; *changes its count. */
+static enum usercgi_err
+store_idem_step(struct store *s, sqlite3_stmt *st, int *changes)
+{
+	int	rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return store_err(s->db, rc, "idempotency key");
+	if (changes != NULL)
+		*changes = sqlite3_changes(s->db);
+	return USERCGI_OK;
+}
+
+/*
+ * Claims k for its owner: on an unknown key (inserted, *changes 1), or
+ * over the row as it is (take 1: expired, or a claim past its lease).
+ */
+static enum usercgi_err
+store_idem_put(struct store *s, const struct store_idem *k,
+    const struct store_idem_hex *h, int take)
+{
+	sqlite3_stmt		*st = NULL;
+	enum usercgi_err	 err;
+	int64_t			 v[2];
+	int			 rc, n = 0;
+
+	v[0] = k->now_ms + k->lease_ms;
+	v[1] = k->now_ms + k->expires_ms;
+	if ((err = store_stmt(s, take ? ST_IDEM_TAKE : ST_IDEM_INSERT, &st)) !=
+	    USERCGI_OK)
+		return err;
+	if ((rc = store_idem_bind(st, h->key, h->fingerprint)) != SQLITE_OK ||
+	    (rc = store_bind_text(st, 3, h->owner)) != SQLITE_OK ||
+	    (rc = sqlite3_bind_int64(st, 4, v[0])) != SQLITE_OK ||
+	    (rc = sqlite3_bind_int64(st, 5, v[1])) != SQLITE_OK) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return store_err(s->db, rc, "bind");
+	}
+	if ((err = store_idem_step(s, st, &n)) == USERCGI_OK && n != 1)
+		err = USERCGI_ID_TAKEN;
+	return err;
+}
+
+/*
+ * Reads the row of key h->key (which exists: the claim's insert found
+ * it) and decides the claim as store.h says.
+ */
+static enum usercgi_err
+store_idem_decide(struct store *s, const struct store_idem *k,
+    const struct store_idem_hex *h, enum store_idem_state *state,
+    int *status, char **body)
+{
+	sqlite3_stmt		*st = NULL;
+	enum usercgi_err	 err;
+	const char		*fp;
+	int			 rc, take = 0;
+
+	if ((err = store_stmt(s, ST_IDEM_GET, &st)) != USERCGI_OK)
+		return err;
+	if ((rc = store_bind_text(st, 1, h->key)) != SQLITE_OK) {
+		err = store_err(s->db, rc, "bind");
+		goto out;
+	}
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		err = rc == SQLITE_DONE ? USERCGI_INTERNAL :
+		    store_err(s->db, rc, "idempotency key");
+		goto out;
+	}
+	fp = (const char *)sqlite3_column_text(st, 0);
+	if (sqlite3_column_int64(st, 3) <= k->now_ms)
+		take = 1;
+	else if (fp == NULL || strcmp(fp, h->fingerprint) != 0)
+		*state = STORE_IDEM_OTHER;
+	else if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+		*state = STORE_IDEM_DONE;
+		*status = sqlite3_column_int(st, 4);
+		if ((err = store_col(st, 5, "", body)) != USERCGI_OK)
+			goto out;
+	} else if (sqlite3_column_int(st, 1) &&
+	    sqlite3_column_int64(st, 2) > k->now_ms)
+		*state = STORE_IDEM_RUNNING;
+	else
+		take = 1;
+out:
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (err == USERCGI_OK && take &&
+	    (err = store_idem_put(s, k, h, 1)) == USERCGI_OK)
+		*state = STORE_IDEM_RUN;
+	return err;
+}
+
+static enum usercgi_err
+store_sq_idem_claim(struct store *s, const struct store_idem *k,
+    enum store_idem_state *state, int *status, char **body)
+{
+	struct store_idem_hex	 h;
+	sqlite3_stmt		*st = NULL;
+	enum usercgi_err	 err, full;
+	int			 rc;
+
+	store_idem_hex(k, &h);
+	s->hold = s->held = 0;
+	/*
+	 * The claim is committed without an fsync of its own (WAL mode,
+	 * synchronous=NORMAL): the fsync of the answer's COMMIT covers the
+	 * WAL frames before it, so a claim is durable no later than the
+	 * answer that ends it, and one lost to a power failure belonged to
+	 * a request that never answered.
+	 */
+	if ((err = store_exec(s->db, "PRAGMA synchronous=NORMAL",
+	    "PRAGMA synchronous")) != USERCGI_OK)
+		return err;
+	if ((err = store_run(s, ST_BEGIN)) != USERCGI_OK ||
+	    (err = store_stmt(s, ST_IDEM_PURGE, &st)) != USERCGI_OK)
+		goto out;
+	if ((rc = sqlite3_bind_int64(st, 1, k->now_ms)) != SQLITE_OK ||
+	    (rc = sqlite3_bind_int(st, 2, STORE_IDEM_PURGE)) != SQLITE_OK) {
+		sqlite3_reset(st);
+		err = store_err(s->db, rc, "bind");
+		goto out;
+	}
+	if ((err = store_idem_step(s, st, NULL)) != USERCGI_OK)
+		goto out;
+	err = store_idem_put(s, k, &h, 0);
+	if (err == USERCGI_OK)
+		*state = STORE_IDEM_RUN;
+	else if (err == USERCGI_ID_TAKEN)
+		err = store_idem_decide(s, k, &h, state, status, body);
+	if (err != USERCGI_OK)
+		goto out;
+	err = store_run(s, ST_COMMIT);
+out:
+	if (err != USERCGI_OK)
+		store_rollback(s);
+	if ((full = store_exec(s->db, "PRAGMA synchronous=FULL",
+	    "PRAGMA synchronous")) != USERCGI_OK && err == USERCGI_OK)
+		err = full;
+	if (err != USERCGI_OK) {
+		free(*body);
+		*body = NULL;
+		*state = STORE_IDEM_RUNNING;
+	} else if (*state == STORE_IDEM_RUN)
+		s->hold = 1;
+	return err;
+}
+
+static enum usercgi_err
+store_sq_idem_answer(struct store *s, const struct store_idem *k, int status,
+    const char *body, size_t len)
+{
+	struct store_idem_hex	 h;
+	sqlite3_stmt		*st = NULL;
+	enum usercgi_err	 err;
+	int			 rc, n = 0, held = s->held;
+
+	s->hold = s->held = 0;
+	store_idem_hex(k, &h);
+	if (held && sqlite3_get_autocommit(s->db)) {
+		log_err("sqlite: the write held for its idempotency key was"
+		    " rolled back");
+		return USERCGI_INTERNAL;
+	}
+	if ((!held && (err = store_run(s, ST_BEGIN)) != USERCGI_OK) ||
+	    (err = store_stmt(s, ST_IDEM_ANSWER, &st)) != USERCGI_OK)
+		goto out;
+	if ((rc = store_idem_bind(st, h.key, h.owner)) != SQLITE_OK ||
+	    (rc = sqlite3_bind_int(st, 3, status)) != SQLITE_OK ||
+	    (rc = sqlite3_bind_text(st, 4, body != NULL ? body : "",
+	    (int)len, SQLITE_STATIC)) != SQLITE_OK) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		err = store_err(s->db, rc, "bind");
+		goto out;
+	}
+	if ((err = store_idem_step(s, st, &n)) != USERCGI_OK)
+		goto out;
+	if (n != 1) {
+		log_warn("sqlite: an idempotency key's claim was taken over:"
+		    " its write is rolled back");
+		err = USERCGI_IDEM_RUNNING;
+		goto out;
+	}
+	err = store_run(s, ST_COMMIT);
+out:
+	if (err != USERCGI_OK)
+		store_rollback(s);
+	return err;
+}
+
+static void
+store_sq_idem_release(struct store *s, const struct store_idem *k)
+{
+	struct store_idem_hex	 h;
+	sqlite3_stmt		*st = NULL;
+
+	s->hold = s->held = 0;
+	store_rollback(s);
+	store_idem_hex(k, &h);
+	if (store_stmt(s, ST_IDEM_DELETE, &st) != USERCGI_OK)
+		return;
+	if (store_idem_bind(st, h.key, h.owner) != SQLITE_OK) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return;
+	}
+	(void)store_idem_step(s, st, NULL);
+}
+
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = store_sq_open,
@@ -2378,4 +2661,7 @@ const struct store_ops store_sqlite_ops = {
 	.identity_set = store_sq_identity_set,
 	.identity_remove = store_sq_identity_remove,
 	.user_list = store_sq_user_list,
+	.idem_claim = store_sq_idem_claim,
+	.idem_answer = store_sq_idem_answer,
+	.idem_release = store_sq_idem_release,
 };

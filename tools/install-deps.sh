@@ -13,7 +13,7 @@ BUILD="build-essential autoconf automake pkg-config
 # archives; these come with libphonenumber-dev, named for that build.
 PORTABLE="libprotobuf-dev libicu-dev libabsl-dev zlib1g-dev binutils"
 RUN="lighttpd sqlite3 curl"
-TEST="nodejs python3 valgrind clang libclang-rt-14-dev jq spawn-fcgi systemd util-linux
+TEST="nodejs python3 valgrind gdb clang libclang-rt-14-dev jq spawn-fcgi systemd util-linux
 	apache2 libapache2-mod-fcgid nginx-light wrk hyperfine
 	postgresql-15 postgresql-client-15"
 

@@ -133,17 +133,17 @@ else
 	[ -e "$DB" ] && not_ok "check does not create the database" || ok "check does not create the database"
 fi
 admin init; check_rc "init" 0
-# The schema version is the store's own (SQLite's user_version 3).
+# The schema version is the store's own (SQLite's user_version 4).
 case $OUT in "database $DB: schema version "[0-9]*) ok "init prints the schema version" ;;
 	*) not_ok "init prints the schema version: $OUT" ;; esac
 [ "$(users_table)" = 1 ] && ok "init creates the users table" || not_ok "init creates the users table"
 if db_pg; then
-	ok "# SKIP SQLite only: user_version is 3"
+	ok "# SKIP SQLite only: user_version is 4"
 	ok "# SKIP SQLite only: database is in WAL mode"
 else
-	[ "$OUT" = "database $DB: schema version 3" ] && ok "the SQLite schema is version 3" ||
-		not_ok "the SQLite schema is version 3: $OUT"
-	[ "$(dbq 'PRAGMA user_version' 2>&1)" = 3 ] && ok "user_version is 3" || not_ok "user_version is 3"
+	[ "$OUT" = "database $DB: schema version 4" ] && ok "the SQLite schema is version 4" ||
+		not_ok "the SQLite schema is version 4: $OUT"
+	[ "$(dbq 'PRAGMA user_version' 2>&1)" = 4 ] && ok "user_version is 4" || not_ok "user_version is 4"
 	[ "$(dbq 'PRAGMA journal_mode' 2>&1)" = wal ] && ok "database is in WAL mode" || not_ok "database is in WAL mode"
 fi
 ver=${OUT##*schema version }

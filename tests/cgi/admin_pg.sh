@@ -47,18 +47,18 @@ conf "$DB"
 admin check; check_rc "check before init fails" 1
 has "check: the database, redacted" "database        = $redacted"
 has "check: database_group is SQLite's" "database_group  = (not used with PostgreSQL)"
-has "check: no schema yet" "database: connected, schema version 0, this build writes 3 (usercgi-admin init creates it)"
+has "check: no schema yet" "database: connected, schema version 0, this build writes 4 (usercgi-admin init creates it)"
 no_secret "check: no password printed or logged"
 n=$(psql "$(printf '%s' "$DB" | sed "s/ password=.*//")" -XAtq -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
 [ "$n" = 0 ] && ok "check created nothing" || not_ok "check created nothing ($n tables)"
 ls "$T" | grep -q 'host=' && not_ok "no SQLite file named after the conninfo" || ok "no SQLite file named after the conninfo"
 
 admin init; check_rc "init" 0
-[ "$OUT" = "database $redacted: schema version 3" ] && ok "init: prints the database redacted" ||
+[ "$OUT" = "database $redacted: schema version 4" ] && ok "init: prints the database redacted" ||
 	{ not_ok "init: prints the database redacted"; printf '#   %s\n' "$OUT"; }
 no_secret "init: no password printed or logged"
 admin check; check_rc "check after init" 0
-has "check: connected at this build's version" "database: ok, connected, schema version 3"
+has "check: connected at this build's version" "database: ok, connected, schema version 4"
 has "check: ok" $'\nok'
 admin init; check_rc "init again: nothing to do" 0
 

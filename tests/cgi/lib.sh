@@ -141,6 +141,7 @@ lighttpd_stop() {
 # cgi METHOD PATH_INFO BODY [AUTH_HEADER] [CONTENT_TYPE] [QUERY_STRING]
 # Runs the responder once; sets STATUS (the number), HEADERS and BODY.
 # AUTH_HEADER "-" means no Authorization header; default "Bearer $TOKEN".
+# IDEM_KEY, when set, is sent as the Idempotency-Key header.
 cgi() {
 	local method=$1 path=$2 body=$3 auth=${4:-Bearer $TOKEN}
 	local ctype=${5-application/json} query=${6:-} out
@@ -160,6 +161,8 @@ cgi() {
 	done
 	[ -n "$ctype" ] && envs+=(CONTENT_TYPE="$ctype")
 	[ "$auth" != "-" ] && envs+=(HTTP_AUTHORIZATION="$auth")
+	# IDEM_KEY, when set (even to ""), is the Idempotency-Key header.
+	[ -n "${IDEM_KEY+x}" ] && envs+=(HTTP_IDEMPOTENCY_KEY="$IDEM_KEY")
 	out=$(printf '%s' "$body" | env -i "${envs[@]}" ${CGI_EXTRA_ENV:-} ${UCGI_WRAPPER:-} "$UCGI" 2>"$T/stderr"; printf 'x%d' $?)
 	EXIT=${out##*x}
 	out=${out%x*}

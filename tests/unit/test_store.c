@@ -77,6 +77,115 @@ insert_one(struct store *s, const char *id, const char *username,
 	return store_user_insert(s, &u);
 }
 
+/* A key for test_idem: digests of one byte each, and an owner. */
+static void
+idem_init(struct store_idem *k, int key, int fp, int owner, int64_t now)
+{
+	memset(k, 0, sizeof(*k));
+	memset(k->key, key, sizeof(k->key));
+	memset(k->fingerprint, fp, sizeof(k->fingerprint));
+	memset(k->owner, owner, sizeof(k->owner));
+	k->now_ms = now;
+	k->lease_ms = 1000;
+	k->expires_ms = 10000;
+}
+
+/*
+ * Idempotency keys (issue 17): a claim, a second claim while it runs,
+ * the answer stored with the write it describes and read back, another
+ * fingerprint, a dead claim taken over (and the old owner's answer
+ * refused with its write), a released claim's write rolled back, an
+ * answer of its own without a write, expiry, and the bounded purge.
+ */
+static void
+test_idem(struct store *s)
+{
+	struct store_idem	 k, k2;
+	enum store_idem_state	 st;
+	struct store_user	 u;
+	char			*body = NULL;
+	int			 status = 0;
+
+	idem_init(&k, 1, 1, 1, 1000000);
+	tap_int(store_idem_claim(s, &k, &st, &status, &body), USERCGI_OK,
+	    "idem: claim");
+	tap_int(st, STORE_IDEM_RUN, "idem: a new key runs");
+	tap_int(insert_one(s, "idem00000001", "idem1", NULL, NULL), USERCGI_OK,
+	    "idem: the write (held)");
+	tap_int(store_idem_answer(s, &k, 200, "{\"id\":1}x", 8), USERCGI_OK,
+	    "idem: answer commits the write");
+	tap_int(raw_int(path_in("a.db"), "SELECT count(*) FROM users WHERE"
+	    " id = 'idem00000001'"), 1, "idem: the write is there");
+	idem_init(&k2, 1, 1, 2, 1000001);
+	tap_int(store_idem_claim(s, &k2, &st, &status, &body), USERCGI_OK,
+	    "idem: claim again");
+	tap_int(st, STORE_IDEM_DONE, "idem: answered before");
+	tap_int(status, 200, "idem: the stored status");
+	tap_str(body, "{\"id\":1}", "idem: the stored body, len bytes");
+	free(body);
+	body = NULL;
+	idem_init(&k2, 1, 2, 2, 1000001);
+	store_idem_claim(s, &k2, &st, &status, &body);
+	tap_int(st, STORE_IDEM_OTHER, "idem: another fingerprint");
+
+	idem_init(&k, 3, 3, 1, 1000000);
+	store_idem_claim(s, &k, &st, &status, &body);
+	tap_int(st, STORE_IDEM_RUN, "idem: second key runs");
+	store_idem_answer(s, &k, 422, "{}", 2);
+	tap_int(raw_int(path_in("a.db"), "SELECT status FROM idempotency_keys"
+	    " WHERE status = 422"), 422,
+	    "idem: an answer without a write, in its own transaction");
+
+	idem_init(&k, 4, 4, 1, 1000000);
+	store_idem_claim(s, &k, &st, &status, &body);
+	idem_init(&k2, 4, 4, 2, 1000500);
+	store_idem_claim(s, &k2, &st, &status, &body);
+	tap_int(st, STORE_IDEM_RUNNING, "idem: a live claim is running");
+	idem_init(&k2, 4, 4, 2, 1001000);
+	store_idem_claim(s, &k2, &st, &status, &body);
+	tap_int(st, STORE_IDEM_RUN, "idem: a claim past its lease is taken");
+	tap_int(store_idem_answer(s, &k2, 200, "{}", 2), USERCGI_OK,
+	    "idem: the new owner answers");
+	tap_int(store_idem_answer(s, &k, 200, "{}", 2), USERCGI_IDEM_RUNNING,
+	    "idem: the old owner's answer is refused");
+	tap_int(raw_int(path_in("a.db"), "SELECT count(*) FROM"
+	    " idempotency_keys WHERE key LIKE '04%' AND owner IS NULL AND"
+	    " status = 200"), 1, "idem: the new owner's answer stays");
+
+	idem_init(&k, 5, 5, 1, 1000000);
+	store_idem_claim(s, &k, &st, &status, &body);
+	tap_int(insert_one(s, "idem00000005", "idem5", NULL, NULL), USERCGI_OK,
+	    "idem: a held write");
+	store_idem_release(s, &k);
+	tap_int(raw_int(path_in("a.db"), "SELECT count(*) FROM users WHERE"
+	    " id = 'idem00000005'"), 0, "idem: release rolls it back");
+	tap_int(raw_int(path_in("a.db"), "SELECT count(*) FROM"
+	    " idempotency_keys WHERE key LIKE '05%'"), 0,
+	    "idem: and forgets the key");
+	memset(&u, 0, sizeof(u));
+	tap_int(store_user_get(s, "idem00000005", &u), USERCGI_USER_NOT_FOUND,
+	    "idem: the store works on");
+
+	idem_init(&k, 6, 6, 1, 1000000);
+	store_idem_claim(s, &k, &st, &status, &body);
+	tap_int(insert_one(s, "idem00000006", "idem1", NULL, NULL),
+	    USERCGI_USERNAME_TAKEN, "idem: a failed write");
+	tap_int(store_idem_answer(s, &k, 422, "{}", 2), USERCGI_OK,
+	    "idem: its answer is stored alone");
+	tap_int(insert_one(s, "idem00000007", "idem7", NULL, NULL), USERCGI_OK,
+	    "idem: the next write commits by itself");
+	tap_int(raw_int(path_in("a.db"), "SELECT count(*) FROM users WHERE"
+	    " id = 'idem00000007'"), 1, "idem: committed");
+
+	idem_init(&k, 1, 9, 3, 1010000);
+	store_idem_claim(s, &k, &st, &status, &body);
+	tap_int(st, STORE_IDEM_RUN, "idem: an expired key runs again");
+	store_idem_release(s, &k);
+	tap_int(raw_int(path_in("a.db"), "SELECT count(*) FROM"
+	    " idempotency_keys"), 1, "idem: expired keys purged");
+	free(body);
+}
+
 static double
 now_s(void)
 {
@@ -121,7 +230,7 @@ test_schema(void)
 	struct store_opts	 o = { .busy_timeout_ms = 1000, .one_request = 0 };
 	sqlite3			*db;
 
-	tap_int(store_schema_version(), 3, "schema version is 3");
+	tap_int(store_schema_version(), 4, "schema version is 4");
 	tap_int(store_open(path_in("a.db"), &o, &s), USERCGI_OK,
 	    "open creates a new database");
 	tap_ok(s != NULL, "open returns a store");
@@ -752,6 +861,7 @@ main(void)
 	test_unique(s);
 	test_rehash(s);
 	test_tokens(s);
+	test_idem(s);
 	store_close(s);
 	test_migrate_v1();
 	test_busy();

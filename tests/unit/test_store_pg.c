@@ -284,19 +284,28 @@ test_open(void)
 	if ((c = aux_connect(db)) == NULL)
 		return;
 	v = aux_query(c, "SELECT version FROM usercgi_schema");
-	tap_str(v, "3", "schema version recorded");
+	tap_str(v, "4", "schema version recorded");
 	v = aux_query(c, "SELECT count(*) FROM user_count");
 	tap_str(v, "64", "user_count slots");
 	tap_int(store_probe(db, &opts, &ver), USERCGI_OK, "probe");
-	tap_int(ver, 3, "probe: the recorded version");
-	aux_query(c, "UPDATE usercgi_schema SET version = 4");
+	tap_int(ver, 4, "probe: the recorded version");
+	aux_query(c, "UPDATE usercgi_schema SET version = 5");
 	s = NULL;
 	tap_int(store_open(db, &opts, &s), USERCGI_INTERNAL,
 	    "open: a newer build's schema is refused");
 	tap_ok(s == NULL, "open: no store then");
 	store_probe(db, &opts, &ver);
-	tap_int(ver, 4, "probe: reads it without changing it");
+	tap_int(ver, 5, "probe: reads it without changing it");
+	/* Version 3 gains the idempotency keys (issue 17). */
+	aux_query(c, "DROP TABLE idempotency_keys");
 	aux_query(c, "UPDATE usercgi_schema SET version = 3");
+	s = NULL;
+	tap_int(store_open(db, &opts, &s), USERCGI_OK, "open: migrates 3 to 4");
+	store_close(s);
+	v = aux_query(c, "SELECT version FROM usercgi_schema");
+	tap_str(v, "4", "schema version 4 recorded");
+	v = aux_query(c, "SELECT count(*) FROM idempotency_keys");
+	tap_str(v, "0", "idempotency_keys created");
 	PQfinish(c);
 	s = NULL;
 	tap_int(store_open("host=/nonexistent/dir dbname=x", &opts, &s),
