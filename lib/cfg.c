@@ -23,8 +23,10 @@
 
 #include "buf.h"
 #include "cfg.h"
+#include "jwksrc.h"
 #include "phone.h"
 #include "pw_verify.h"
+#include "store.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -54,6 +56,11 @@ static const struct cfg_key cfg_keys[] = {
 	K("database_group", CFG_STR, database_group, 0, 0),
 	K("database_symlink", CFG_STR, database_symlink, 0, 0),
 	K("jwks_file", CFG_STR, jwks_file, 0, 0),
+	K("jwks_uri", CFG_STR, jwks_uri, 0, 0),
+	K("jwks_ca_file", CFG_STR, jwks_ca_file, 0, 0),
+	K("jwks_cooldown", CFG_I64, jwks_cooldown, 1, 3600),
+	K("jwks_max_age", CFG_I64, jwks_max_age, 1, 86400),
+	K("jwks_expiry", CFG_I64, jwks_expiry, 0, 30 * 86400),
 	K("issuer", CFG_STR, issuer, 0, 0),
 	K("audience", CFG_STR, audience, 0, 0),
 	K("required_scope", CFG_STR, required_scope, 0, 0),
@@ -431,6 +438,41 @@ cfg_builddir(void)
 	return strncmp(exe, top, len) == 0 && exe[len] == '/';
 }
 
+/*
+ * Checks jwks_uri (jwksrc_check_setting) and, with it set and
+ * jwks_file not, makes jwks_file the cache file beside the database
+ * (jwks-cache.json in its directory).  Returns USERCGI_OK, USERCGI_NOMEM,
+ * or USERCGI_INTERNAL with the reason in errbuf.
+ */
+static enum usercgi_err
+cfg_jwks(struct cfg *c, char *errbuf, size_t errlen)
+{
+	char		 why[256];
+	const char	*slash;
+	size_t		 n;
+
+	if (c->jwks_uri == NULL)
+		return USERCGI_OK;
+	if (jwksrc_check_setting(c->jwks_uri, why, sizeof(why)) == -1) {
+		cfg_err(errbuf, errlen, "jwks_uri: %s", why);
+		return USERCGI_INTERNAL;
+	}
+	if (c->jwks_file != NULL || c->database == NULL)
+		return USERCGI_OK;
+	if (store_is_postgresql(c->database)) {
+		cfg_err(errbuf, errlen, "jwks_file is not set (with jwks_uri "
+		    "and a PostgreSQL database, name the cache file)");
+		return USERCGI_INTERNAL;
+	}
+	slash = strrchr(c->database, '/');
+	n = slash == NULL ? 0 : (size_t)(slash - c->database) + 1;
+	if ((c->jwks_file = xmalloc(n + sizeof("jwks-cache.json"))) == NULL)
+		return USERCGI_NOMEM;
+	memcpy(c->jwks_file, c->database, n);
+	memcpy(c->jwks_file + n, "jwks-cache.json", sizeof("jwks-cache.json"));
+	return USERCGI_OK;
+}
+
 enum usercgi_err
 cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 {
@@ -449,6 +491,9 @@ cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 	c->digest_max_mib = PW_DIGEST_MAX_MIB;
 	c->busy_timeout_ms = 5000;
 	c->threads = 16;
+	c->jwks_cooldown = 30;
+	c->jwks_max_age = 600;
+	c->jwks_expiry = 86400;
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	c->hashers = ncpu < 1 ? 1 : ncpu > 64 ? 64 : (int)ncpu;
 	if ((c->required_scope = xstrdup("all")) == NULL ||
@@ -470,6 +515,8 @@ cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 	if (rc != USERCGI_OK)
 		goto out;
 	if ((rc = cfg_read_env(c, env, errbuf, errlen)) != USERCGI_OK)
+		goto out;
+	if ((rc = cfg_jwks(c, errbuf, errlen)) != USERCGI_OK)
 		goto out;
 	rc = USERCGI_INTERNAL;
 	if (c->database == NULL)
@@ -509,6 +556,8 @@ cfg_free(struct cfg *c)
 	free(c->database_group);
 	free(c->database_symlink);
 	free(c->jwks_file);
+	free(c->jwks_uri);
+	free(c->jwks_ca_file);
 	free(c->issuer);
 	free(c->audience);
 	free(c->required_scope);
