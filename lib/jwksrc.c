@@ -674,7 +674,14 @@ jwksrc_fetch(struct jwksrc *s, int force, int64_t now, char *why,
 	int			 fd = -1, n;
 
 	r[0] = '\0';
-	pthread_mutex_lock(&s->mu);
+	/*
+	 * Only a forced fetch waits for one in progress: a request never
+	 * queues behind a slow issuer (the fetch under way brings the keys).
+	 */
+	if (force)
+		pthread_mutex_lock(&s->mu);
+	else if (pthread_mutex_trylock(&s->mu) != 0)
+		return USERCGI_BUSY;
 	if (!force && s->last_known && now >= s->last &&
 	    now - s->last < s->cooldown) {
 		pthread_mutex_unlock(&s->mu);
@@ -692,9 +699,13 @@ jwksrc_fetch(struct jwksrc *s, int force, int64_t now, char *why,
 	memset(&fl, 0, sizeof(fl));
 	fl.l_type = F_WRLCK;
 	fl.l_whence = SEEK_SET;
-	while (fcntl(fd, F_SETLKW, &fl) == -1) {
+	while (fcntl(fd, force ? F_SETLKW : F_SETLK, &fl) == -1) {
 		if (errno == EINTR)
 			continue;
+		if (errno == EACCES || errno == EAGAIN) {
+			rc = USERCGI_BUSY;	/* another process fetches */
+			goto out;
+		}
 		jwksrc_why(r, sizeof(r), "lock file %s: %s", s->lock,
 		    strerror(errno));
 		goto out;

@@ -86,8 +86,9 @@ void	jwksrc_times(const struct jwksrc *s, const struct jwksrc_meta *m,
  * Fetches the JWKS now and replaces the cache file, unless force is 0
  * and an attempt (by any process of the host) began less than a
  * cooldown before now: then nothing is done, and no file is touched when
- * this process knows of that attempt itself.  Threads of one process
- * fetch one at a time.  Returns USERCGI_OK (the cache file is new),
+ * this process knows of that attempt itself.  One fetch at a time on
+ * the host: unless forced, a fetch already under way (in this process
+ * or another) is not waited for but counts as the attempt.  Returns USERCGI_OK (the cache file is new),
  * USERCGI_BUSY (throttled), or USERCGI_UNAVAILABLE (the fetch failed:
  * one log line with the reason, the cache file as it was; why, when
  * whylen > 0, has the reason too).
