@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <fcgiapp.h>
+#include <openssl/crypto.h>
 
 #include "app.h"
 #include "log.h"
@@ -24,6 +25,13 @@ main(void)
 	char		err[512];
 	int		cgi, rc;
 
+#ifdef USERCGI_PORTABLE
+	/*
+	 * A static program reads no openssl.cnf: a host's could name a
+	 * provider module, which it could not load.
+	 */
+	(void)OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+#endif
 	if (FCGX_Init() != 0) {
 		log_err("FCGX_Init failed");
 		return 1;

@@ -544,8 +544,19 @@ out:
 	return rc;
 }
 
+/* Returns 1 when the real path real is root or lies under it, else 0. */
+static int
+app_path_under(const char *real, const char *root)
+{
+	size_t	n = strlen(root);
+
+	return strcmp(root, "/") == 0 || (strncmp(real, root, n) == 0 &&
+	    (real[n] == '\0' || real[n] == '/'));
+}
+
 /*
- * Is the database inside the web server's document root (where a
+ * Is the database (or the configuration file, cfg.source) inside the web
+ * server's document root (where a
  * misconfigured server could hand it out), or a symlink while
  * database_symlink is not allow?  Returns 1 when it is (logged once per
  * verdict), 0 when it is not; with docroot unknown only the symlink
@@ -561,7 +572,6 @@ app_db_exposed(struct app *a, const char *docroot)
 {
 	char		 root[PATH_MAX], dir[PATH_MAX], real[PATH_MAX], *slash;
 	struct stat	 st;
-	size_t		 n;
 
 	if (store_is_postgresql(a->cfg.database))
 		return 0;
@@ -608,11 +618,16 @@ app_db_exposed(struct app *a, const char *docroot)
 		if (realpath(dir, real) == NULL)
 			return 0;
 	}
-	n = strlen(root);
-	if (strcmp(root, "/") == 0 || (strncmp(real, root, n) == 0 &&
-	    (real[n] == '\0' || real[n] == '/'))) {
+	if (app_path_under(real, root)) {
 		log_err("the database %s lies under DOCUMENT_ROOT %s: refusing "
 		    "to serve until it is moved", a->cfg.database, docroot);
+		a->docroot_exposed = 1;
+	}
+	if (a->cfg.source != NULL && realpath(a->cfg.source, real) != NULL &&
+	    app_path_under(real, root)) {
+		log_err("the configuration %s lies under DOCUMENT_ROOT %s: "
+		    "refusing to serve until it is moved", a->cfg.source,
+		    docroot);
 		a->docroot_exposed = 1;
 	}
 	return a->docroot_exposed;

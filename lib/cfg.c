@@ -374,6 +374,43 @@ cfg_env(char *const *env, const char *name)
 	return NULL;
 }
 
+#ifdef USERCGI_PORTABLE
+/*
+ * The portable build's group lookup: a static program has no NSS (a
+ * name would need /etc/group, or libnss modules that it cannot load), so
+ * a name is refused.  Returns -1 with the reason in errbuf.
+ */
+static int
+cfg_group_name(const char *name, gid_t *gid, char *errbuf, size_t errlen)
+{
+	(void)gid;
+	cfg_err(errbuf, errlen, "database_group: %.64s: the portable build "
+	    "takes a group number (id -g), not a name", name);
+	return -1;
+}
+#else
+/*
+ * Looks up the group name into *gid.  Returns 0, or -1 with the reason
+ * in errbuf.
+ */
+static int
+cfg_group_name(const char *name, gid_t *gid, char *errbuf, size_t errlen)
+{
+	struct group	 gr, *res = NULL;
+	char		 buf[CFG_GROUP_BUF];
+	int		 e;
+
+	if ((e = getgrnam_r(name, &gr, buf, sizeof(buf), &res)) != 0 ||
+	    res == NULL) {
+		cfg_err(errbuf, errlen, "database_group: %.64s: %s", name,
+		    e != 0 ? strerror(e) : "no such group");
+		return -1;
+	}
+	*gid = gr.gr_gid;
+	return 0;
+}
+#endif
+
 /*
  * Resolves database_group (a group name, or a number) into
  * c->database_gid.  Returns 0, or -1 with the reason in errbuf.
@@ -381,25 +418,15 @@ cfg_env(char *const *env, const char *name)
 static int
 cfg_group(struct cfg *c, char *errbuf, size_t errlen)
 {
-	struct group	 gr, *res = NULL;
-	char		 buf[CFG_GROUP_BUF];
 	long long	 n;
-	int		 e;
 
 	if (c->database_group == NULL)
 		return 0;
-	if (cfg_number(c->database_group, 0, UINT32_MAX - 1, &n) == 0) {
+	if (cfg_number(c->database_group, 0, UINT32_MAX - 1, &n) == 0)
 		c->database_gid = (gid_t)n;
-		c->database_gid_set = 1;
-		return 0;
-	}
-	if ((e = getgrnam_r(c->database_group, &gr, buf, sizeof(buf),
-	    &res)) != 0 || res == NULL) {
-		cfg_err(errbuf, errlen, "database_group: %.64s: %s",
-		    c->database_group, e != 0 ? strerror(e) : "no such group");
+	else if (cfg_group_name(c->database_group, &c->database_gid, errbuf,
+	    errlen) == -1)
 		return -1;
-	}
-	c->database_gid = gr.gr_gid;
 	c->database_gid_set = 1;
 	return 0;
 }
@@ -496,6 +523,10 @@ cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 	c->jwks_expiry = 86400;
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	c->hashers = ncpu < 1 ? 1 : ncpu > 64 ? 64 : (int)ncpu;
+#ifdef USERCGI_PORTABLE
+	/* The portable files are two programs: no hasher comes with them. */
+	c->hashers = 0;
+#endif
 	if ((c->required_scope = xstrdup("all")) == NULL ||
 	    (c->hasher = xstrdup(tree ? USERCGI_BUILDDIR
 	    "/cgi-bin/usercgi-hasher" : PKGLIBEXECDIR "/usercgi-hasher")) ==

@@ -173,19 +173,25 @@ req_from_env(struct http_req *rq, char **envp)
 /*
  * The FastCGI side: cfg.threads threads per process, each with its own
  * struct app (configuration copy, token verifier, SQLite connection) and
- * its own FCGX_Request.  Every idle thread blocks in accept(2) on fd 0
- * (Linux wakes one of them per connection), so a thread that takes a
- * connection hands nothing to the next.  The threads' stores share one
+ * its own FCGX_Request.  One idle thread at a time blocks in accept(2)
+ * on fd 0; the other idle threads wait on a stack, and the acceptor that
+ * takes a connection wakes the top one, the thread that finished a
+ * request last.  So the next connection goes to the thread whose SQLite
+ * page cache, malloc arena and CPU caches are warmest: a few threads
+ * stay hot instead of every thread in turn (the kernel wakes threads
+ * blocked in accept oldest first), which at four connections cut the
+ * CPU of a search reading 20 scattered rows by a third (bench/run.sh
+ * --users).  The threads' stores share one
  * group commit (store.h), so concurrent creates in this process share one
  * transaction and one fsync, and one cache of verified tokens.
  *
  * Stopping: the main thread keeps SIGTERM, SIGUSR1 and SIGINT blocked in
  * every thread and takes them with sigtimedwait.  It then sets stopping
  * and sends WAKE_SIGNAL (a no-op handler installed without SA_RESTART)
- * to every thread blocked in accept, so FCGX_Accept_r fails with EINTR
- * (FCGI_FAIL_ACCEPT_ON_INTR); the kick is repeated until those threads
- * have left accept, which closes the window between a thread's check of
- * stopping and its accept(2).  Threads busy with a request finish it,
+ * to the thread blocked in accept, so FCGX_Accept_r fails with EINTR
+ * (FCGI_FAIL_ACCEPT_ON_INTR), and wakes every thread on the idle stack;
+ * the kick is repeated until those threads have ended, which closes the
+ * window between a thread's check of stopping and its accept(2).  Threads busy with a request finish it,
  * then see stopping.  max_requests counts requests accepted by the whole
  * process: a thread takes a ticket before accept and ends when none are
  * left; the process exits when its last thread has.
@@ -211,6 +217,8 @@ struct server {
 	struct worker		*w;		/* the threads */
 	int			 nworkers;
 	int			 running;	/* threads not yet ended */
+	struct worker		*idle;		/* top of the idle stack */
+	int			 acceptor;	/* a thread is accepting */
 	unsigned long		 tickets;	/* accepts begun or done */
 	unsigned long		 max_requests;
 	atomic_ulong		 nreq;		/* request numbers for the log */
@@ -221,6 +229,9 @@ struct worker {
 	struct server		*srv;
 	pthread_t		 th;
 	int			 accepting;	/* blocked in accept */
+	int			 waiting;	/* on the idle stack */
+	struct worker		*below;		/* next on the idle stack */
+	pthread_cond_t		 wake_cv;	/* waiting ended */
 };
 
 static atomic_int	stopping;
@@ -232,9 +243,36 @@ on_wake(int sig)
 }
 
 /*
+ * Wakes the thread on top of the idle stack, if any.  Called with
+ * state_mu held.
+ */
+static void
+wake_top(struct server *srv)
+{
+	struct worker	*t;
+
+	if ((t = srv->idle) == NULL)
+		return;
+	srv->idle = t->below;
+	t->below = NULL;
+	t->waiting = 0;
+	pthread_cond_signal(&t->wake_cv);
+}
+
+/* Returns 1 when the thread should end instead of accepting. */
+static int
+accept_over(const struct server *srv)
+{
+	return atomic_load(&stopping) || (srv->max_requests != 0 &&
+	    srv->tickets >= srv->max_requests);
+}
+
+/*
  * Accepts the next request into fr.  Returns 0 with a request, -1 when
  * the thread should end (stopping, max_requests tickets all taken, or
- * accept failed for good, which stops the whole process).
+ * accept failed for good, which stops the whole process).  While another
+ * thread accepts, this one waits on top of the idle stack.  A thread
+ * that ends wakes the next, which sees the same reason to end.
  */
 static int
 accept_one(struct worker *w, FCGX_Request *fr)
@@ -244,20 +282,30 @@ accept_one(struct worker *w, FCGX_Request *fr)
 
 	for (;;) {
 		pthread_mutex_lock(&srv->state_mu);
-		if (atomic_load(&stopping) || (srv->max_requests != 0 &&
-		    srv->tickets >= srv->max_requests)) {
+		while (srv->acceptor && !accept_over(srv)) {
+			w->below = srv->idle;
+			srv->idle = w;
+			w->waiting = 1;
+			while (w->waiting)
+				pthread_cond_wait(&w->wake_cv, &srv->state_mu);
+		}
+		if (accept_over(srv)) {
+			wake_top(srv);
 			pthread_mutex_unlock(&srv->state_mu);
 			rc = -1;
 			break;
 		}
 		srv->tickets++;
+		srv->acceptor = 1;
 		w->accepting = 1;
 		pthread_mutex_unlock(&srv->state_mu);
 		rc = FCGX_Accept_r(fr);
 		pthread_mutex_lock(&srv->state_mu);
 		w->accepting = 0;
+		srv->acceptor = 0;
 		if (rc < 0)
 			srv->tickets--;
+		wake_top(srv);
 		pthread_mutex_unlock(&srv->state_mu);
 		if (rc >= 0) {
 			rc = 0;
@@ -311,7 +359,8 @@ out:
 
 /*
  * Waits for a stop signal or for every thread to end on its own, then
- * wakes the threads blocked in accept until all have ended.
+ * wakes the thread blocked in accept and those on the idle stack until
+ * all have ended.
  */
 static void
 supervise(struct server *srv, const sigset_t *stopset)
@@ -338,6 +387,8 @@ supervise(struct server *srv, const sigset_t *stopset)
 		for (i = 0; i < srv->nworkers; i++)
 			if (srv->w[i].accepting)
 				(void)pthread_kill(srv->w[i].th, WAKE_SIGNAL);
+		while (srv->idle != NULL)
+			wake_top(srv);
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_nsec += STOP_POLL_MS * 1000000L;
 		if (until.tv_nsec >= 1000000000L) {
@@ -389,6 +440,8 @@ server_fastcgi(struct app *a)
 	}
 	if (src != NULL)
 		(void)jwksrc_refresh_due(src, app_now_ms() / 1000);
+	for (i = 0; i < n; i++)
+		pthread_cond_init(&w[i].wake_cv, NULL);
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 #if defined(HAVE_MALLOC_H) && defined(M_ARENA_MAX)
 	/*
@@ -486,6 +539,8 @@ out:
 	for (i = 0; i < inited; i++)
 		app_free(&w[i].app);
 	jwksrc_free(src);
+	for (i = 0; w != NULL && i < n; i++)
+		pthread_cond_destroy(&w[i].wake_cv);
 	free(w);
 	store_group_free(group);
 	tokcache_free(tokens);

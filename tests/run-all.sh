@@ -10,6 +10,8 @@
 #   4. the lean build (--without-libphonenumber --without-postgresql
 #      --without-libcurl): its phone, form, create, store, admin and
 #      jwksuri (jwks_uri refused) tests;
+#   5. the portable build (static, issue 15): make check-portable, the
+#      tarball's programs in a bare chroot and behind Apache;
 # then make distcheck.
 # Ends with the line "N passed, N failed" counting every TAP test point.
 set -u
@@ -106,6 +108,20 @@ else
 	echo "lean build failed"; status=1
 fi
 
+echo "== portable build (--enable-portable --without-postgresql --without-libcurl)"
+# Static usercgi.fcgi and usercgi-admin, packed by make portable-dist and
+# run from the tarball under chroot and as Apache's CGI program (issue 15).
+# The linker's warnings about glibc functions that need NSS or dlopen in
+# a static program (code paths usercgi never takes, README "Shared
+# hosting") go to _build-portable.err, shown when the build fails.
+if build _build-portable --enable-werror --enable-portable \
+    --without-postgresql --without-libcurl 2>_build-portable.err; then
+	(cd _build-portable && make -s check-portable 2>>../_build-portable.err) ||
+	    { status=1; tail -n 20 _build-portable.err; }
+else
+	echo "portable build failed"; tail -n 40 _build-portable.err; status=1
+fi
+
 echo "== make distcheck"
 # The tarball builds, passes its own check and installs (seeds-only fuzzing
 # and a short crash run keep it quick; the full runs were above).
@@ -118,7 +134,7 @@ fi
 
 pass=0; fail=0
 [ "$distcheck" = PASS ] && pass=1 || fail=1
-for trs in $(find _build _build-asan _build-lean -name '*.trs' 2>/dev/null); do
+for trs in $(find _build _build-asan _build-lean _build-portable -name '*.trs' 2>/dev/null); do
 	p=$(grep -c ':test-result: \(PASS\|XFAIL\)' "$trs")
 	f=$(grep -c ':test-result: \(FAIL\|XPASS\|ERROR\)' "$trs")
 	pass=$((pass + p)); fail=$((fail + f))

@@ -7,6 +7,7 @@
  *   jwks                 fetch the JWKS from jwks_uri now, print its kids
  *   keygen DIR           new EC P-384 key: DIR/private.pem, DIR/jwks.json
  *   token PEMFILE [...]  mint an ES384 access token as Logto would
+ *   setup --data DIR ... a whole first install (shared hosting, issue 15)
  *
  * Exit status: 0 success, 1 failure, 2 bad usage.  The configuration is
  * read as the responder reads it (cfg.h): $USERCGI_CONFIG and USERCGI_*.
@@ -27,6 +28,7 @@
 #include <json-c/json.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -51,6 +53,8 @@
 #define P384_LEN	48		/* bytes of one P-384 coordinate */
 #define KID_LEN		16		/* SHA-256 bytes kept in the kid */
 #define TTL_MAX		(10LL * 366 * 24 * 3600)
+#define SETUP_VALUE_MAX	1024		/* bytes of one setup argument */
+#define SETUP_FILE_MAX	(1024 * 1024)	/* bytes of a JWKS setup copies */
 
 extern char **environ;
 
@@ -66,6 +70,9 @@ usage(void)
 	    "       %s keygen DIR\n"
 	    "       %s token PEMFILE [--sub SUBJECT] [--scope SCOPE]"
 	    " [--ttl SECONDS]\n"
+	    "       %s setup --data DIR --issuer URL --audience AUD"
+	    " [--jwks FILE]\n"
+	    "             [--docroot DIR]\n"
 	    "\n"
 	    "  init    create or migrate the database named in the"
 	    " configuration\n"
@@ -81,10 +88,15 @@ usage(void)
 	    " aud and\n"
 	    "          default scope from the configuration; default ttl"
 	    " 3600)\n"
+	    "  setup   a first install in one go: DIR (mode 0700),"
+	    " DIR/usercgi.conf,\n"
+	    "          DIR/jwks.json (from FILE), DIR/users.db; safe to run"
+	    " again\n"
 	    "\n"
 	    "Configuration: $USERCGI_CONFIG (default %s/usercgi.conf), then"
 	    " USERCGI_* variables.\n",
-	    progname, progname, progname, progname, progname, SYSCONFDIR);
+	    progname, progname, progname, progname, progname, progname,
+	    SYSCONFDIR);
 }
 
 /* Logs the OpenSSL error queue with what failed, and empties it. */
@@ -825,9 +837,402 @@ out:
 	return ex;
 }
 
+/* What setup is given on its command line. */
+struct setup_args {
+	const char	*data;		/* --data: absolute, the private folder */
+	const char	*issuer;	/* --issuer */
+	const char	*audience;	/* --audience */
+	const char	*jwks;		/* --jwks FILE to copy in, or NULL */
+	const char	*docroot;	/* --docroot: data must lie outside */
+};
+
+/*
+ * Returns 1 when v is a usable one-line value of at most SETUP_VALUE_MAX
+ * bytes (no control character, no leading or trailing blank: the
+ * configuration's "key = value" lines trim them), else 0.
+ */
+static int
+setup_value_ok(const char *v)
+{
+	size_t	 i, n = strlen(v);
+
+	if (n == 0 || n > SETUP_VALUE_MAX || v[0] == ' ' || v[n - 1] == ' ')
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+/*
+ * The data folder: created mode 0700 when missing, tightened to 0700
+ * when group or others have any access, refused when it is not a
+ * directory of this user (a symlink included).  Prints what it did.
+ * Returns 0 or -1 (a message printed).
+ */
+static int
+setup_dir(const char *dir)
+{
+	struct stat	 sb;
+
+	if (mkdir(dir, 0700) == 0) {
+		printf("created   %s (mode 0700)\n", dir);
+		return 0;
+	}
+	if (errno != EEXIST) {
+		fprintf(stderr, "%s: %s: %s\n", progname, dir, strerror(errno));
+		return -1;
+	}
+	if (lstat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
+		fprintf(stderr, "%s: %s: not a directory (a symlink is "
+		    "refused)\n", progname, dir);
+		return -1;
+	}
+	if (sb.st_uid != geteuid()) {
+		fprintf(stderr, "%s: %s: owned by uid %lu, not by this user "
+		    "(%lu)\n", progname, dir, (unsigned long)sb.st_uid,
+		    (unsigned long)geteuid());
+		return -1;
+	}
+	if ((sb.st_mode & 0077) != 0) {
+		if (chmod(dir, 0700) == -1) {
+			fprintf(stderr, "%s: %s: %s\n", progname, dir,
+			    strerror(errno));
+			return -1;
+		}
+		printf("changed   %s from mode %04o to 0700\n", dir,
+		    (unsigned)(sb.st_mode & 07777));
+	} else
+		printf("kept      %s (mode %04o)\n", dir,
+		    (unsigned)(sb.st_mode & 07777));
+	return 0;
+}
+
+/*
+ * Reads the regular file path (at most SETUP_FILE_MAX bytes) into b.
+ * Returns 0, 1 when it does not exist, -1 on any other failure (a
+ * message printed).
+ */
+static int
+setup_read(const char *path, struct buf *b)
+{
+	char	 chunk[4096];
+	ssize_t	 n;
+	int	 fd, ret = -1;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			return 1;
+		fprintf(stderr, "%s: %s: %s\n", progname, path,
+		    strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		if ((n = read(fd, chunk, sizeof(chunk))) == -1) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "%s: %s: %s\n", progname, path,
+			    strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if (buf_add(b, chunk, (size_t)n) != USERCGI_OK) {
+			fprintf(stderr, "%s: %s: larger than %d bytes, or out "
+			    "of memory\n", progname, path, SETUP_FILE_MAX);
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	(void)close(fd);
+	return ret;
+}
+
+/*
+ * Writes data to path through path.tmp and rename(), mode 0600.
+ * Returns 0 or -1 (a message printed).
+ */
+static int
+setup_replace(const char *path, const char *data, size_t len)
+{
+	char	 tmp[PATH_MAX];
+	int	 n;
+
+	n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (n < 0 || (size_t)n >= sizeof(tmp)) {
+		fprintf(stderr, "%s: %s: path too long\n", progname, path);
+		return -1;
+	}
+	(void)unlink(tmp);
+	if (write_file(tmp, O_EXCL, 0600, data, len) == -1)
+		return -1;
+	if (rename(tmp, path) == -1) {
+		fprintf(stderr, "%s: %s: %s\n", progname, path,
+		    strerror(errno));
+		(void)unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * DIR/jwks.json from --jwks FILE: copied when missing or different, and
+ * checked to hold a usable key.  Without --jwks an existing one is
+ * kept, and a missing one is reported (the responder answers 503 until
+ * it is there).  Returns 0 or -1 (a message printed).
+ */
+static int
+setup_jwks(const char *from, const char *path)
+{
+	struct buf	 in, cur;
+	struct jwks	*k = NULL;
+	enum usercgi_err rc;
+	int		 r, ret = -1;
+
+	buf_init(&in, SETUP_FILE_MAX);
+	buf_init(&cur, SETUP_FILE_MAX);
+	if (from == NULL) {
+		if (access(path, F_OK) == 0)
+			printf("kept      %s\n", path);
+		else
+			printf("missing   %s: copy your tenant's JWKS there "
+			    "(<issuer>/jwks), or run setup again with "
+			    "--jwks FILE\n", path);
+		ret = 0;
+		goto out;
+	}
+	if ((rc = jwks_load_file(from, &k)) != USERCGI_OK ||
+	    jwks_count(k) == 0) {
+		fprintf(stderr, "%s: --jwks %s: %s\n", progname, from,
+		    rc != USERCGI_OK ? "cannot be loaded (the line above says "
+		    "why)" : "no usable key");
+		goto out;
+	}
+	if (setup_read(from, &in) != 0 || (r = setup_read(path, &cur)) == -1)
+		goto out;
+	if (r == 0 && cur.len == in.len && memcmp(cur.ptr, in.ptr,
+	    in.len) == 0) {
+		printf("kept      %s (the same as %s)\n", path, from);
+		ret = 0;
+		goto out;
+	}
+	if (setup_replace(path, in.ptr, in.len) == -1)
+		goto out;
+	printf("%s %s from %s (%zu usable key%s)\n", r == 1 ? "wrote    " :
+	    "replaced ", path, from, jwks_count(k), jwks_count(k) == 1 ? "" :
+	    "s");
+	ret = 0;
+out:
+	jwks_free(k);
+	buf_free(&in);
+	buf_free(&cur);
+	return ret;
+}
+
+/*
+ * DIR/usercgi.conf: written (mode 0600) when missing; an existing one is
+ * kept when it names the same database, JWKS, issuer and audience, and
+ * refused otherwise (setup never overwrites an administrator's edits).
+ * Either way it is loaded as the responder would load it.  Returns 0 or
+ * -1 (a message printed).
+ */
+static int
+setup_config(const struct setup_args *a, const char *conf, const char *db,
+    const char *jwks)
+{
+	struct cfg	 c;
+	struct buf	 b;
+	char		 env0[PATH_MAX + 32], err[512];
+	char		*env[2] = { env0, NULL };
+	int		 n, written = 0, ret = -1;
+
+	buf_init(&b, SETUP_FILE_MAX);
+	n = snprintf(env0, sizeof(env0), "USERCGI_CONFIG=%s", conf);
+	if (n < 0 || (size_t)n >= sizeof(env0)) {
+		fprintf(stderr, "%s: %s: path too long\n", progname, conf);
+		goto out;
+	}
+	if (access(conf, F_OK) == -1) {
+		if (buf_printf(&b, "# Written by usercgi-admin setup; see "
+		    "usercgi.conf(5) for the other keys.\n"
+		    "database = %s\njwks_file = %s\nissuer = %s\n"
+		    "audience = %s\n", db, jwks, a->issuer, a->audience) !=
+		    USERCGI_OK) {
+			fprintf(stderr, "%s: out of memory\n", progname);
+			goto out;
+		}
+		if (write_file(conf, O_EXCL, 0600, b.ptr, b.len) == -1)
+			goto out;
+		written = 1;
+	}
+	err[0] = '\0';
+	if (cfg_load(&c, env, err, sizeof(err)) != USERCGI_OK) {
+		fprintf(stderr, "%s: %s: %s\n", progname, conf, err);
+		if (written)
+			(void)unlink(conf);
+		goto out;
+	}
+	if (strcmp(c.database, db) != 0 || strcmp(c.jwks_file, jwks) != 0 ||
+	    strcmp(c.issuer, a->issuer) != 0 ||
+	    strcmp(c.audience, a->audience) != 0) {
+		fprintf(stderr, "%s: %s exists with another database, "
+		    "jwks_file, issuer or audience: left as it is (edit it, "
+		    "or remove it and run setup again)\n", progname, conf);
+		cfg_free(&c);
+		goto out;
+	}
+	cfg_free(&c);
+	printf("%s %s (mode 0600)\n", written ? "wrote    " : "kept     ",
+	    conf);
+	ret = 0;
+out:
+	buf_free(&b);
+	return ret;
+}
+
+/*
+ * The database DIR/users.db: created, or migrated to this build's
+ * schema.  Returns 0 or -1 (a message printed).
+ */
+static int
+setup_db(const char *db)
+{
+	struct store		*s = NULL;
+	struct store_opts	 o;
+	enum usercgi_err	 rc;
+	int			 existed = access(db, F_OK) == 0;
+
+	memset(&o, 0, sizeof(o));
+	o.busy_timeout_ms = 5000;
+	o.nofollow = 1;
+	if ((rc = store_open(db, &o, &s)) != USERCGI_OK) {
+		fprintf(stderr, "%s: database %s: cannot open (%s)\n",
+		    progname, db, usercgi_errname(rc));
+		return -1;
+	}
+	store_close(s);
+	printf("%s %s (schema version %d, mode 0600)\n", existed ?
+	    "kept     " : "created  ", db, store_schema_version());
+	return 0;
+}
+
+/*
+ * Returns 1 when the existing directory dir is root or lies under it
+ * (real paths), 0 when not, -1 when root cannot be resolved (printed).
+ */
+static int
+setup_under(const char *dir, const char *root)
+{
+	char	 rd[PATH_MAX], rr[PATH_MAX];
+	size_t	 n;
+
+	if (realpath(root, rr) == NULL) {
+		fprintf(stderr, "%s: --docroot %s: %s\n", progname, root,
+		    strerror(errno));
+		return -1;
+	}
+	if (realpath(dir, rd) == NULL)
+		return 0;
+	n = strlen(rr);
+	return strcmp(rr, "/") == 0 || (strncmp(rd, rr, n) == 0 &&
+	    (rd[n] == '\0' || rd[n] == '/'));
+}
+
+/*
+ * setup --data DIR --issuer URL --audience AUD [--jwks FILE]
+ * [--docroot DIR]: a whole first install, for a control panel's cron
+ * job: the data folder, the configuration, the JWKS and the database,
+ * each created only when missing, so running it again changes nothing.
+ * Refuses to run as a CGI program (GATEWAY_INTERFACE set: a web request
+ * must never create files) and a data folder under the document root.
+ * Prints one line per thing it did or kept.  Returns the exit status.
+ */
+static int
+cmd_setup(int argc, char *argv[])
+{
+	struct setup_args	 a;
+	char			 conf[PATH_MAX], db[PATH_MAX], jw[PATH_MAX];
+	const char		**slot;
+	int			 i, under;
+
+	if (getenv("GATEWAY_INTERFACE") != NULL) {
+		fprintf(stderr, "%s: setup refuses to run as a CGI program "
+		    "(GATEWAY_INTERFACE is set): run it from a shell or a "
+		    "cron job\n", progname);
+		return EX_FAIL;
+	}
+	/* Its lines and the errors keep their order in a cron job's mail. */
+	(void)setvbuf(stdout, NULL, _IOLBF, 0);
+	memset(&a, 0, sizeof(a));
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--data") == 0)
+			slot = &a.data;
+		else if (strcmp(argv[i], "--issuer") == 0)
+			slot = &a.issuer;
+		else if (strcmp(argv[i], "--audience") == 0)
+			slot = &a.audience;
+		else if (strcmp(argv[i], "--jwks") == 0)
+			slot = &a.jwks;
+		else if (strcmp(argv[i], "--docroot") == 0)
+			slot = &a.docroot;
+		else {
+			fprintf(stderr, "%s: setup: unknown option %s\n",
+			    progname, argv[i]);
+			usage();
+			return EX_USAGE;
+		}
+		if (i + 1 >= argc || *slot != NULL) {
+			fprintf(stderr, "%s: setup: %s needs one value\n",
+			    progname, argv[i]);
+			return EX_USAGE;
+		}
+		*slot = argv[++i];
+	}
+	if (a.data == NULL || a.issuer == NULL || a.audience == NULL) {
+		fprintf(stderr, "%s: setup needs --data, --issuer and "
+		    "--audience\n", progname);
+		return EX_USAGE;
+	}
+	if (a.data[0] != '/' || !setup_value_ok(a.data) ||
+	    !setup_value_ok(a.issuer) || !setup_value_ok(a.audience)) {
+		fprintf(stderr, "%s: setup: --data must be an absolute path; "
+		    "each value one line of at most %d bytes\n", progname,
+		    SETUP_VALUE_MAX);
+		return EX_USAGE;
+	}
+	if (join_path(conf, sizeof(conf), a.data, "usercgi.conf") == -1 ||
+	    join_path(db, sizeof(db), a.data, "users.db") == -1 ||
+	    join_path(jw, sizeof(jw), a.data, "jwks.json") == -1)
+		return EX_FAIL;
+	(void)umask(077);
+	if (setup_dir(a.data) == -1)
+		return EX_FAIL;
+	if (a.docroot != NULL) {
+		if ((under = setup_under(a.data, a.docroot)) == -1)
+			return EX_FAIL;
+		if (under) {
+			fprintf(stderr, "%s: %s lies under the document root "
+			    "%s: anyone could download the database; choose "
+			    "a folder outside it\n", progname, a.data,
+			    a.docroot);
+			return EX_FAIL;
+		}
+	}
+	if (setup_jwks(a.jwks, jw) == -1 ||
+	    setup_config(&a, conf, db, jw) == -1 || setup_db(db) == -1)
+		return EX_FAIL;
+	printf("done: in the .htaccess, SetEnv USERCGI_CONFIG %s\n", conf);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
+#ifdef USERCGI_PORTABLE
+	/* As usercgi.fcgi: a static program reads no openssl.cnf. */
+	(void)OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+#endif
 	log_setup(LOG_LVL_WARN, progname);
 	if (argc < 2) {
 		usage();
@@ -843,6 +1248,8 @@ main(int argc, char *argv[])
 		return cmd_keygen(argv[2]);
 	if (strcmp(argv[1], "token") == 0)
 		return cmd_token(argc - 1, argv + 1);
+	if (strcmp(argv[1], "setup") == 0)
+		return cmd_setup(argc - 1, argv + 1);
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage();

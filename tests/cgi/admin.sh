@@ -218,4 +218,44 @@ if [ -x "$UCGI" ]; then
 else
 	ok "# SKIP responder not built"
 fi
+# --- setup (issue 15) ---------------------------------------------------
+# A first install in one command; the portable build runs the same in a
+# bare chroot (tests/portable/chroot.sh).
+S=$T/site
+setup() { admin setup --data "$S" --issuer "$ISSUER" --audience "$AUDIENCE" "$@"; }
+setup --jwks "$T/jwks.json"
+check_rc "setup: exit 0" 0
+v=$(sqlite3 "$S/users.db" 'PRAGMA user_version' 2>/dev/null)
+want="created   $S (mode 0700)
+wrote     $S/jwks.json from $T/jwks.json (1 usable key)
+wrote     $S/usercgi.conf (mode 0600)
+created   $S/users.db (schema version $v, mode 0600)
+done: in the .htaccess, SetEnv USERCGI_CONFIG $S/usercgi.conf"
+if [ "$OUT" = "$want" ]; then ok "setup prints each step"; else
+	not_ok "setup prints each step"; printf '%s\n' "$OUT" | sed 's/^/#   /'; fi
+CONF=$S/usercgi.conf admin check
+check_rc "check accepts what setup wrote" 0
+chmod 755 "$S"
+setup
+check_rc "setup again (no --jwks): exit 0" 0
+case $OUT in "changed   $S from mode 0755 to 0700
+kept      $S/jwks.json
+kept      $S/usercgi.conf (mode 0600)
+kept      $S/users.db (schema version $v, mode 0600)"*) ok "setup again tightens the folder and keeps the rest" ;;
+*) not_ok "setup again tightens the folder and keeps the rest"; printf '%s\n' "$OUT" | sed 's/^/#   /' ;; esac
+setup --audience other
+check_rc "setup: --audience twice is a usage error" 2
+admin setup --data relative --issuer "$ISSUER" --audience "$AUDIENCE"
+check_rc "setup: a relative --data is a usage error" 2
+admin setup --data "$S" --issuer "$ISSUER" --audience other
+check_rc "setup over a config with another audience: exit 1" 1
+printf '{"keys":[]}' >"$T/empty.json"
+admin setup --data "$T/site2" --issuer "$ISSUER" --audience "$AUDIENCE" --jwks "$T/empty.json"
+check_rc "setup with a JWKS without a usable key: exit 1" 1
+[ -e "$T/site2/usercgi.conf" ] && not_ok "and writes no config" || ok "and writes no config"
+OUT=$(env -i GATEWAY_INTERFACE=CGI/1.1 "$ADMIN" setup --data "$T/site3" \
+    --issuer "$ISSUER" --audience "$AUDIENCE" 2>&1); RC=$?
+check_rc "setup as a CGI program: exit 1" 1
+[ -e "$T/site3" ] && not_ok "and creates nothing" || ok "and creates nothing"
+
 tap_done

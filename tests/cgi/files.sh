@@ -110,6 +110,16 @@ got=$(printf '%s\n' "$OUT" | grep '^warning:')
 mkdir -p "$T/htdocs" "$T/data"
 create "$T/data/users.db"
 expect_status "real database outside DOCUMENT_ROOT" 200
+# The configuration file must lie outside it too (issue 15).
+cp "$T/usercgi.conf" "$T/htdocs/usercgi.conf"
+CGI_EXTRA_ENV="$base_env USERCGI_DATABASE=$T/data/users.db DOCUMENT_ROOT=$T/htdocs USERCGI_CONFIG=$T/htdocs/usercgi.conf" \
+    cgi GET /api/users/nosuchuser0 ""
+expect "configuration under DOCUMENT_ROOT: 500" 500 "$INTERNAL"
+logged "configuration under DOCUMENT_ROOT" "configuration $T/htdocs/usercgi.conf lies under DOCUMENT_ROOT"
+CGI_EXTRA_ENV="$base_env USERCGI_DATABASE=$T/data/users.db DOCUMENT_ROOT=$T/htdocs" \
+    cgi GET /api/users/nosuchuser0 ""
+expect_status "configuration and database outside DOCUMENT_ROOT: served (404)" 404
+rm "$T/htdocs/usercgi.conf"
 sqlite3 "$T/data/users.db" "VACUUM INTO '$T/htdocs/users.db'"
 ln -s "$T/htdocs/users.db" "$T/into-docroot.db"
 ln -s "$T/data/users.db" "$T/outside.db"

@@ -132,8 +132,11 @@ srv_init() {
 		cp "$USERCGI_PHONE_MODULE" "$T/lib/usercgi-phone.so"
 		chmod 644 "$T/lib/usercgi-phone.so"
 	fi
-	cp "$USERCGI_HASHER" "$T/lib/usercgi-hasher"
-	chmod 755 "$T/lib/usercgi-hasher"
+	# The portable build has no hasher (tests/portable/apache.sh).
+	if [ -f "$USERCGI_HASHER" ]; then
+		cp "$USERCGI_HASHER" "$T/lib/usercgi-hasher"
+		chmod 755 "$T/lib/usercgi-hasher"
+	fi
 	# The private key stays out of everything the servers can read.
 	mkdir -p "$T/jose"
 	chmod 700 "$T/jose"
