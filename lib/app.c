@@ -234,6 +234,7 @@ app_jwksrc_new(const struct cfg *c, struct jwksrc **out)
 	o.issuer = c->issuer;
 	o.cache = c->jwks_file;
 	o.ca_file = c->jwks_ca_file;
+	o.module = c->fetch_module;
 	o.cooldown = c->jwks_cooldown;
 	o.max_age = c->jwks_max_age;
 	o.expiry = c->jwks_expiry;

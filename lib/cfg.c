@@ -23,6 +23,7 @@
 
 #include "buf.h"
 #include "cfg.h"
+#include "fetch_module.h"
 #include "jwksrc.h"
 #include "phone.h"
 #include "pw_verify.h"
@@ -80,6 +81,7 @@ static const struct cfg_key cfg_keys[] = {
 	K("hashers", CFG_INT, hashers, 0, 64),
 	K("log_level", CFG_STR, log_level, 0, 0),
 	K("phone_module", CFG_STR, phone_module, 0, 0),
+	K("fetch_module", CFG_STR, fetch_module, 0, 0),
 };
 
 #define NKEYS	(sizeof(cfg_keys) / sizeof(cfg_keys[0]))
@@ -534,7 +536,9 @@ cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 	    (c->log_level = xstrdup("info")) == NULL ||
 	    (c->database_symlink = xstrdup("refuse")) == NULL ||
 	    (c->phone_module = xstrdup(tree ? USERCGI_BUILDDIR
-	    "/lib/usercgi-phone.so" : PHONE_MODULE_DEFAULT)) == NULL) {
+	    "/lib/usercgi-phone.so" : PHONE_MODULE_DEFAULT)) == NULL ||
+	    (c->fetch_module = xstrdup(tree ? USERCGI_BUILDDIR
+	    "/lib/usercgi-fetch.so" : FETCH_MODULE_DEFAULT)) == NULL) {
 		rc = USERCGI_NOMEM;
 		goto out;
 	}
@@ -594,6 +598,7 @@ cfg_free(struct cfg *c)
 	free(c->required_scope);
 	free(c->log_level);
 	free(c->phone_module);
+	free(c->fetch_module);
 	free(c->hasher);
 	free(c->source);
 	memset(c, 0, sizeof(*c));

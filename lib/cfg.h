@@ -56,6 +56,10 @@ struct cfg {
 	int		 hashers;	/* hasher processes per FastCGI worker,
 					   default online CPUs; 0: none */
 	char		*log_level;	/* err|warn|info|debug, default info */
+	char		*fetch_module;	/* usercgi-fetch.so for jwks_uri, default
+					   FETCH_MODULE_DEFAULT
+					   (fetch_module.h), or the build
+					   tree's for a program run from it */
 	char		*phone_module;	/* default PHONE_MODULE_DEFAULT (phone.h),
 					   or the build tree's module for a
 					   program run from it */

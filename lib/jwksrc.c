@@ -1,5 +1,6 @@
 /*
- * jwksrc.c: the issuer's JWKS fetched over HTTPS with libcurl, validated,
+ * jwksrc.c: the issuer's JWKS fetched over HTTPS (by the libcurl module
+ * usercgi-fetch.so, fetch_module.h, loaded only for a fetch), validated,
  * and kept in the cache file (jwksrc.h).  The request path never comes
  * here for a token whose key is cached: auth.c reads the cache file as
  * it reads any jwks_file, and calls jwksrc_fetch only for an unknown kid
@@ -22,11 +23,12 @@
 #include <unistd.h>
 
 #ifdef HAVE_LIBCURL
-#include <curl/curl.h>
+#include <dlfcn.h>
 #endif
 #include <json-c/json.h>
 
 #include "buf.h"
+#include "fetch_module.h"
 #include "json.h"
 #include "jwks.h"
 #include "jwksrc.h"
@@ -34,19 +36,16 @@
 
 #define JWKSRC_META		"usercgi_cache"
 #define JWKSRC_DEPTH		8	/* jwks.c's JWKS_MAX_DEPTH */
-#define JWKSRC_MAX_HOPS		3	/* redirects followed on one host */
-#define JWKSRC_CONNECT_S	5	/* connection timeout */
-#define JWKSRC_TIMEOUT_S	10	/* whole-request timeout */
 #define JWKSRC_WELL_KNOWN	"/.well-known/openid-configuration"
 
 struct jwksrc {
 	char		*uri, *issuer, *cache, *ca_file;
+	char		*module;	/* fetch_module: the HTTP client */
 	char		*lock;		/* cache + ".lock" */
 	int64_t		 cooldown, max_age, expiry;
 	pthread_mutex_t	 mu;		/* one fetch at a time; guards below */
 	int64_t		 last;		/* last attempt this process knows of */
 	int		 last_known;	/* last is set */
-	int		 curl_ready;	/* curl_global_init done */
 	pthread_mutex_t	 wmu;		/* the background thread's wait */
 	pthread_cond_t	 wcv;
 	int		 stop;		/* guarded by wmu */
@@ -84,7 +83,9 @@ jwksrc_new(const struct jwksrc_opts *o, struct jwksrc **out)
 	    (s->issuer = xstrdup(o->issuer)) == NULL ||
 	    (s->cache = xstrdup(o->cache)) == NULL ||
 	    (o->ca_file != NULL && (s->ca_file = xstrdup(o->ca_file)) ==
-	    NULL) || (s->lock = xmalloc(n)) == NULL) {
+	    NULL) || (s->module = xstrdup(o->module != NULL ? o->module :
+	    FETCH_MODULE_DEFAULT)) == NULL || (s->lock = xmalloc(n)) == NULL) {
+		free(s->module);
 		free(s->uri);
 		free(s->issuer);
 		free(s->cache);
@@ -109,10 +110,6 @@ jwksrc_free(struct jwksrc *s)
 	if (s == NULL)
 		return;
 	jwksrc_stop(s);
-#ifdef HAVE_LIBCURL
-	if (s->curl_ready)
-		curl_global_cleanup();
-#endif
 	pthread_cond_destroy(&s->wcv);
 	pthread_mutex_destroy(&s->wmu);
 	pthread_mutex_destroy(&s->mu);
@@ -120,6 +117,7 @@ jwksrc_free(struct jwksrc *s)
 	free(s->issuer);
 	free(s->cache);
 	free(s->ca_file);
+	free(s->module);
 	free(s->lock);
 	free(s);
 }
@@ -166,228 +164,66 @@ jwksrc_times(const struct jwksrc *s, const struct jwksrc_meta *m,
 }
 
 #ifdef HAVE_LIBCURL
+/*
+ * The rules of fetchmod_check_uri, checked without libcurl so that
+ * loading the configuration maps no HTTP client: "http://" or
+ * "https://", an authority without "@", plain http only to 127.0.0.1 or
+ * [::1] (a port allowed), no space or control character.  The module
+ * checks every URL it fetches again with libcurl's parser.
+ */
 int
 jwksrc_check_uri(const char *uri, char *why, size_t whylen)
 {
-	CURLU	*u;
-	char	*scheme = NULL, *host = NULL, *user = NULL, *pw = NULL;
-	int	 rc = -1;
+	const char	*p, *auth, *end;
+	size_t		 n, i, hl;
+	int		 tls;
 
-	if (strlen(uri) > JWKSRC_MAX_URI) {
+	if ((n = strlen(uri)) > JWKSRC_MAX_URI) {
 		jwksrc_why(why, whylen, "longer than %d bytes", JWKSRC_MAX_URI);
 		return -1;
 	}
-	if ((u = curl_url()) == NULL) {
-		jwksrc_why(why, whylen, "out of memory");
-		return -1;
-	}
-	if (curl_url_set(u, CURLUPART_URL, uri, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
-		jwksrc_why(why, whylen, "not an absolute http(s) URL");
-		goto out;
-	}
-	if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) == CURLUE_OK) {
-		jwksrc_why(why, whylen, "a user name or password in the URL");
-		goto out;
-	}
-	if (strcmp(scheme, "https") == 0 || (strcmp(scheme, "http") == 0 &&
-	    (strcmp(host, "127.0.0.1") == 0 || strcmp(host, "[::1]") == 0)))
-		rc = 0;
-	else if (strcmp(scheme, "http") == 0)
-		jwksrc_why(why, whylen, "plain http only to 127.0.0.1 or [::1]; "
-		    "use https");
-	else
+	for (i = 0; i < n; i++)
+		if ((unsigned char)uri[i] <= 0x20 || uri[i] == 0x7f) {
+			jwksrc_why(why, whylen, "not an absolute http(s) URL");
+			return -1;
+		}
+	if (strncasecmp(uri, "https://", 8) == 0) {
+		tls = 1;
+		auth = uri + 8;
+	} else if (strncasecmp(uri, "http://", 7) == 0) {
+		tls = 0;
+		auth = uri + 7;
+	} else {
 		jwksrc_why(why, whylen, "not an http(s) URL");
-out:
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(user);
-	curl_free(pw);
-	curl_url_cleanup(u);
-	return rc;
-}
-
-/* The host of a URL that jwksrc_check_uri accepted, into out. */
-static int
-jwksrc_host(const char *uri, char *out, size_t outlen)
-{
-	CURLU	*u;
-	char	*host = NULL;
-	int	 rc = -1;
-
-	if ((u = curl_url()) == NULL)
 		return -1;
-	if (curl_url_set(u, CURLUPART_URL, uri, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-	    snprintf(out, outlen, "%s", host) < (int)outlen)
-		rc = 0;
-	curl_free(host);
-	curl_url_cleanup(u);
-	return rc;
-}
-
-/* The body of one response, bounded. */
-struct jwksrc_body {
-	struct buf	*b;
-	int		 over;		/* more than b->max bytes came */
-};
-
-static size_t
-jwksrc_write(char *p, size_t size, size_t n, void *ctx)
-{
-	struct jwksrc_body	*body = ctx;
-
-	if (buf_add(body->b, p, size * n) != USERCGI_OK) {
-		body->over = 1;
+	}
+	end = auth + strcspn(auth, "/?#");
+	if (end == auth) {
+		jwksrc_why(why, whylen, "not an absolute http(s) URL");
+		return -1;
+	}
+	if (memchr(auth, '@', (size_t)(end - auth)) != NULL) {
+		jwksrc_why(why, whylen, "a user name or password in the URL");
+		return -1;
+	}
+	if (tls)
 		return 0;
-	}
-	return size * n;
-}
-
-/*
- * The max-age directive of a Cache-Control value (RFC 9111 §5.2.2.1),
- * or -1 when it has none; no-store and no-cache count as 0.
- */
-static int64_t
-jwksrc_max_age(const char *v)
-{
-	const char	*p = v, *e;
-	char		*end;
-	long long	 n;
-	size_t		 len;
-
-	while (*p != '\0') {
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		len = strcspn(p, ",");
-		for (e = p + len; e > p && (e[-1] == ' ' || e[-1] == '\t'); e--)
+	if (*auth == '[')
+		p = memchr(auth, ']', (size_t)(end - auth));
+	else
+		p = memchr(auth, ':', (size_t)(end - auth));
+	hl = p == NULL ? (size_t)(end - auth) :
+	    (size_t)(p - auth) + (*auth == '[');
+	p = auth + hl;
+	if (p < end && *p == ':')
+		for (p++; p < end && *p >= '0' && *p <= '9'; p++)
 			continue;
-		if ((size_t)(e - p) > 8 && strncasecmp(p, "max-age=", 8) == 0 &&
-		    p[8] >= '0' && p[8] <= '9') {
-			errno = 0;
-			n = strtoll(p + 8, &end, 10);
-			if (end == e)
-				return errno == ERANGE || n > JWKSRC_MAX_AGE ?
-				    JWKSRC_MAX_AGE : (int64_t)n;
-		}
-		if (((size_t)(e - p) == 8 && strncasecmp(p, "no-store", 8) == 0) ||
-		    ((size_t)(e - p) == 8 && strncasecmp(p, "no-cache", 8) == 0))
-			return 0;
-		p += len;
-	}
+	if (p == end && ((hl == 9 && strncmp(auth, "127.0.0.1", 9) == 0) ||
+	    (hl == 5 && strncmp(auth, "[::1]", 5) == 0)))
+		return 0;
+	jwksrc_why(why, whylen, "plain http only to 127.0.0.1 or [::1]; use "
+	    "https");
 	return -1;
-}
-
-/*
- * GETs url into body (at most body->max bytes), following at most
- * JWKSRC_MAX_HOPS redirects that stay on url's host and pass
- * jwksrc_check_uri.  Sets *max_age from Cache-Control (-1: none).
- * Returns 0, or -1 with the reason in why.
- */
-static int
-jwksrc_get(struct jwksrc *s, const char *url, struct buf *b,
-    int64_t *max_age, char *why, size_t whylen)
-{
-	struct jwksrc_body	 body;
-	struct curl_header	*h;
-	CURL			*c = NULL;
-	CURLcode		 cc;
-	char			 cur[JWKSRC_MAX_URI + 1], host0[256], host[256];
-	char			 err[CURL_ERROR_SIZE], r[128];
-	char			*loc;
-	long			 status;
-	int			 hops, rc = -1;
-
-	*max_age = -1;
-	if (snprintf(cur, sizeof(cur), "%s", url) >= (int)sizeof(cur) ||
-	    jwksrc_check_uri(cur, r, sizeof(r)) == -1 ||
-	    jwksrc_host(cur, host0, sizeof(host0)) == -1) {
-		jwksrc_why(why, whylen, "%s: refused URL", url);
-		return -1;
-	}
-	if ((c = curl_easy_init()) == NULL) {
-		jwksrc_why(why, whylen, "curl_easy_init failed");
-		return -1;
-	}
-	for (hops = 0;; hops++) {
-		buf_reset(b);
-		memset(&body, 0, sizeof(body));
-		body.b = b;
-		err[0] = '\0';
-		curl_easy_reset(c);
-		(void)curl_easy_setopt(c, CURLOPT_URL, cur);
-		(void)curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-		(void)curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-		(void)curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-		(void)curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
-		    (long)JWKSRC_CONNECT_S);
-		(void)curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)JWKSRC_TIMEOUT_S);
-		(void)curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-		(void)curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-		if (s->ca_file != NULL)
-			(void)curl_easy_setopt(c, CURLOPT_CAINFO, s->ca_file);
-		/* The environment of a CGI process is the web server's. */
-		(void)curl_easy_setopt(c, CURLOPT_PROXY, "");
-		(void)curl_easy_setopt(c, CURLOPT_USERAGENT,
-		    PACKAGE_NAME "/" PACKAGE_VERSION);
-		(void)curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
-		    (curl_off_t)b->max);
-		(void)curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, jwksrc_write);
-		(void)curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
-		(void)curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
-		if ((cc = curl_easy_perform(c)) != CURLE_OK) {
-			if (body.over || cc == CURLE_FILESIZE_EXCEEDED)
-				jwksrc_why(why, whylen, "%s: response larger "
-				    "than %zu bytes", cur, b->max);
-			else
-				jwksrc_why(why, whylen, "%s: %s%s%s", cur,
-				    curl_easy_strerror(cc), err[0] ? ": " : "",
-				    err);
-			goto out;
-		}
-		status = 0;
-		(void)curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-		if (status < 300 || status > 399)
-			break;
-		loc = NULL;
-		(void)curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &loc);
-		if (loc == NULL) {
-			jwksrc_why(why, whylen, "%s: HTTP %ld without a "
-			    "Location", cur, status);
-			goto out;
-		}
-		if (hops == JWKSRC_MAX_HOPS) {
-			jwksrc_why(why, whylen, "%s: more than %d redirects",
-			    url, JWKSRC_MAX_HOPS);
-			goto out;
-		}
-		if (jwksrc_check_uri(loc, r, sizeof(r)) == -1 ||
-		    jwksrc_host(loc, host, sizeof(host)) == -1) {
-			jwksrc_why(why, whylen, "%s: redirect refused (%s)",
-			    cur, r);
-			goto out;
-		}
-		if (strcasecmp(host, host0) != 0) {
-			jwksrc_why(why, whylen, "%s: redirect to another host "
-			    "(%.200s) refused", cur, host);
-			goto out;
-		}
-		if (snprintf(cur, sizeof(cur), "%s", loc) >= (int)sizeof(cur))
-			goto out;
-	}
-	if (status != 200) {
-		jwksrc_why(why, whylen, "%s: HTTP %ld", cur, status);
-		goto out;
-	}
-	if (curl_easy_header(c, "Cache-Control", 0, CURLH_HEADER, -1, &h) ==
-	    CURLHE_OK)
-		*max_age = jwksrc_max_age(h->value);
-	rc = 0;
-out:
-	curl_easy_cleanup(c);
-	return rc;
 }
 
 int
@@ -397,14 +233,120 @@ jwksrc_check_setting(const char *v, char *why, size_t whylen)
 	    jwksrc_check_uri(v, why, whylen);
 }
 
-/* Initialises libcurl once per source, under s->mu.  Returns 0 or -1. */
-static int
-jwksrc_curl(struct jwksrc *s)
+/* The loaded module, shared by the process's sources; under fetch_mu. */
+static pthread_mutex_t		 fetch_mu = PTHREAD_MUTEX_INITIALIZER;
+static fetchmod_get_fn		*fetch_get;
+
+/*
+ * Resolves name in the module h at path.  Returns the function, or NULL
+ * with the reason in why.
+ */
+static void *
+jwksrc_sym(void *h, const char *path, const char *name, char *why,
+    size_t whylen)
 {
-	if (!s->curl_ready && curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
-		return -1;
-	s->curl_ready = 1;
-	return 0;
+	const char	*e;
+	void		*p;
+
+	(void)dlerror();
+	if ((p = dlsym(h, name)) == NULL) {
+		e = dlerror();
+		jwksrc_why(why, whylen, "%s: %s", path, e != NULL ? e :
+		    "no such symbol");
+	}
+	return p;
+}
+
+/*
+ * Loads the HTTP client module (s->module) unless it is loaded: once it
+ * is, it stays for the life of the process; after a failure the next
+ * fetch tries again.  Returns its fetchmod_get, or NULL with the reason
+ * in why.
+ */
+static fetchmod_get_fn *
+jwksrc_module(struct jwksrc *s, char *why, size_t whylen)
+{
+	fetchmod_init_fn	*init;
+	fetchmod_get_fn		*get, *rc;
+	struct stat		 st;
+	const char		*e;
+	void			*h = NULL;
+
+	pthread_mutex_lock(&fetch_mu);
+	if ((rc = fetch_get) != NULL)
+		goto out;
+	/* dlopen() would wait forever in open() on a FIFO. */
+	if (stat(s->module, &st) == -1) {
+		jwksrc_why(why, whylen, "%s: %s", s->module, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		jwksrc_why(why, whylen, "%s: not a regular file", s->module);
+		goto out;
+	}
+	if ((h = dlopen(s->module, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		e = dlerror();
+		jwksrc_why(why, whylen, "%s", e != NULL ? e : s->module);
+		goto out;
+	}
+	if ((init = (fetchmod_init_fn *)jwksrc_sym(h, s->module,
+	    "fetchmod_init", why, whylen)) == NULL ||
+	    (get = (fetchmod_get_fn *)jwksrc_sym(h, s->module,
+	    "fetchmod_get", why, whylen)) == NULL ||
+	    jwksrc_sym(h, s->module, "fetchmod_check_uri", why,
+	    whylen) == NULL)
+		goto out;
+	if (init(FETCHMOD_ABI, log_msg) == -1) {
+		jwksrc_why(why, whylen, "%s: built for another version of "
+		    "usercgi, or curl_global_init failed", s->module);
+		goto out;
+	}
+	rc = fetch_get = get;
+	h = NULL;
+out:
+	if (h != NULL)
+		(void)dlclose(h);
+	pthread_mutex_unlock(&fetch_mu);
+	return rc;
+}
+
+/*
+ * GETs url into b (at most b->max bytes) with the module's fetchmod_get
+ * (fetch_module.h).  Sets *max_age from Cache-Control (-1: none).
+ * Returns 0, or -1 with the reason in why.
+ */
+static int
+jwksrc_get(struct jwksrc *s, const char *url, struct buf *b,
+    int64_t *max_age, char *why, size_t whylen)
+{
+	fetchmod_get_fn	*get;
+	char		 r[PATH_MAX + 256];
+	char		*body = NULL;
+	size_t		 len = 0;
+	int		 rc = -1;
+
+	*max_age = -1;
+	buf_reset(b);
+	if ((get = jwksrc_module(s, r, sizeof(r))) == NULL) {
+		jwksrc_why(why, whylen, "cannot load the HTTP client module "
+		    "(fetch_module): %s", r);
+		goto out;
+	}
+	if ((body = xmalloc(b->max > 0 ? b->max : 1)) == NULL) {
+		jwksrc_why(why, whylen, "out of memory");
+		goto out;
+	}
+	if (get(url, s->ca_file, body, b->max, &len, max_age, why,
+	    whylen) == -1)
+		goto out;
+	if (buf_add(b, body, len) != USERCGI_OK) {
+		jwksrc_why(why, whylen, "out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(body);
+	return rc;
 }
 #else
 int
@@ -430,13 +372,6 @@ jwksrc_get(struct jwksrc *s, const char *url, struct buf *b,
 	(void)b;
 	*max_age = -1;
 	return jwksrc_check_uri(url, why, whylen);
-}
-
-static int
-jwksrc_curl(struct jwksrc *s)
-{
-	(void)s;
-	return 0;
 }
 #endif
 
@@ -720,10 +655,6 @@ jwksrc_fetch(struct jwksrc *s, int force, int64_t now, char *why,
 	if (ftruncate(fd, 0) == -1 || pwrite(fd, t, (size_t)n, 0) != n) {
 		jwksrc_why(r, sizeof(r), "lock file %s: %s", s->lock,
 		    strerror(errno));
-		goto out;
-	}
-	if (jwksrc_curl(s) == -1) {
-		jwksrc_why(r, sizeof(r), "curl_global_init failed");
 		goto out;
 	}
 	if (jwksrc_do_fetch(s, now, r, sizeof(r)) == 0)

@@ -3,7 +3,8 @@
  * file that every process of the host reads as its jwks_file.
  *
  * One struct jwksrc per process, shared by its threads.  A fetch (HTTP
- * GET with libcurl, TLS verified, no redirect to another host, at most
+ * GET by the libcurl module usercgi-fetch.so, loaded with dlopen() on
+ * the first fetch of the process and only then, TLS verified, no redirect to another host, at most
  * JWKS_MAX_FILE bytes, a JWKS with at least one usable key) replaces the
  * cache file atomically (a temporary file, fsync, rename), with the
  * fetch time and the max age (Cache-Control: max-age, RFC 9111 §5.2.2.1)
@@ -34,6 +35,8 @@ struct jwksrc_opts {
 	const char	*issuer;	/* for discovery */
 	const char	*cache;		/* the cache file (jwks_file) */
 	const char	*ca_file;	/* PEM CA bundle, NULL: the system's */
+	const char	*module;	/* usercgi-fetch.so, NULL: the
+					   installed one (fetch_module.h) */
 	int64_t		 cooldown;	/* seconds between attempts */
 	int64_t		 max_age;	/* seconds, when the response says none */
 	int64_t		 expiry;	/* seconds past max age the keys stay */
@@ -55,9 +58,9 @@ enum usercgi_err jwksrc_new(const struct jwksrc_opts *o, struct jwksrc **out);
 void	jwksrc_free(struct jwksrc *s);
 
 /*
- * Checks a URL for fetching keys: http or https, no user name or
- * password in it, plain http only to 127.0.0.1 or [::1].  Returns 0, or
- * -1 with the reason in why.
+ * Checks a URL for fetching keys without loading the module: http or
+ * https, no user name or password in it, plain http only to 127.0.0.1
+ * or [::1].  Returns 0, or -1 with the reason in why.
  */
 int	jwksrc_check_uri(const char *uri, char *why, size_t whylen);
 

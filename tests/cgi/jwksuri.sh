@@ -125,7 +125,8 @@ jcgi() { CGI_EXTRA_ENV="$XCGI $JWKS_ENV ${XENV:-}" cgi "$@"; }
 admin() {
 	local -a e=(USERCGI_CONFIG=/dev/null USERCGI_DATABASE="$DB"
 	    USERCGI_ISSUER="${ISS:-$ISSUER}" USERCGI_AUDIENCE="$AUDIENCE"
-	    USERCGI_JWKS_FILE="$CACHE" USERCGI_JWKS_URI="$HTTPS/jwks.json")
+	    USERCGI_JWKS_FILE="$CACHE" USERCGI_JWKS_URI="$HTTPS/jwks.json"
+	    USERCGI_FETCH_MODULE="$FETCH_MODULE")
 	[ -n "${CAF-$T/tls/ca.pem}" ] && e+=(USERCGI_JWKS_CA_FILE="${CAF-$T/tls/ca.pem}")
 	env -i "${e[@]}" "$@" "$ADMIN" "${CMD:-jwks}"
 }
@@ -214,6 +215,10 @@ refused "untrusted certificate (other CA)" "SSL" USERCGI_JWKS_CA_FILE="$T/tls/ot
 CAF="" refused "untrusted certificate (system CAs)" "SSL"
 refused "redirect to another host" "redirect to another host (localhost) refused" \
     USERCGI_JWKS_URI="$HTTPS/redir-other"
+# The HTTP client is a module (usercgi-fetch.so): one that is not there
+# fails the fetch, with the path in the reason.
+refused "no fetch module" "cannot load the HTTP client module (fetch_module): $T/none.so: No such file or directory" \
+    USERCGI_FETCH_MODULE="$T/none.so"
 jcgi POST /api/users '{}'
 expect_status "after the refused answers: the cached keys pass" 200
 out=$(admin USERCGI_JWKS_URI="$HTTPS/redir-same" 2>&1)
