@@ -398,6 +398,7 @@ cmd_check(void)
 		printf("jwks_cooldown   = %lld\n", (long long)c.jwks_cooldown);
 		printf("jwks_max_age    = %lld\n", (long long)c.jwks_max_age);
 		printf("jwks_expiry     = %lld\n", (long long)c.jwks_expiry);
+		printf("fetch_module    = %s\n", c.fetch_module);
 	}
 	printf("issuer          = %s\n", c.issuer);
 	printf("audience        = %s\n", c.audience);

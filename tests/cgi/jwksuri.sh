@@ -151,7 +151,7 @@ expect_status "cached: the token passes" 200
 [ "$(n_fetch)" = 1 ] && ok "cached: no fetch" || not_ok "cached: $(n_fetch) GETs"
 out=$(CMD=check admin 2>&1)
 case $out in
-*"jwks source     = $HTTPS/jwks.json"*"jwks cache age  = "*" s, max age 600 s: fresh"*"jwks kids       = \"$(jq -r '.keys[0].kid' "$T/k1.json")\""*)
+*"fetch_module    = $FETCH_MODULE"*"jwks source     = $HTTPS/jwks.json"*"jwks cache age  = "*" s, max age 600 s: fresh"*"jwks kids       = \"$(jq -r '.keys[0].kid' "$T/k1.json")\""*)
 	ok "check: source, cache age, kids" ;;
 *) not_ok "check: source, cache age, kids"; printf '%s\n' "$out" | sed 's/^/# /' ;;
 esac
