@@ -60,6 +60,7 @@ for f in empty arr_obj arr_arr cd_obj cd_int cd_str cd_keys cd_recs cd_str16 \
 	    USERCGI_ISSUER=http://127.0.0.1:3001/oidc \
 	    USERCGI_AUDIENCE=https://default.logto.app/api \
 	    USERCGI_PHONE_MODULE="$build/lib/usercgi-phone.so" \
+	    USERCGI_FETCH_MODULE="$build/lib/usercgi-fetch.so" \
 	    /usr/bin/time -v -o "$T/time" "$ucgi" <"$T/$f" 2>/dev/null |
 	    sed -n 's/^Status: \([0-9]*\).*/\1/p')
 	kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$T/time")

@@ -129,6 +129,7 @@ fastcgi.server = (
 			"USERCGI_AUDIENCE" => "$audience",
 			"USERCGI_THREADS" => "$threads",
 			"USERCGI_PHONE_MODULE" => "$build/lib/usercgi-phone.so",
+			"USERCGI_FETCH_MODULE" => "$build/lib/usercgi-fetch.so",
 			"USERCGI_HASHER" => "$build/cgi-bin/usercgi-hasher",
 		),
 		"bin-copy-environment" => ( "PATH" ),
@@ -238,6 +239,7 @@ export HTTP_AUTHORIZATION="Bearer $token"
 export USERCGI_CONFIG=$T/usercgi.conf USERCGI_JWKS_FILE=$T/jwks.json
 export USERCGI_ISSUER=$issuer USERCGI_AUDIENCE=$audience
 export USERCGI_PHONE_MODULE=$build/lib/usercgi-phone.so
+export USERCGI_FETCH_MODULE=$build/lib/usercgi-fetch.so
 prep="read n <'$T/counter'; n=\$((n + 1)); echo \$n >'$T/counter'; printf '{\"username\":\"cgi_%08d\"}' \$n >'$T/body'"
 sh -c "$prep"
 CONTENT_LENGTH=$(wc -c <"$T/body")

@@ -50,6 +50,7 @@ export SCRIPT_NAME=/cgi-bin/usercgi.fcgi QUERY_STRING= SERVER_PROTOCOL=HTTP/1.1
 export GATEWAY_INTERFACE=CGI/1.1 REMOTE_ADDR=127.0.0.1 CONTENT_TYPE=application/json
 export HTTP_AUTHORIZATION="Bearer $token" USERCGI_CONFIG=$T/usercgi.conf
 export USERCGI_PHONE_MODULE=$d_phone USERCGI_HASHER=$dyn/cgi-bin/usercgi-hasher
+export USERCGI_FETCH_MODULE=$dyn/lib/usercgi-fetch.so
 USERCGI_DATABASE=$T/dyn.db "$d_admin" init >/dev/null
 USERCGI_DATABASE=$T/port.db "$p_admin" init >/dev/null
 echo 0 >"$T/counter"

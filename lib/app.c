@@ -23,6 +23,7 @@
 #include "form.h"
 #include "idem.h"
 #include "json.h"
+#include "jwksrc.h"
 #include "log.h"
 #include "phone.h"
 #include "pw.h"
@@ -228,6 +229,52 @@ app_policy(const struct app *a, struct jwt_policy *pol)
 	pol->leeway = a->cfg.leeway;
 }
 
+/*
+ * Returns 1 in a process that serves one request (plain CGI): it has no
+ * per-process token cache (server.c gives one to every FastCGI worker).
+ */
+static int
+app_cgi(const struct app *a)
+{
+	return a->tokens == NULL;
+}
+
+enum usercgi_err
+app_jwksrc_new(const struct cfg *c, struct jwksrc **out)
+{
+	struct jwksrc_opts	o;
+
+	*out = NULL;
+	if (c->jwks_uri == NULL)
+		return USERCGI_OK;
+	memset(&o, 0, sizeof(o));
+	o.uri = c->jwks_uri;
+	o.issuer = c->issuer;
+	o.cache = c->jwks_file;
+	o.ca_file = c->jwks_ca_file;
+	o.module = c->fetch_module;
+	o.cooldown = c->jwks_cooldown;
+	o.max_age = c->jwks_max_age;
+	o.expiry = c->jwks_expiry;
+	return jwksrc_new(&o, out);
+}
+
+/*
+ * The jwks_uri source unless there is one already or none is
+ * configured: a process that was given none (CGI) makes its own.
+ */
+static enum usercgi_err
+app_jwksrc(struct app *a)
+{
+	enum usercgi_err	rc;
+
+	if (a->jwksrc != NULL || a->cfg.jwks_uri == NULL)
+		return USERCGI_OK;
+	if ((rc = app_jwksrc_new(&a->cfg, &a->jwksrc)) == USERCGI_OK)
+		a->jwksrc_owned = 1;
+	return rc;
+}
+
 /* Creates the token verifier (and loads the JWKS) unless done already. */
 static enum usercgi_err
 app_auth_new(struct app *a)
@@ -237,20 +284,13 @@ app_auth_new(struct app *a)
 
 	if (a->auth != NULL)
 		return USERCGI_OK;
+	if ((rc = app_jwksrc(a)) != USERCGI_OK)
+		return rc;
 	app_policy(a, &pol);
-	if ((rc = auth_new(a->cfg.jwks_file, &pol, &a->auth)) == USERCGI_OK)
+	if ((rc = auth_new_source(a->cfg.jwks_file, &pol, a->jwksrc,
+	    app_cgi(a), &a->auth)) == USERCGI_OK)
 		auth_use_cache(a->auth, a->tokens);
 	return rc;
-}
-
-/*
- * Returns 1 in a process that serves one request (plain CGI): it has no
- * per-process token cache (server.c gives one to every FastCGI worker).
- */
-static int
-app_cgi(const struct app *a)
-{
-	return a->tokens == NULL;
 }
 
 /* Opens the database unless done already; returns store_open's result. */
@@ -290,22 +330,36 @@ app_store(struct app *a, struct http_resp *r)
  * returns 1 when the header's token verified before under the JWKS file
  * as it is now and the configured policy, and its exp is still ahead;
  * 0 otherwise, also when anything fails (the token is then verified as
- * usual).  Nothing here touches OpenSSL.
+ * usual).  Nothing here touches OpenSSL.  With jwks_uri, a cache file
+ * past its max age (or without its metadata) is fetched first (when no
+ * process of the host tried within the cooldown) and the token verified.
  */
 static int
 app_auth_known(struct app *a, const char *header, int64_t now)
 {
 	struct jwt_policy	 pol;
+	struct jwksrc_meta	 m;
 	unsigned char		 sha[AUTH_KEY_LEN], key[AUTH_KEY_LEN];
 	const char		*tok;
 	size_t			 len;
+	int64_t			 fresh, expires;
 	int			 known = 0;
 
 	if (auth_bearer(header, &tok, &len) != USERCGI_OK ||
 	    len > JWT_MAX_TOKEN)
 		return 0;
-	if (auth_jwks_digest(a->cfg.jwks_file, sha) != USERCGI_OK)
+	if (auth_jwks_digest(a->cfg.jwks_file, sha, a->cfg.jwks_uri != NULL ?
+	    &m : NULL) != USERCGI_OK)
 		return 0;
+	if (a->cfg.jwks_uri != NULL) {
+		if (app_jwksrc(a) != USERCGI_OK || !m.ok)
+			return 0;
+		jwksrc_times(a->jwksrc, &m, m.fetched, &fresh, &expires);
+		if (now >= fresh) {
+			(void)jwksrc_fetch(a->jwksrc, 0, now, NULL, 0);
+			return 0;
+		}
+	}
 	app_policy(a, &pol);
 	if (auth_token_key(sha, &pol, tok, len, key) != USERCGI_OK)
 		return 0;
@@ -1057,6 +1111,8 @@ app_free(struct app *a)
 {
 	if (a->auth != NULL)
 		auth_free(a->auth);
+	if (a->jwksrc_owned)
+		jwksrc_free(a->jwksrc);
 	if (a->store != NULL)
 		store_close(a->store);
 	cfg_free(&a->cfg);

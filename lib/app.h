@@ -31,6 +31,7 @@
 
 struct app_idem;
 struct auth;
+struct jwksrc;
 struct tokcache;
 
 struct app {
@@ -42,6 +43,10 @@ struct app {
 					   threads share it, or NULL */
 	struct store_group *group;	/* not owned: group commit, or NULL */
 	struct tokcache	*tokens;	/* the process's verified tokens (not owned), or NULL */
+	struct jwksrc	*jwksrc;	/* jwks_uri's source, or NULL: the
+					   process's (not owned) when set
+					   before the first request */
+	int		 jwksrc_owned;	/* created here (CGI): app_free frees it */
 	char		*docroot;	/* last DOCUMENT_ROOT checked ("": none) */
 	dev_t		 db_dev;	/* and the database path's lstat then */
 	ino_t		 db_ino;
@@ -72,6 +77,12 @@ enum usercgi_err app_init(struct app *a, char *const *env, char *errbuf,
  */
 enum usercgi_err app_warm(struct app *a);
 void	app_free(struct app *a);
+
+/*
+ * The jwks_uri source of configuration c (jwksrc.h), into *out: NULL
+ * when c has no jwks_uri.  Returns USERCGI_OK or USERCGI_NOMEM.
+ */
+enum usercgi_err app_jwksrc_new(const struct cfg *c, struct jwksrc **out);
 
 /*
  * Handles one request completely: reads what it needs of the body, writes

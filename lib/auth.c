@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "json.h"
 #include "jwks.h"
+#include "jwksrc.h"
 #include "jwt.h"
 #include "log.h"
 #include "tokcache.h"
@@ -47,6 +48,10 @@ struct auth {
 	struct tokcache		*cache;		/* verified tokens (not owned), or NULL */
 	unsigned char		 jwks_sha[AUTH_KEY_LEN];	/* of the file keys came from */
 	int			 jwks_sha_ok;	/* jwks_sha is set */
+	struct jwksrc		*src;		/* jwks_uri (not owned), or NULL */
+	int			 src_inline;	/* fetch a stale cache here (CGI) */
+	int64_t			 fresh;		/* with src: the keys' max age */
+	int64_t			 expires;	/* and their hard expiry */
 };
 
 /*
@@ -102,6 +107,7 @@ auth_load(struct auth *a, const struct auth_fileid *id)
 	struct jwks		*k = NULL;
 	char			*data = NULL;
 	size_t			 len = 0;
+	struct jwksrc_meta	 m;
 	enum usercgi_err	 rc;
 	int			 reload = a->tried;
 
@@ -125,6 +131,11 @@ auth_load(struct auth *a, const struct auth_fileid *id)
 	}
 	a->keys = k;
 	a->jwks_sha_ok = auth_sha256(data, len, a->jwks_sha) == 0;
+	if (a->src != NULL) {
+		jwksrc_meta(data, len, &m);
+		jwksrc_times(a->src, &m, (int64_t)id->mtime.tv_sec, &a->fresh,
+		    &a->expires);
+	}
 	/* Every CGI process loads once: only a re-read is worth a line. */
 	log_msg(reload ? LOG_LVL_INFO : LOG_LVL_DEBUG,
 	    "auth: JWKS %s %s, %zu usable keys", a->path,
@@ -154,6 +165,13 @@ enum usercgi_err
 auth_new(const char *jwks_file, const struct jwt_policy *pol,
     struct auth **out)
 {
+	return auth_new_source(jwks_file, pol, NULL, 0, out);
+}
+
+enum usercgi_err
+auth_new_source(const char *jwks_file, const struct jwt_policy *pol,
+    struct jwksrc *src, int fetch_stale, struct auth **out)
+{
 	struct auth		*a;
 	struct auth_fileid	 id;
 	enum usercgi_err	 rc = USERCGI_NOMEM;
@@ -171,6 +189,8 @@ auth_new(const char *jwks_file, const struct jwt_policy *pol,
 	a->pol.issuer = a->issuer;
 	a->pol.audience = a->audience;
 	a->pol.scope = a->scope;
+	a->src = src;
+	a->src_inline = fetch_stale;
 	id = auth_fileid(a->path);
 	if ((rc = auth_load(a, &id)) != USERCGI_OK)
 		goto out;
@@ -201,6 +221,40 @@ auth_use_cache(struct auth *a, struct tokcache *c)
 }
 
 /*
+ * With jwks_uri: fetches (jwksrc_fetch, throttled) in a process that
+ * fetches a stale cache itself, when there are no keys or they are past
+ * their max age, and re-reads the cache file after a
+ * fetch; then drops keys past their hard expiry (logged each time they
+ * are loaded).  Returns USERCGI_OK or USERCGI_NOMEM.
+ */
+static enum usercgi_err
+auth_source(struct auth *a, int64_t now)
+{
+	struct auth_fileid	 id;
+	enum usercgi_err	 rc;
+
+	if (a->src == NULL)
+		return USERCGI_OK;
+	if (a->src_inline && (a->keys == NULL || now >= a->fresh) &&
+	    jwksrc_fetch(a->src, 0, now, NULL, 0) == USERCGI_OK) {
+		id = auth_fileid(a->path);
+		if ((rc = auth_load(a, &id)) != USERCGI_OK)
+			return rc;
+	}
+	if (a->keys != NULL && now >= a->expires) {
+		log_err("auth: the keys in %s expired %lld s ago (jwks_expiry "
+		    "past their max age) and no fetch succeeded: every token "
+		    "is refused until one does", a->path,
+		    (long long)(now - a->expires));
+		tokcache_flush(a->cache);
+		jwks_free(a->keys);
+		a->keys = NULL;
+		a->jwks_sha_ok = 0;
+	}
+	return USERCGI_OK;
+}
+
+/*
  * RFC 6750 §2.1 with Logto's reading: an absent or empty header is
  * "missing"; a value not starting with "Bearer" (case-sensitive) is the
  * wrong type; anything else is a token to verify, so "Bearer" with no
@@ -225,7 +279,8 @@ auth_bearer(const char *header, const char **tok, size_t *len)
 }
 
 enum usercgi_err
-auth_jwks_digest(const char *path, unsigned char d[AUTH_KEY_LEN])
+auth_jwks_digest(const char *path, unsigned char d[AUTH_KEY_LEN],
+    struct jwksrc_meta *m)
 {
 	char			*data = NULL;
 	size_t			 len = 0;
@@ -236,6 +291,8 @@ auth_jwks_digest(const char *path, unsigned char d[AUTH_KEY_LEN])
 		goto out;
 	if (auth_sha256(data, len, d) == -1)
 		rc = USERCGI_INTERNAL;
+	if (m != NULL)
+		jwksrc_meta(data, len, m);
 out:
 	free(data);
 	return rc;
@@ -326,13 +383,23 @@ auth_check_key(struct auth *a, const char *header, int64_t now,
 		return rc;
 	} else if (rc != USERCGI_OK)
 		return rc;
-	if ((rc = auth_refresh(a, now)) != USERCGI_OK)
+	if ((rc = auth_refresh(a, now)) != USERCGI_OK ||
+	    (rc = auth_source(a, now)) != USERCGI_OK)
 		return rc;
 	if (tokcache_lookup(a->cache, tok, len, now, NULL, 0))
 		return USERCGI_OK;
 	rc = jwt_verify(a->keys, tok, len, &a->pol, now, NULL, 0, fail,
 	    &need_reload, &exp);
-	if (rc == USERCGI_UNAUTH && need_reload) {
+	if (rc == USERCGI_UNAUTH && need_reload && a->src != NULL &&
+	    jwksrc_fetch(a->src, 0, now, NULL, 0) == USERCGI_OK) {
+		/* A rotated key: fetched now, for every process. */
+		id = auth_fileid(a->path);
+		if ((rc = auth_load(a, &id)) != USERCGI_OK ||
+		    (rc = auth_source(a, now)) != USERCGI_OK)
+			return rc;
+		rc = jwt_verify(a->keys, tok, len, &a->pol, now, NULL, 0, fail,
+		    &need_reload, &exp);
+	} else if (rc == USERCGI_UNAUTH && need_reload) {
 		/* Rule 8: an unknown kid may be a rotated key; re-read once. */
 		if (a->kid_reloaded && now >= a->last_kid_reload &&
 		    now - a->last_kid_reload < AUTH_KID_RELOAD_EVERY)
@@ -340,7 +407,8 @@ auth_check_key(struct auth *a, const char *header, int64_t now,
 		a->kid_reloaded = 1;
 		a->last_kid_reload = now;
 		id = auth_fileid(a->path);
-		if ((rc = auth_load(a, &id)) != USERCGI_OK)
+		if ((rc = auth_load(a, &id)) != USERCGI_OK ||
+		    (rc = auth_source(a, now)) != USERCGI_OK)
 			return rc;
 		rc = jwt_verify(a->keys, tok, len, &a->pol, now, NULL, 0, fail,
 		    &need_reload, &exp);

@@ -24,6 +24,20 @@ struct auth;
  */
 enum usercgi_err auth_new(const char *jwks_file, const struct jwt_policy *pol,
 	    struct auth **out);
+
+/*
+ * As auth_new, with jwks_uri (jwksrc.h): jwks_file is src's cache file.
+ * Its keys are used until their hard expiry; a token whose kid they lack
+ * makes a fetch (throttled across the host), and with fetch_stale (a CGI
+ * process, which has no background refresh) so do missing keys or keys
+ * past their max age.  src stays the caller's and may be shared by the
+ * verifiers of one process.  A token whose key is loaded and fresh costs
+ * no more than without src: no network, no extra file access.
+ */
+struct jwksrc;
+enum usercgi_err auth_new_source(const char *jwks_file,
+	    const struct jwt_policy *pol, struct jwksrc *src, int fetch_stale,
+	    struct auth **out);
 void	auth_free(struct auth *a);
 
 /*
@@ -35,6 +49,7 @@ void	auth_free(struct auth *a);
  */
 struct tokcache;
 void	auth_use_cache(struct auth *a, struct tokcache *c);
+
 
 /*
  * Checks the raw Authorization header value (NULL when absent) at time
@@ -89,11 +104,14 @@ enum usercgi_err auth_token_scope(const char *header, char *sub,
 
 /*
  * SHA-256 of the JWKS file's bytes (read as auth_new reads it, at most
- * JWKS_MAX_FILE bytes) into d.  Returns USERCGI_OK, USERCGI_NOMEM or
- * USERCGI_INTERNAL (unreadable: logged at debug level only).
+ * JWKS_MAX_FILE bytes) into d, and, when m is not NULL, what a jwks_uri
+ * cache file says of itself (jwksrc_meta).  Returns USERCGI_OK,
+ * USERCGI_NOMEM or USERCGI_INTERNAL (unreadable: logged at debug level
+ * only).
  */
+struct jwksrc_meta;
 enum usercgi_err auth_jwks_digest(const char *path,
-	    unsigned char d[AUTH_KEY_LEN]);
+	    unsigned char d[AUTH_KEY_LEN], struct jwksrc_meta *m);
 
 /*
  * The key under which a verified token is remembered: SHA-256 over a

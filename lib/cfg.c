@@ -23,8 +23,11 @@
 
 #include "buf.h"
 #include "cfg.h"
+#include "fetch_module.h"
+#include "jwksrc.h"
 #include "phone.h"
 #include "pw_verify.h"
+#include "store.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -54,6 +57,11 @@ static const struct cfg_key cfg_keys[] = {
 	K("database_group", CFG_STR, database_group, 0, 0),
 	K("database_symlink", CFG_STR, database_symlink, 0, 0),
 	K("jwks_file", CFG_STR, jwks_file, 0, 0),
+	K("jwks_uri", CFG_STR, jwks_uri, 0, 0),
+	K("jwks_ca_file", CFG_STR, jwks_ca_file, 0, 0),
+	K("jwks_cooldown", CFG_I64, jwks_cooldown, 1, 3600),
+	K("jwks_max_age", CFG_I64, jwks_max_age, 1, 86400),
+	K("jwks_expiry", CFG_I64, jwks_expiry, 0, 30 * 86400),
 	K("issuer", CFG_STR, issuer, 0, 0),
 	K("audience", CFG_STR, audience, 0, 0),
 	K("required_scope", CFG_STR, required_scope, 0, 0),
@@ -75,6 +83,7 @@ static const struct cfg_key cfg_keys[] = {
 	K("hashers", CFG_INT, hashers, 0, 64),
 	K("log_level", CFG_STR, log_level, 0, 0),
 	K("phone_module", CFG_STR, phone_module, 0, 0),
+	K("fetch_module", CFG_STR, fetch_module, 0, 0),
 };
 
 #define NKEYS	(sizeof(cfg_keys) / sizeof(cfg_keys[0]))
@@ -460,6 +469,41 @@ cfg_builddir(void)
 	return strncmp(exe, top, len) == 0 && exe[len] == '/';
 }
 
+/*
+ * Checks jwks_uri (jwksrc_check_setting) and, with it set and
+ * jwks_file not, makes jwks_file the cache file beside the database
+ * (jwks-cache.json in its directory).  Returns USERCGI_OK, USERCGI_NOMEM,
+ * or USERCGI_INTERNAL with the reason in errbuf.
+ */
+static enum usercgi_err
+cfg_jwks(struct cfg *c, char *errbuf, size_t errlen)
+{
+	char		 why[256];
+	const char	*slash;
+	size_t		 n;
+
+	if (c->jwks_uri == NULL)
+		return USERCGI_OK;
+	if (jwksrc_check_setting(c->jwks_uri, why, sizeof(why)) == -1) {
+		cfg_err(errbuf, errlen, "jwks_uri: %s", why);
+		return USERCGI_INTERNAL;
+	}
+	if (c->jwks_file != NULL || c->database == NULL)
+		return USERCGI_OK;
+	if (store_is_postgresql(c->database)) {
+		cfg_err(errbuf, errlen, "jwks_file is not set (with jwks_uri "
+		    "and a PostgreSQL database, name the cache file)");
+		return USERCGI_INTERNAL;
+	}
+	slash = strrchr(c->database, '/');
+	n = slash == NULL ? 0 : (size_t)(slash - c->database) + 1;
+	if ((c->jwks_file = xmalloc(n + sizeof("jwks-cache.json"))) == NULL)
+		return USERCGI_NOMEM;
+	memcpy(c->jwks_file, c->database, n);
+	memcpy(c->jwks_file + n, "jwks-cache.json", sizeof("jwks-cache.json"));
+	return USERCGI_OK;
+}
+
 enum usercgi_err
 cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 {
@@ -480,6 +524,9 @@ cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 	c->idempotency_expiry = 86400;
 	c->idempotency_lease = 60;
 	c->threads = 16;
+	c->jwks_cooldown = 30;
+	c->jwks_max_age = 600;
+	c->jwks_expiry = 86400;
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	c->hashers = ncpu < 1 ? 1 : ncpu > 64 ? 64 : (int)ncpu;
 #ifdef USERCGI_PORTABLE
@@ -493,7 +540,9 @@ cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 	    (c->log_level = xstrdup("info")) == NULL ||
 	    (c->database_symlink = xstrdup("refuse")) == NULL ||
 	    (c->phone_module = xstrdup(tree ? USERCGI_BUILDDIR
-	    "/lib/usercgi-phone.so" : PHONE_MODULE_DEFAULT)) == NULL) {
+	    "/lib/usercgi-phone.so" : PHONE_MODULE_DEFAULT)) == NULL ||
+	    (c->fetch_module = xstrdup(tree ? USERCGI_BUILDDIR
+	    "/lib/usercgi-fetch.so" : FETCH_MODULE_DEFAULT)) == NULL) {
 		rc = USERCGI_NOMEM;
 		goto out;
 	}
@@ -505,6 +554,8 @@ cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 	if (rc != USERCGI_OK)
 		goto out;
 	if ((rc = cfg_read_env(c, env, errbuf, errlen)) != USERCGI_OK)
+		goto out;
+	if ((rc = cfg_jwks(c, errbuf, errlen)) != USERCGI_OK)
 		goto out;
 	rc = USERCGI_INTERNAL;
 	if (c->database == NULL)
@@ -544,11 +595,14 @@ cfg_free(struct cfg *c)
 	free(c->database_group);
 	free(c->database_symlink);
 	free(c->jwks_file);
+	free(c->jwks_uri);
+	free(c->jwks_ca_file);
 	free(c->issuer);
 	free(c->audience);
 	free(c->required_scope);
 	free(c->log_level);
 	free(c->phone_module);
+	free(c->fetch_module);
 	free(c->hasher);
 	free(c->source);
 	memset(c, 0, sizeof(*c));

@@ -26,7 +26,13 @@ struct cfg {
 	gid_t		 database_gid;	/* its gid, when set */
 	char		*database_symlink;	/* "refuse" (default) or "allow" */
 	int		 database_symlink_ok;	/* database_symlink = allow */
-	char		*jwks_file;	/* JWKS (public keys) path */
+	char		*jwks_file;	/* JWKS (public keys) path; with
+					   jwks_uri the cache file */
+	char		*jwks_uri;	/* URL, "discover", or NULL */
+	char		*jwks_ca_file;	/* CA bundle for jwks_uri, or NULL */
+	int64_t		 jwks_cooldown;	/* seconds, default 30 */
+	int64_t		 jwks_max_age;	/* seconds, default 600 */
+	int64_t		 jwks_expiry;	/* seconds past max age, default 86400 */
 	char		*issuer;	/* required "iss" */
 	char		*audience;	/* required "aud" member */
 	char		*required_scope;	/* default "all" */
@@ -53,6 +59,10 @@ struct cfg {
 	int		 hashers;	/* hasher processes per FastCGI worker,
 					   default online CPUs; 0: none */
 	char		*log_level;	/* err|warn|info|debug, default info */
+	char		*fetch_module;	/* usercgi-fetch.so for jwks_uri, default
+					   FETCH_MODULE_DEFAULT
+					   (fetch_module.h), or the build
+					   tree's for a program run from it */
 	char		*phone_module;	/* default PHONE_MODULE_DEFAULT (phone.h),
 					   or the build tree's module for a
 					   program run from it */

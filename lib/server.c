@@ -26,6 +26,7 @@
 #include "buf.h"
 #include "hasher.h"
 #include "http.h"
+#include "jwksrc.h"
 #include "log.h"
 #include "phone.h"
 #include "pw.h"
@@ -199,6 +200,11 @@ req_from_env(struct http_req *rq, char **envp)
  * Argon2 runs in cfg.hashers hasher processes (lib/hasher.h), started
  * before the threads and stopped after them, so this long-lived process
  * never holds Argon2 memory; without them it hashes in-process.
+ *
+ * With jwks_uri, one source (lib/jwksrc.h) serves every thread: the
+ * cache file is fetched before the threads start when it is missing or
+ * past its max age, and a background thread keeps it fresh after that;
+ * the threads see a new file by the stat() they make anyway.
  */
 #define WAKE_SIGNAL	SIGRTMIN
 #define STOP_POLL_MS	20
@@ -409,6 +415,7 @@ server_fastcgi(struct app *a)
 	struct worker		*w = NULL;
 	struct store_group	*group = NULL;
 	struct tokcache		*tokens = NULL;
+	struct jwksrc		*src = NULL;
 	struct hasher_pool	*hashers = NULL;
 	struct sigaction	 sa;
 	sigset_t		 stopset, blocked;
@@ -427,10 +434,13 @@ server_fastcgi(struct app *a)
 		n = 1;
 	if ((w = xcalloc((size_t)n, sizeof(*w))) == NULL ||
 	    store_group_new(&group) != USERCGI_OK ||
-	    (tokens = tokcache_new(TOKCACHE_DEFAULT_MAX)) == NULL) {
+	    (tokens = tokcache_new(TOKCACHE_DEFAULT_MAX)) == NULL ||
+	    app_jwksrc_new(&a->cfg, &src) != USERCGI_OK) {
 		log_err("not starting: out of memory");
 		goto out;
 	}
+	if (src != NULL)
+		(void)jwksrc_refresh_due(src, app_now_ms() / 1000);
 	for (i = 0; i < n; i++)
 		pthread_cond_init(&w[i].wake_cv, NULL);
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -468,6 +478,7 @@ server_fastcgi(struct app *a)
 		w[i].app.nreq_shared = &srv.nreq;
 		w[i].app.group = group;
 		w[i].app.tokens = tokens;
+		w[i].app.jwksrc = src;
 		if (app_warm(&w[i].app) == USERCGI_UNAVAILABLE) {
 			log_err("not starting: fix the database placement "
 			    "above");
@@ -488,6 +499,8 @@ server_fastcgi(struct app *a)
 		log_err("cannot start the hasher program %s: hashing "
 		    "passwords in this process", w[0].app.cfg.hasher);
 	pw_set_pool(hashers);
+	if (src != NULL)
+		(void)jwksrc_start(src);
 
 	sigemptyset(&stopset);
 	sigaddset(&stopset, SIGTERM);
@@ -526,6 +539,7 @@ out:
 	hasher_pool_stop(hashers);
 	for (i = 0; i < inited; i++)
 		app_free(&w[i].app);
+	jwksrc_free(src);
 	for (i = 0; w != NULL && i < n; i++)
 		pthread_cond_destroy(&w[i].wake_cv);
 	free(w);

@@ -7,8 +7,9 @@
 #      --without-postgresql);
 #   2. an ASan+UBSan build: make check again;
 #   3. valgrind memcheck over the shell-driven CGI tests of build 1;
-#   4. the lean build (--without-libphonenumber --without-postgresql): its
-#      phone, form, create, store and admin tests;
+#   4. the lean build (--without-libphonenumber --without-postgresql
+#      --without-libcurl): its phone, form, create, store, admin and
+#      jwksuri (jwks_uri refused) tests;
 #   5. the portable build (static, issue 15): make check-portable, the
 #      tarball's programs in a bare chroot and behind Apache;
 # then make distcheck.
@@ -99,10 +100,10 @@ for t in tests/cgi/*.sh; do
 	fi
 done
 
-echo "== build (--without-libphonenumber --without-postgresql)"
+echo "== build (--without-libphonenumber --without-postgresql --without-libcurl)"
 if build _build-lean --enable-werror --without-libphonenumber \
-    --without-postgresql; then
-	check _build-lean FUZZ_SECONDS=0 TESTS="tests/unit/test_phone tests/unit/test_form tests/unit/test_store tests/cgi/create.sh tests/cgi/phone_form.sh tests/cgi/admin.sh"
+    --without-postgresql --without-libcurl; then
+	check _build-lean FUZZ_SECONDS=0 TESTS="tests/unit/test_phone tests/unit/test_form tests/unit/test_store tests/cgi/create.sh tests/cgi/phone_form.sh tests/cgi/admin.sh tests/cgi/jwksuri.sh"
 else
 	echo "lean build failed"; status=1
 fi

@@ -8,13 +8,13 @@ export DEBIAN_FRONTEND=noninteractive
 
 BUILD="build-essential autoconf automake pkg-config
 	libfcgi-dev libjson-c-dev libsqlite3-dev libcrypt-dev libssl-dev
-	libargon2-dev libsodium-dev libphonenumber-dev libpq-dev"
+	libargon2-dev libsodium-dev libphonenumber-dev libpq-dev libcurl4-openssl-dev"
 # The portable build (configure --enable-portable) links their static
 # archives; these come with libphonenumber-dev, named for that build.
 PORTABLE="libprotobuf-dev libicu-dev libabsl-dev zlib1g-dev binutils"
-RUN="lighttpd sqlite3 curl"
+RUN="lighttpd sqlite3 curl ca-certificates"
 TEST="nodejs python3 valgrind gdb clang libclang-rt-14-dev jq spawn-fcgi systemd util-linux
-	apache2 libapache2-mod-fcgid nginx-light wrk hyperfine
+	apache2 libapache2-mod-fcgid nginx-light wrk hyperfine lighttpd-mod-openssl
 	postgresql-15 postgresql-client-15"
 
 pkgs="$BUILD $PORTABLE $RUN"

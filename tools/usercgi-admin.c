@@ -4,6 +4,7 @@
  *   init                 create or migrate the database named by the config
  *   check                print the effective configuration, test the
  *                        database and the JWKS; exit 0 when both work
+ *   jwks                 fetch the JWKS from jwks_uri now, print its kids
  *   keygen DIR           new EC P-384 key: DIR/private.pem, DIR/jwks.json
  *   token PEMFILE [...]  mint an ES384 access token as Logto would
  *   setup --data DIR ... a whole first install (shared hosting, issue 15)
@@ -36,8 +37,12 @@
 
 #include "b64.h"
 #include "buf.h"
+#include "app.h"
+#include "auth.h"
 #include "cfg.h"
+#include "json.h"
 #include "jwks.h"
+#include "jwksrc.h"
 #include "jwt.h"
 #include "log.h"
 #include "phone.h"
@@ -61,6 +66,7 @@ usage(void)
 	fprintf(stderr,
 	    "usage: %s init\n"
 	    "       %s check\n"
+	    "       %s jwks\n"
 	    "       %s keygen DIR\n"
 	    "       %s token PEMFILE [--sub SUBJECT] [--scope SCOPE]"
 	    " [--ttl SECONDS]\n"
@@ -72,6 +78,9 @@ usage(void)
 	    " configuration\n"
 	    "  check   print the effective configuration and test the"
 	    " database and JWKS\n"
+	    "  jwks    fetch the JWKS from jwks_uri into the cache file now"
+	    " and print\n"
+	    "          its kids\n"
 	    "  keygen  write a new EC P-384 key to DIR/private.pem (0600) and"
 	    " its\n"
 	    "          public JWKS to DIR/jwks.json\n"
@@ -86,7 +95,8 @@ usage(void)
 	    "\n"
 	    "Configuration: $USERCGI_CONFIG (default %s/usercgi.conf), then"
 	    " USERCGI_* variables.\n",
-	    progname, progname, progname, progname, progname, SYSCONFDIR);
+	    progname, progname, progname, progname, progname, progname,
+	    SYSCONFDIR);
 }
 
 /* Logs the OpenSSL error queue with what failed, and empties it. */
@@ -245,6 +255,117 @@ check_pg(const struct cfg *c)
 	return 0;
 }
 
+/*
+ * Prints the kids of k on one line, each as a JSON string (a kid may
+ * hold any character), "(none)" for a key without one.
+ */
+static void
+print_kids(const char *label, const struct jwks *k)
+{
+	const struct jwk	*key;
+	struct buf		 b;
+	size_t			 i;
+
+	buf_init(&b, JWKS_MAX_FILE * 6);
+	for (i = 0; i < jwks_count(k); i++) {
+		key = jwks_key(k, i);
+		if (i > 0)
+			(void)buf_addstr(&b, ", ");
+		if (key->kid == NULL)
+			(void)buf_addstr(&b, "(none)");
+		else
+			(void)jsonw_str(&b, key->kid, key->kid_len);
+	}
+	printf("%s%s\n", label, b.len > 0 ? buf_str(&b) : "(no usable key)");
+	buf_free(&b);
+}
+
+/*
+ * Prints where the keys come from, the cache file's age and what its
+ * max age and hard expiry make of it, for check.
+ */
+static void
+print_source(const struct cfg *c)
+{
+	struct jwksrc		*src = NULL;
+	struct jwksrc_meta	 m;
+	struct stat		 st;
+	unsigned char		 sha[32];
+	int64_t			 now = (int64_t)time(NULL), fresh, expires;
+
+	if (c->jwks_uri == NULL) {
+		printf("jwks source     = the file (no jwks_uri)\n");
+		if (stat(c->jwks_file, &st) == 0)
+			printf("jwks age        = %lld s (modified)\n",
+			    (long long)(now - (int64_t)st.st_mtim.tv_sec));
+		return;
+	}
+	if (auth_jwks_digest(c->jwks_file, sha, &m) != USERCGI_OK ||
+	    stat(c->jwks_file, &st) == -1) {
+		printf("jwks source     = %s (no cache file yet)\n",
+		    c->jwks_uri);
+		return;
+	}
+	if (strcmp(c->jwks_uri, JWKSRC_DISCOVER) == 0)
+		printf("jwks source     = %s (discovered from %s)\n",
+		    m.ok ? m.uri : "(not fetched yet)", c->issuer);
+	else
+		printf("jwks source     = %s\n", c->jwks_uri);
+	if (app_jwksrc_new(c, &src) != USERCGI_OK || src == NULL)
+		return;
+	jwksrc_times(src, &m, (int64_t)st.st_mtim.tv_sec, &fresh, &expires);
+	printf("jwks cache age  = %lld s%s, max age %lld s: %s\n",
+	    (long long)(now - (m.ok ? m.fetched : (int64_t)st.st_mtim.tv_sec)),
+	    m.ok ? "" : " (no fetch metadata: the file's mtime)",
+	    (long long)(m.ok ? m.max_age : c->jwks_max_age),
+	    now < fresh ? "fresh" : now < expires ? "stale (a fetch is due)" :
+	    "EXPIRED (every token is refused)");
+	jwksrc_free(src);
+}
+
+/*
+ * jwks: fetches from jwks_uri now, whatever the cooldown, and prints the
+ * kids it got.  Returns the exit status.
+ */
+static int
+cmd_jwks(void)
+{
+	struct cfg		 c;
+	struct jwksrc		*src = NULL;
+	struct jwks		*k = NULL;
+	char			 why[JWKSRC_MAX_URI + 512];
+	int			 ex = EX_FAIL;
+
+	if (load_cfg(&c) == -1)
+		return EX_FAIL;
+	if (c.jwks_uri == NULL) {
+		fprintf(stderr, "%s: jwks: jwks_uri is not set\n", progname);
+		goto out;
+	}
+	if (app_jwksrc_new(&c, &src) != USERCGI_OK) {
+		fprintf(stderr, "%s: out of memory\n", progname);
+		goto out;
+	}
+	if (jwksrc_fetch(src, 1, (int64_t)time(NULL), why, sizeof(why)) !=
+	    USERCGI_OK) {
+		printf("jwks: fetch failed: %s\n", why);
+		goto out;
+	}
+	if (jwks_load_file(c.jwks_file, &k) != USERCGI_OK) {
+		printf("jwks: cannot load %s\n", c.jwks_file);
+		goto out;
+	}
+	printf("jwks: fetched %zu usable key%s into %s\n", jwks_count(k),
+	    jwks_count(k) == 1 ? "" : "s", c.jwks_file);
+	print_kids("kids: ", k);
+	ex = 0;
+out:
+	jwks_free(k);
+	jwksrc_free(src);
+	cfg_free(&c);
+	return ex;
+}
+
 /* check: prints the settings, tests database and JWKS.  Returns the exit status. */
 static int
 cmd_check(void)
@@ -270,6 +391,15 @@ cmd_check(void)
 		printf("database_symlink = %s\n", c.database_symlink);
 	}
 	printf("jwks_file       = %s\n", c.jwks_file);
+	if (c.jwks_uri != NULL) {
+		printf("jwks_uri        = %s\n", c.jwks_uri);
+		printf("jwks_ca_file    = %s\n", c.jwks_ca_file != NULL ?
+		    c.jwks_ca_file : "(none: the system's CAs)");
+		printf("jwks_cooldown   = %lld\n", (long long)c.jwks_cooldown);
+		printf("jwks_max_age    = %lld\n", (long long)c.jwks_max_age);
+		printf("jwks_expiry     = %lld\n", (long long)c.jwks_expiry);
+		printf("fetch_module    = %s\n", c.fetch_module);
+	}
 	printf("issuer          = %s\n", c.issuer);
 	printf("audience        = %s\n", c.audience);
 	printf("required_scope  = %s\n", c.required_scope);
@@ -313,6 +443,9 @@ cmd_check(void)
 	} else
 		printf("jwks: ok, %zu usable key%s\n", jwks_count(k),
 		    jwks_count(k) == 1 ? "" : "s");
+	print_source(&c);
+	if (k != NULL)
+		print_kids("jwks kids       = ", k);
 	printf("%s\n", good ? "ok" : "FAILED");
 	if (good)
 		ex = 0;
@@ -1110,6 +1243,8 @@ main(int argc, char *argv[])
 		return cmd_init();
 	if (strcmp(argv[1], "check") == 0 && argc == 2)
 		return cmd_check();
+	if (strcmp(argv[1], "jwks") == 0 && argc == 2)
+		return cmd_jwks();
 	if (strcmp(argv[1], "keygen") == 0 && argc == 3)
 		return cmd_keygen(argv[2]);
 	if (strcmp(argv[1], "token") == 0)

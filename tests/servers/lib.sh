@@ -14,8 +14,10 @@ set -u
 : "${NODE:=node}"
 # USERCGI_BIN lets a developer point the tests at another build.
 : "${USERCGI_BIN:=$top_builddir/cgi-bin/usercgi.fcgi}"
-# Its phone module (built with libphonenumber only).
+# Its phone module (built with libphonenumber only) and fetch module
+# (built with libcurl only).
 : "${USERCGI_PHONE_MODULE:=$top_builddir/lib/usercgi-phone.so}"
+: "${USERCGI_FETCH_MODULE:=$top_builddir/lib/usercgi-fetch.so}"
 : "${USERCGI_HASHER:=$top_builddir/cgi-bin/usercgi-hasher}"
 : "${MINT:=$NODE $top_srcdir/tests/jose/mint.mjs}"
 ETC="$top_srcdir/etc"
@@ -132,6 +134,10 @@ srv_init() {
 		cp "$USERCGI_PHONE_MODULE" "$T/lib/usercgi-phone.so"
 		chmod 644 "$T/lib/usercgi-phone.so"
 	fi
+	if [ -f "$USERCGI_FETCH_MODULE" ]; then
+		cp "$USERCGI_FETCH_MODULE" "$T/lib/usercgi-fetch.so"
+		chmod 644 "$T/lib/usercgi-fetch.so"
+	fi
 	# The portable build has no hasher (tests/portable/apache.sh).
 	if [ -f "$USERCGI_HASHER" ]; then
 		cp "$USERCGI_HASHER" "$T/lib/usercgi-hasher"
@@ -150,6 +156,7 @@ srv_init() {
 	audience = $AUDIENCE
 	max_body_bytes = $MAX_BODY
 	phone_module = $T/lib/usercgi-phone.so
+	fetch_module = $T/lib/usercgi-fetch.so
 	hasher = $T/lib/usercgi-hasher
 	EOF
 	chmod 644 "$T/etc/usercgi.conf"

@@ -229,7 +229,7 @@ test_check_key(const struct jwt_policy *pol)
 	tap_int(auth_check_key(a, hdr, T0, &f, got, &exp), USERCGI_OK,
 	    "check_key: valid token");
 	tap_int(exp, 1800000000, "check_key: the token's exp");
-	tap_int(auth_jwks_digest(path, sha), USERCGI_OK,
+	tap_int(auth_jwks_digest(path, sha, NULL), USERCGI_OK,
 	    "check_key: digest of the JWKS file");
 	(void)auth_bearer(hdr, &tok, &len);
 	tap_int(auth_token_key(sha, pol, tok, len, want), USERCGI_OK,
@@ -258,7 +258,7 @@ test_check_key(const struct jwt_policy *pol)
 		tap_int(exp, -1, "check_key: nothing to remember without exp");
 	}
 	auth_free(a);
-	tap_int(auth_jwks_digest("/nonexistent/jwks.json", sha),
+	tap_int(auth_jwks_digest("/nonexistent/jwks.json", sha, NULL),
 	    USERCGI_INTERNAL, "check_key: missing file has no digest");
 }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "jwksrc.h"
 #include "tap.h"
 
 static char	dir[] = "/tmp/usercgi-cfg.XXXXXX";
@@ -133,6 +134,76 @@ main(void)
 	    "over-long line refused");
 	tap_ok(strstr(err, "line too long") != NULL, "and said so");
 
+	/* jwks_uri (issue 16): its defaults, the cache file, its refusals. */
+	tap_int(load(&c, "database = /var/lib/u/users.db\n"
+	    "issuer = https://a.example/oidc\naudience = x\n"
+	    "jwks_uri = discover\n", NULL, NULL, err, sizeof(err)),
+#ifdef HAVE_LIBCURL
+	    USERCGI_OK, "jwks_uri = discover without jwks_file");
+	tap_str(c.jwks_file, "/var/lib/u/jwks-cache.json",
+	    "the cache file lies beside the database");
+	tap_int(c.jwks_cooldown, 30, "jwks_cooldown default");
+	tap_int(c.jwks_max_age, 600, "jwks_max_age default");
+	tap_int(c.jwks_expiry, 86400, "jwks_expiry default");
+	cfg_free(&c);
+	tap_int(load(&c, "database = host=db dbname=u\nissuer = i\n"
+	    "audience = x\n", "USERCGI_JWKS_URI=https://a.example/jwks", NULL,
+	    err, sizeof(err)), USERCGI_INTERNAL,
+	    "jwks_uri on PostgreSQL without jwks_file");
+	tap_ok(strstr(err, "name the cache file") != NULL, "and said so");
+	tap_int(load(&c, base, "USERCGI_JWKS_URI=http://a.example/jwks", NULL,
+	    err, sizeof(err)), USERCGI_INTERNAL, "plain http elsewhere refused");
+	tap_ok(strstr(err, "only to 127.0.0.1") != NULL, "and said so");
+	tap_int(load(&c, base, "USERCGI_JWKS_URI=http://127.0.0.1:9/jwks",
+	    "USERCGI_JWKS_COOLDOWN=0", err, sizeof(err)), USERCGI_INTERNAL,
+	    "jwks_cooldown 0 refused");
+	tap_int(load(&c, base, "USERCGI_JWKS_URI=http://[::1]:9/jwks", NULL,
+	    err, sizeof(err)), USERCGI_OK, "plain http to [::1]");
+	tap_str(c.jwks_file, "/etc/u/jwks.json", "jwks_file kept as the cache");
+	cfg_free(&c);
+	tap_int(load(&c, base, "USERCGI_FETCH_MODULE=/x/usercgi-fetch.so",
+	    NULL, err, sizeof(err)), USERCGI_OK, "fetch_module set");
+	tap_str(c.fetch_module, "/x/usercgi-fetch.so", "fetch_module kept");
+	cfg_free(&c);
+	/* The URL rules, checked without loading the HTTP client module. */
+	{
+		static const struct {
+			const char	*uri, *why;	/* why NULL: accepted */
+		} u[] = {
+			{ "https://a.example/jwks", NULL },
+			{ "HTTPS://a.example:8443/jwks?x=1", NULL },
+			{ "http://127.0.0.1/jwks", NULL },
+			{ "http://127.0.0.1:8080/jwks", NULL },
+			{ "http://[::1]:9", NULL },
+			{ "http://127.0.0.1.evil.example/", "only to 127.0.0.1" },
+			{ "http://127.0.0.1:80x/", "only to 127.0.0.1" },
+			{ "http://[::1]x/", "only to 127.0.0.1" },
+			{ "http://localhost/", "only to 127.0.0.1" },
+			{ "https://u:p@a.example/", "user name or password" },
+			{ "https://a.example@b.example/", "user name or password" },
+			{ "ftp://a.example/", "not an http(s) URL" },
+			{ "a.example/jwks", "not an http(s) URL" },
+			{ "https:///jwks", "not an absolute" },
+			{ "https://a.example/ x", "not an absolute" },
+		};
+		char	why[128], name[160];
+		size_t	i;
+		int	r;
+
+		for (i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
+			why[0] = '\0';
+			r = jwksrc_check_uri(u[i].uri, why, sizeof(why));
+			(void)snprintf(name, sizeof(name), "%s %s", u[i].uri,
+			    u[i].why == NULL ? "accepted" : "refused");
+			tap_ok(u[i].why == NULL ? r == 0 : r == -1 &&
+			    strstr(why, u[i].why) != NULL, name);
+		}
+	}
+#else
+	    USERCGI_INTERNAL, "--without-libcurl: jwks_uri refused");
+	tap_ok(strstr(err, "configure --without-libcurl") != NULL,
+	    "and said so");
+#endif
 	unlink(path);
 	tap_int(load(&c, "", NULL, NULL, err, sizeof(err)), USERCGI_INTERNAL,
 	    "empty file: required keys missing");
