@@ -1161,8 +1161,11 @@ pg_insert_tx(struct store *s, void *arg)
 	if (s->hold && (err = pg_exec(s, "BEGIN", "begin")) != USERCGI_OK)
 		return err;
 	if ((err = pg_run(s, PG_INSERT, 27, v, NULL, &r)) != USERCGI_OK) {
-		if (strcmp(s->state, "23505") == 0)
+		/* A held write's transaction is aborted: end it first. */
+		if (strcmp(s->state, "23505") == 0) {
+			pg_rollback(s);
 			err = pg_insert_taken(s, k, u);
+		}
 		goto out;
 	}
 	if (strcmp(PQcmdTuples(r), "1") != 0) {
