@@ -371,7 +371,7 @@ auth_check_key(struct auth *a, const char *header, int64_t now,
 	size_t			 len;
 	enum usercgi_err	 rc;
 	int64_t			 exp = -1;
-	int			 need_reload = 0;
+	int			 need_reload = 0, fetched;
 
 	*fail = JWT_FAIL_NONE;
 	if (keyexp != NULL)
@@ -390,22 +390,21 @@ auth_check_key(struct auth *a, const char *header, int64_t now,
 		return USERCGI_OK;
 	rc = jwt_verify(a->keys, tok, len, &a->pol, now, NULL, 0, fail,
 	    &need_reload, &exp);
-	if (rc == USERCGI_UNAUTH && need_reload && a->src != NULL &&
-	    jwksrc_fetch(a->src, 0, now, NULL, 0) == USERCGI_OK) {
-		/* A rotated key: fetched now, for every process. */
-		id = auth_fileid(a->path);
-		if ((rc = auth_load(a, &id)) != USERCGI_OK ||
-		    (rc = auth_source(a, now)) != USERCGI_OK)
-			return rc;
-		rc = jwt_verify(a->keys, tok, len, &a->pol, now, NULL, 0, fail,
-		    &need_reload, &exp);
-	} else if (rc == USERCGI_UNAUTH && need_reload) {
-		/* Rule 8: an unknown kid may be a rotated key; re-read once. */
-		if (a->kid_reloaded && now >= a->last_kid_reload &&
-		    now - a->last_kid_reload < AUTH_KID_RELOAD_EVERY)
-			return rc;
-		a->kid_reloaded = 1;
-		a->last_kid_reload = now;
+	if (rc == USERCGI_UNAUTH && need_reload) {
+		/*
+		 * An unknown kid may be a rotated key: fetched now, for every
+		 * process, or else (Rule 8) the file re-read, at most once per
+		 * AUTH_KID_RELOAD_EVERY.
+		 */
+		fetched = a->src != NULL &&
+		    jwksrc_fetch(a->src, 0, now, NULL, 0) == USERCGI_OK;
+		if (!fetched) {
+			if (a->kid_reloaded && now >= a->last_kid_reload &&
+			    now - a->last_kid_reload < AUTH_KID_RELOAD_EVERY)
+				return rc;
+			a->kid_reloaded = 1;
+			a->last_kid_reload = now;
+		}
 		id = auth_fileid(a->path);
 		if ((rc = auth_load(a, &id)) != USERCGI_OK ||
 		    (rc = auth_source(a, now)) != USERCGI_OK)
