@@ -28,7 +28,6 @@
 #include "user_update.h"
 
 #define API_ID_TRIES	8	/* ids drawn before giving up */
-#define API_SEARCH_TEXT	(2 * QUERY_MAX_VALUE + 256)	/* a bad search's text */
 #define API_LINK_MAX	(32 * 1024)	/* the Link header's value */
 
 /*
@@ -355,8 +354,8 @@ api_users_list(struct app *a, struct http_req *rq, struct http_resp *r,
 
 	(void)args;
 	memset(&qu, 0, sizeof(qu));
-	buf_init(&text, API_SEARCH_TEXT);
-	buf_init(&msg, API_SEARCH_TEXT + 64);
+	buf_init(&text, QUERY_TEXT_MAX);
+	buf_init(&msg, QUERY_TEXT_MAX + 64);
 	if (app_auth(a, rq, r) != USERCGI_OK)
 		goto out;
 	rc = query_parse_users(qs, qlen, &qu, &text);

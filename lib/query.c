@@ -263,7 +263,8 @@ query_pagination(const struct query_pair *ps, size_t n, struct store_query *q)
  * followed by a lower-case one (each a global, non-overlapping replace,
  * in that order); runs of anything but ASCII letters and digits are
  * separators; the words lowercased and joined by "_".  Writes the result
- * to out (at least len + 1 bytes); the breaks are marked in brk.
+ * to out (at least 2 * len bytes: a "_" can precede every letter but the
+ * first, "aBaB" becoming "a_ba_b"); the breaks are marked in brk.
  */
 static void
 query_snake(const char *s, size_t len, char *out, unsigned char *brk)
@@ -601,7 +602,7 @@ query_parse_users(const char *qs, size_t len, struct query_users *qu,
 	const struct query_pair	*r, *o;
 	enum usercgi_err	 err;
 	unsigned char		 brk[QUERY_MAX_VALUE + 1];
-	char			 snake[QUERY_MAX_VALUE + 1];
+	char			 snake[2 * QUERY_MAX_VALUE];
 	size_t			 n, nm = 0, ng = 0, i, k, nv = 0;
 	int			 fi;
 

@@ -24,6 +24,7 @@
 #define QUERY_MAX_LEN		8192	/* bytes of the raw query string */
 #define QUERY_MAX_PARAMS	64	/* name=value pairs */
 #define QUERY_MAX_VALUE		1024	/* bytes of one decoded name or value */
+#define QUERY_TEXT_MAX		(2 * QUERY_MAX_VALUE + 256)	/* a bad search's text */
 #define QUERY_PAGE_MAX		9007199254740991LL	/* 2^53 - 1 */
 
 /*
@@ -49,8 +50,9 @@ struct query_users {
  * (usercgi) each pattern against re.h.  Returns USERCGI_OK,
  * USERCGI_BAD_PAGINATION, USERCGI_BAD_SEARCH with the text that follows
  * "Input is invalid. " in the body appended to text (for example
- * "Search value cannot be empty."; also for the limits above), or
- * USERCGI_NOMEM.  *out is always initialised; free it with
+ * "Search value cannot be empty."; also for the limits above; text
+ * must have room for QUERY_TEXT_MAX bytes, as the text echoes up to two
+ * names or values), or USERCGI_NOMEM.  *out is always initialised; free it with
  * query_users_free whatever the result.
  */
 enum usercgi_err query_parse_users(const char *qs, size_t len,

@@ -470,6 +470,12 @@ search "mode.primaryEmail=fuzzy&search.primaryEmail=a"
 expect "search: bad mode for a field" 400 '{"code":"request.invalid_input","data":{},"message":"Input is invalid. Search match mode `fuzzy` for field `primaryEmail` is not valid, expect one of exact, like, similar_to, posix."}'
 search "search.email=a"
 expect "search: unknown field" 400 '{"code":"request.invalid_input","data":{},"message":"Input is invalid. Search field `email` is not valid, expect one of id, primary_email, primary_phone, username, name."}'
+# The longest field name (1016 bytes after "search.") whose snake case
+# is half again as long: once a stack overflow (fuzz_query).
+ab=$(printf 'aB%.0s' $(seq 508))
+snk=$(printf 'a_b%.0s' $(seq 508))
+search "search.$ab=x"
+expect "search: a field name that grows in snake case" 400 '{"code":"request.invalid_input","data":{},"message":"Input is invalid. Search field `'"$snk"'` is not valid, expect one of id, primary_email, primary_phone, username, name."}'
 search "search.a.b=x"
 expect "search: nested field" 400 '{"code":"request.invalid_input","data":{},"message":"Input is invalid. Unsupported nested search field path `a.b` detected. Only the first level field is supported."}'
 search "search.username="

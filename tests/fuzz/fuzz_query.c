@@ -36,7 +36,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > QUERY_MAX_LEN + 16)
 		return 0;
-	buf_init(&text, 1024);
+	buf_init(&text, QUERY_TEXT_MAX);
 	buf_init(&link, 65536);
 	err = query_parse_users((const char *)data, size, &qu, &text);
 	FUZZ_ASSERT(err == USERCGI_OK || err == USERCGI_BAD_SEARCH ||
