@@ -1027,9 +1027,10 @@ app_init(struct app *a, char *const *env, char *errbuf, size_t errlen)
 		lvl = LOG_LVL_DEBUG;
 	log_setup(lvl, NULL);
 	pw_set_digest_ceiling(a->cfg.digest_max_ms, a->cfg.digest_max_mib);
-	if (phone_module_set(a->cfg.phone_module) != USERCGI_OK) {
-		(void)snprintf(errbuf, errlen, "phone_module: longer than "
-		    "PATH_MAX");
+	if (phone_module_set(a->cfg.phone_module) != USERCGI_OK ||
+	    store_pg_module_set(a->cfg.pg_module) != USERCGI_OK) {
+		(void)snprintf(errbuf, errlen, "phone_module or pg_module: "
+		    "longer than PATH_MAX");
 		cfg_free(&a->cfg);
 		return USERCGI_INTERNAL;
 	}

@@ -84,6 +84,7 @@ static const struct cfg_key cfg_keys[] = {
 	K("log_level", CFG_STR, log_level, 0, 0),
 	K("phone_module", CFG_STR, phone_module, 0, 0),
 	K("fetch_module", CFG_STR, fetch_module, 0, 0),
+	K("pg_module", CFG_STR, pg_module, 0, 0),
 };
 
 #define NKEYS	(sizeof(cfg_keys) / sizeof(cfg_keys[0]))
@@ -542,7 +543,9 @@ cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 	    (c->phone_module = xstrdup(tree ? USERCGI_BUILDDIR
 	    "/lib/usercgi-phone.so" : PHONE_MODULE_DEFAULT)) == NULL ||
 	    (c->fetch_module = xstrdup(tree ? USERCGI_BUILDDIR
-	    "/lib/usercgi-fetch.so" : FETCH_MODULE_DEFAULT)) == NULL) {
+	    "/lib/usercgi-fetch.so" : FETCH_MODULE_DEFAULT)) == NULL ||
+	    (c->pg_module = xstrdup(tree ? USERCGI_BUILDDIR
+	    "/lib/usercgi-pg.so" : PKGLIBDIR "/usercgi-pg.so")) == NULL) {
 		rc = USERCGI_NOMEM;
 		goto out;
 	}
@@ -603,6 +606,7 @@ cfg_free(struct cfg *c)
 	free(c->log_level);
 	free(c->phone_module);
 	free(c->fetch_module);
+	free(c->pg_module);
 	free(c->hasher);
 	free(c->source);
 	memset(c, 0, sizeof(*c));

@@ -66,6 +66,9 @@ struct cfg {
 	char		*phone_module;	/* default PHONE_MODULE_DEFAULT (phone.h),
 					   or the build tree's module for a
 					   program run from it */
+	char		*pg_module;	/* usercgi-pg.so, the PostgreSQL store:
+					   PKGLIBDIR's, or the build tree's
+					   for a program run from it */
 	char		*source;	/* the file that was read, or NULL */
 };
 

@@ -6,10 +6,15 @@
  */
 #include "config.h"
 
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "json.h"
@@ -220,15 +225,85 @@ store_redact(const char *db, char *out, size_t outlen)
 		store_redact_conninfo(db, &o);
 }
 
+/* The PostgreSQL module (store_impl.h): its path, and its operations once loaded. */
+static pthread_mutex_t		 store_pg_mu = PTHREAD_MUTEX_INITIALIZER;
+static char			 store_pg_path[PATH_MAX] =
+				    STORE_PG_MODULE_DEFAULT;
+static const struct store_ops	*store_pg_ops;
+
+enum usercgi_err
+store_pg_module_set(const char *path)
+{
+	size_t	n = strlen(path);
+
+	if (n >= sizeof(store_pg_path))
+		return USERCGI_INTERNAL;
+	pthread_mutex_lock(&store_pg_mu);
+	memcpy(store_pg_path, path, n + 1);
+	pthread_mutex_unlock(&store_pg_mu);
+	return USERCGI_OK;
+}
+
 /*
- * Returns the PostgreSQL backend's operations, or NULL (logged) in a
- * build without it.
+ * Returns the PostgreSQL backend's operations, loading the module the
+ * first time (it then stays for the life of the process), or NULL,
+ * logged: a build without PostgreSQL, or a module that cannot be
+ * loaded (the next call tries again).
  */
 static const struct store_ops *
 store_pg_backend(void)
 {
 #ifdef HAVE_POSTGRESQL
-	return &store_pg_ops;
+	store_pg_module_fn	*entry;
+	const struct store_ops	*ops;
+	struct stat		 st;
+	const char		*e;
+	void			*h = NULL;
+	char			 why[PATH_MAX + 256];
+
+	why[0] = '\0';
+	pthread_mutex_lock(&store_pg_mu);
+	if ((ops = store_pg_ops) != NULL)
+		goto out;
+	/* dlopen() would wait forever in open() on a FIFO. */
+	if (stat(store_pg_path, &st) == -1) {
+		(void)snprintf(why, sizeof(why), "%s: %s", store_pg_path,
+		    strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		(void)snprintf(why, sizeof(why), "%s: not a regular file",
+		    store_pg_path);
+		goto out;
+	}
+	if ((h = dlopen(store_pg_path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		e = dlerror();
+		(void)snprintf(why, sizeof(why), "%s", e != NULL ? e :
+		    store_pg_path);
+		goto out;
+	}
+	(void)dlerror();
+	if ((entry = (store_pg_module_fn *)dlsym(h, STORE_PG_ENTRY)) ==
+	    NULL) {
+		e = dlerror();
+		(void)snprintf(why, sizeof(why), "%s", e != NULL ? e :
+		    STORE_PG_ENTRY " is NULL");
+		goto out;
+	}
+	if ((ops = entry(PACKAGE_VERSION, sizeof(*ops))) == NULL) {
+		(void)snprintf(why, sizeof(why), "%s: built for another "
+		    "version of usercgi", store_pg_path);
+		goto out;
+	}
+	store_pg_ops = ops;
+	h = NULL;
+out:
+	if (h != NULL)
+		(void)dlclose(h);
+	pthread_mutex_unlock(&store_pg_mu);
+	if (why[0] != '\0')
+		log_err("database: cannot load the PostgreSQL store: %s", why);
+	return ops;
 #else
 	log_err("database: this build has no PostgreSQL support (configure"
 	    " --without-postgresql)");

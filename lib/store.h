@@ -75,6 +75,14 @@ struct store;
 int	store_is_postgresql(const char *database);
 
 /*
+ * Names the PostgreSQL store's module (the pg_module key), loaded by the
+ * first store_open of a PostgreSQL database; call it before that.
+ * Returns USERCGI_OK, or USERCGI_INTERNAL for a path of PATH_MAX bytes
+ * or more.
+ */
+enum usercgi_err store_pg_module_set(const char *path);
+
+/*
  * Writes database to out (outlen bytes, always terminated, truncated when
  * longer) with every secret removed, for logs and usercgi-admin check:
  * the password of a URI's user part and the value of each password or

@@ -68,9 +68,23 @@ struct store_ops {
 };
 
 extern const struct store_ops store_sqlite_ops;
-#ifdef HAVE_POSTGRESQL
-extern const struct store_ops store_pg_ops;
-#endif
+
+/*
+ * The PostgreSQL store is a module of its own, usercgi-pg.so (store_pg.c),
+ * that store.c loads with dlopen() for the first PostgreSQL database: a
+ * process on SQLite never maps libpq and the twenty-odd libraries it
+ * needs (Kerberos, LDAP, ...), which would otherwise cost every plain CGI
+ * exec their loading.  The module calls back into the program that loads
+ * it (buf.h, log.h, the helpers below), whose symbols are exported for it
+ * (-Wl,--export-dynamic).  Its one entry, STORE_PG_ENTRY, returns its
+ * operations, or NULL when version or the size of struct store_ops is
+ * not its own (a module from another build).
+ */
+#define STORE_PG_ENTRY		"store_pg_module"
+#define STORE_PG_MODULE_DEFAULT	PKGLIBDIR "/usercgi-pg.so"
+typedef const struct store_ops *store_pg_module_fn(const char *version,
+	    size_t ops_size);
+const struct store_ops *store_pg_module(const char *version, size_t ops_size);
 
 /* The key columns of a row, computed in C (NULL for a NULL value). */
 struct store_keys {

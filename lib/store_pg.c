@@ -1,5 +1,7 @@
 /*
- * store_pg.c: the PostgreSQL implementation of store.h (libpq).
+ * store_pg.c: the PostgreSQL implementation of store.h (libpq), built as
+ * the module usercgi-pg.so whose one exported function is
+ * store_pg_module (store_impl.h).
  *
  * Connection: opened by store_open in the calling thread (app.c opens
  * one per worker thread, after fork), from the operator's conninfo or
@@ -306,6 +308,8 @@ static const char *const pg_sql[PG_MAX] = {
 	[PG_IDEM_DELETE] = "DELETE FROM idempotency_keys WHERE key = $1::text"
 	    " AND owner = $2::text",
 };
+
+static const struct store_ops store_pg_ops;
 
 struct store {
 	const struct store_ops	*ops;		/* first: store_impl.h */
@@ -2309,7 +2313,7 @@ store_pg_idem_release(struct store *s, const struct store_idem *k)
 	(void)pg_txn(s, pg_idem_release_tx, &a);
 }
 
-const struct store_ops store_pg_ops = {
+static const struct store_ops store_pg_ops = {
 	.name = "postgresql",
 	.open = store_pg_open,
 	.close = store_pg_close,
@@ -2331,3 +2335,12 @@ const struct store_ops store_pg_ops = {
 	.idem_answer = store_pg_idem_answer,
 	.idem_release = store_pg_idem_release,
 };
+
+__attribute__((visibility("default"))) const struct store_ops *
+store_pg_module(const char *version, size_t ops_size)
+{
+	if (strcmp(version, PACKAGE_VERSION) != 0 ||
+	    ops_size != sizeof(store_pg_ops))
+		return NULL;
+	return &store_pg_ops;
+}

@@ -126,9 +126,10 @@ load_cfg(struct cfg *c)
 		    err[0] != '\0' ? err : "cannot be loaded");
 		return -1;
 	}
-	if (phone_module_set(c->phone_module) != USERCGI_OK) {
-		fprintf(stderr, "%s: configuration: phone_module: longer than "
-		    "PATH_MAX\n", progname);
+	if (phone_module_set(c->phone_module) != USERCGI_OK ||
+	    store_pg_module_set(c->pg_module) != USERCGI_OK) {
+		fprintf(stderr, "%s: configuration: phone_module or pg_module:"
+		    " longer than PATH_MAX\n", progname);
 		cfg_free(c);
 		return -1;
 	}
@@ -385,6 +386,7 @@ cmd_check(void)
 	if (store_is_postgresql(c.database)) {
 		printf("database_group  = (not used with PostgreSQL)\n");
 		printf("database_symlink = (not used with PostgreSQL)\n");
+		printf("pg_module       = %s\n", c.pg_module);
 	} else {
 		printf("database_group  = %s\n", c.database_group != NULL ?
 		    c.database_group : "(none: mode 0600)");

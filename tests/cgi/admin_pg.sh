@@ -1,6 +1,7 @@
 #!/bin/bash
 # admin_pg.sh: usercgi-admin init/check on a PostgreSQL database: the
-# password never printed, check creating nothing, concurrent inits.  The
+# password never printed, check creating nothing, concurrent inits; the
+# PostgreSQL store as a module that only a process on PostgreSQL loads.  The
 # server is $USERCGI_TEST_PG (a conninfo; the test creates its own
 # database there), else a throwaway cluster (tests/cgi/pg_server.sh).
 . "$(dirname "$0")/lib.sh"
@@ -47,6 +48,7 @@ conf "$DB"
 admin check; check_rc "check before init fails" 1
 has "check: the database, redacted" "database        = $redacted"
 has "check: database_group is SQLite's" "database_group  = (not used with PostgreSQL)"
+has "check: the build tree's store module" "pg_module       = $top_builddir/lib/usercgi-pg.so"
 has "check: no schema yet" "database: connected, schema version 0, this build writes 4 (usercgi-admin init creates it)"
 no_secret "check: no password printed or logged"
 n=$(psql "$(printf '%s' "$DB" | sed "s/ password=.*//")" -XAtq -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
@@ -73,6 +75,41 @@ for i in 1 2 3 4 5 6; do [ "$(cat "$T/init$i.rc")" = 0 ] && good=$((good + 1)); 
 [ "$good" = 6 ] && ok "six concurrent inits succeed" ||
 	{ not_ok "six concurrent inits succeed ($good)"; cat "$T"/init*.out | sed 's/^/#   /'; }
 admin check; check_rc "check after the concurrent inits" 0
+
+# The store is the module usercgi-pg.so (store_impl.h): the responder on
+# SQLite never loads libpq (LD_DEBUG=files lists every object the dynamic
+# linker maps, dlopen()ed ones included), on PostgreSQL it does, and a
+# module that cannot be loaded is a 503 with the reason logged.
+TOKEN=$($MINT token "$T")
+PGDB=$DB
+DB=$T/lite.db
+CGI_EXTRA_ENV=LD_DEBUG=files
+cgi GET /api/users/nosuchuser00 ""
+expect "SQLite: a GET" 404 '{"code":"entity.not_found","message":"The resource does not exist."}'
+grep -q 'file=libpq' "$T/stderr" && not_ok "SQLite: libpq is never loaded" || ok "SQLite: libpq is never loaded"
+grep -q 'file=.*usercgi-pg.so' "$T/stderr" && not_ok "SQLite: nor the module" || ok "SQLite: nor the module"
+DB=$PGDB
+cgi GET /api/users/nosuchuser00 ""
+expect "PostgreSQL: a GET" 404 '{"code":"entity.not_found","message":"The resource does not exist."}'
+grep -q 'file=libpq\.so.*needed by .*usercgi-pg\.so' "$T/stderr" &&
+	ok "PostgreSQL: libpq comes with the module" ||
+	{ not_ok "PostgreSQL: libpq comes with the module"; grep 'file=' "$T/stderr" | head -n 40 | sed 's/^/#   /'; }
+CGI_EXTRA_ENV=
+UNAVAIL='{"code":"request.service_unavailable","message":"The service is temporarily unavailable. Please retry."}'
+saved_pg=$PG_MODULE
+PG_MODULE=$T/none.so
+cgi GET /api/users/nosuchuser00 ""
+expect "no module: 503" 503 "$UNAVAIL"
+grep -qF "error: database: cannot load the PostgreSQL store: $T/none.so: No such file or directory" "$T/stderr" &&
+	ok "no module: logged, naming it" || { not_ok "no module: logged, naming it"; sed 's/^/#   /' "$T/stderr"; }
+PG_MODULE=$FETCH_MODULE
+if [ -f "$PG_MODULE" ]; then
+	cgi GET /api/users/nosuchuser00 ""
+	expect "another module: 503" 503 "$UNAVAIL"
+	grep -qF "error: database: cannot load the PostgreSQL store: $PG_MODULE: undefined symbol: store_pg_module" "$T/stderr" &&
+		ok "another module: logged" || { not_ok "another module: logged"; sed 's/^/#   /' "$T/stderr"; }
+fi
+PG_MODULE=$saved_pg
 
 # A server that is not there.
 conf "postgresql://app:s3cret@127.0.0.1:1/x?connect_timeout=2"

@@ -14,14 +14,16 @@ set -u
 : "${top_builddir:=$top_srcdir}"
 : "${NODE:=node}"
 UCGI="$top_builddir/cgi-bin/usercgi.fcgi"
-# The build tree's phone and fetch modules and hasher (the installed ones
-# may not exist).  A test that sets PHONE_MODULE, FETCH_MODULE or HASHER
-# to "" after sourcing this does not pass it: the responder then uses its
-# own default.
+# The build tree's phone, fetch and PostgreSQL modules and hasher (the
+# installed ones may not exist).  A test that sets PHONE_MODULE,
+# FETCH_MODULE, PG_MODULE or HASHER to "" after sourcing this does not
+# pass it: the responder then uses its own default.
 : "${USERCGI_PHONE_MODULE:=$top_builddir/lib/usercgi-phone.so}"
 PHONE_MODULE=$USERCGI_PHONE_MODULE
 : "${USERCGI_FETCH_MODULE:=$top_builddir/lib/usercgi-fetch.so}"
 FETCH_MODULE=$USERCGI_FETCH_MODULE
+: "${USERCGI_PG_MODULE:=$top_builddir/lib/usercgi-pg.so}"
+PG_MODULE=$USERCGI_PG_MODULE
 : "${USERCGI_HASHER:=$top_builddir/cgi-bin/usercgi-hasher}"
 HASHER=$USERCGI_HASHER
 MINT="$NODE $top_srcdir/tests/jose/mint.mjs"
@@ -94,7 +96,8 @@ lighttpd_start() {
 		"max-procs" => $2,
 		"bin-environment" => ( "USERCGI_CONFIG" => "$1"${PHONE_MODULE:+,
 		    \"USERCGI_PHONE_MODULE\" => \"$PHONE_MODULE\"}${FETCH_MODULE:+,
-		    \"USERCGI_FETCH_MODULE\" => \"$FETCH_MODULE\"}${HASHER:+,
+		    \"USERCGI_FETCH_MODULE\" => \"$FETCH_MODULE\"}${PG_MODULE:+,
+		    \"USERCGI_PG_MODULE\" => \"$PG_MODULE\"}${HASHER:+,
 		    \"USERCGI_HASHER\" => \"$HASHER\"} ),
 		"bin-copy-environment" => ( "PATH" ),
 	)) )
@@ -157,6 +160,7 @@ cgi() {
 	    USERCGI_AUDIENCE="$AUDIENCE")
 	[ -n "$PHONE_MODULE" ] && envs+=(USERCGI_PHONE_MODULE="$PHONE_MODULE")
 	[ -n "$FETCH_MODULE" ] && envs+=(USERCGI_FETCH_MODULE="$FETCH_MODULE")
+	[ -n "$PG_MODULE" ] && envs+=(USERCGI_PG_MODULE="$PG_MODULE")
 	# ${#body} counts characters; the server needs bytes.
 	envs+=(CONTENT_LENGTH="$(printf '%s' "$body" | wc -c)")
 	# The sanitizer build's settings (run-all.sh) reach the responder too.

@@ -49,8 +49,6 @@ fi
 confdir=$top_builddir
 [ -f "$confdir/config.h" ] || confdir=$top_srcdir
 pkgs="json-c libcrypto libargon2 libsodium libxcrypt sqlite3"
-# store.c (which cfg.c reaches) calls the PostgreSQL store when built with it.
-grep -q '^#define HAVE_POSTGRESQL 1' "$confdir/config.h" && pkgs="$pkgs libpq"
 cflags="-std=c11 -g -O1 -fno-omit-frame-pointer -I$confdir -I$top_srcdir/lib \
 	-DSYSCONFDIR=\"/nonexistent\" -DPKGLIBDIR=\"/nonexistent\" \
 	$(pkg-config --cflags $pkgs)"

@@ -14,10 +14,11 @@ set -u
 : "${NODE:=node}"
 # USERCGI_BIN lets a developer point the tests at another build.
 : "${USERCGI_BIN:=$top_builddir/cgi-bin/usercgi.fcgi}"
-# Its phone module (built with libphonenumber only) and fetch module
-# (built with libcurl only).
+# Its phone module (built with libphonenumber only), fetch module (built
+# with libcurl only) and PostgreSQL store (built with libpq only).
 : "${USERCGI_PHONE_MODULE:=$top_builddir/lib/usercgi-phone.so}"
 : "${USERCGI_FETCH_MODULE:=$top_builddir/lib/usercgi-fetch.so}"
+: "${USERCGI_PG_MODULE:=$top_builddir/lib/usercgi-pg.so}"
 : "${USERCGI_HASHER:=$top_builddir/cgi-bin/usercgi-hasher}"
 : "${MINT:=$NODE $top_srcdir/tests/jose/mint.mjs}"
 ETC="$top_srcdir/etc"
@@ -138,6 +139,10 @@ srv_init() {
 		cp "$USERCGI_FETCH_MODULE" "$T/lib/usercgi-fetch.so"
 		chmod 644 "$T/lib/usercgi-fetch.so"
 	fi
+	if [ -f "$USERCGI_PG_MODULE" ]; then
+		cp "$USERCGI_PG_MODULE" "$T/lib/usercgi-pg.so"
+		chmod 644 "$T/lib/usercgi-pg.so"
+	fi
 	# The portable build has no hasher (tests/portable/apache.sh).
 	if [ -f "$USERCGI_HASHER" ]; then
 		cp "$USERCGI_HASHER" "$T/lib/usercgi-hasher"
@@ -157,6 +162,7 @@ srv_init() {
 	max_body_bytes = $MAX_BODY
 	phone_module = $T/lib/usercgi-phone.so
 	fetch_module = $T/lib/usercgi-fetch.so
+	pg_module = $T/lib/usercgi-pg.so
 	hasher = $T/lib/usercgi-hasher
 	EOF
 	chmod 644 "$T/etc/usercgi.conf"
