@@ -225,11 +225,10 @@ store_redact(const char *db, char *out, size_t outlen)
 		store_redact_conninfo(db, &o);
 }
 
-/* The PostgreSQL module (store_impl.h): its path, and its operations once loaded. */
+/* The PostgreSQL module's path (store_impl.h), and the lock of its loading. */
 static pthread_mutex_t		 store_pg_mu = PTHREAD_MUTEX_INITIALIZER;
 static char			 store_pg_path[PATH_MAX] =
 				    STORE_PG_MODULE_DEFAULT;
-static const struct store_ops	*store_pg_ops;
 
 enum usercgi_err
 store_pg_module_set(const char *path)
@@ -254,6 +253,7 @@ static const struct store_ops *
 store_pg_backend(void)
 {
 #ifdef HAVE_POSTGRESQL
+	static const struct store_ops *loaded;	/* under store_pg_mu */
 	store_pg_module_fn	*entry;
 	const struct store_ops	*ops;
 	struct stat		 st;
@@ -263,7 +263,7 @@ store_pg_backend(void)
 
 	why[0] = '\0';
 	pthread_mutex_lock(&store_pg_mu);
-	if ((ops = store_pg_ops) != NULL)
+	if ((ops = loaded) != NULL)
 		goto out;
 	/* dlopen() would wait forever in open() on a FIFO. */
 	if (stat(store_pg_path, &st) == -1) {
@@ -295,7 +295,7 @@ store_pg_backend(void)
 		    "version of usercgi", store_pg_path);
 		goto out;
 	}
-	store_pg_ops = ops;
+	loaded = ops;
 	h = NULL;
 out:
 	if (h != NULL)
