@@ -2336,6 +2336,7 @@ static const struct store_ops store_pg_ops = {
 	.idem_release = store_pg_idem_release,
 };
 
+/* The module's one entry (store_impl.h): these operations, or NULL for another build. */
 __attribute__((visibility("default"))) const struct store_ops *
 store_pg_module(const char *version, size_t ops_size)
 {
