@@ -597,7 +597,15 @@ json_parse(const char *s, size_t len, struct json_opts *o,
 		rc = USERCGI_NOMEM;
 		goto out;
 	}
-	o->proto = p.proto;
+	/*
+	 * Logto's body parser looks for "__proto__" in the parsed value, in
+	 * which a duplicate key has replaced the earlier member: a name seen
+	 * while parsing counts only if it is still in the tree.  An array
+	 * left unbuilt keeps what the parse saw (the two differ only for a
+	 * "__proto__" inside a replaced member inside that array, and the
+	 * array is a 400 either way).
+	 */
+	o->proto = p.proto && (!p.build || json_has_proto(v));
 	*out = v;
 	v = NULL;
 out:

@@ -53,7 +53,9 @@ struct json_opts {
 	int	 max_depth;
 	size_t	 max_cost;	/* at most this json_cost is built; 0: no limit */
 	int	 shallow_array;	/* a top-level array is checked, not built */
-	int	 proto;		/* out: a member named "__proto__" was seen */
+	int	 proto;		/* out: the value has a member named
+				   "__proto__" (a top-level array left
+				   unbuilt: the parse saw one) */
 };
 
 /*

@@ -200,6 +200,14 @@ cgi POST /api/users '{"customData":{"a":[{"__proto__":1}]}}'
 expect "nested __proto__ refused" 400 '{"message":"Object contains forbidden prototype property"}'
 cgi POST /api/users '{"customData":{"a":"__proto__"}}'
 expect_status "__proto__ as a value is fine" 200
+# Logto scans what JSON.parse made, where the last duplicate key wins.
+cgi POST /api/users '{"profile":{"__proto__":"G"},"profile":{"givenName":"G"}}'
+case "$STATUS $BODY" in
+'200 {'*'"profile":{"givenName":"G"}'*) ok "__proto__ in a member a duplicate replaced is fine" ;;
+*) not_ok "__proto__ in a member a duplicate replaced is fine"; printf '#   got: %s %s\n' "$STATUS" "$BODY" ;;
+esac
+cgi POST /api/users '{"profile":{},"profile":{"__proto__":"G"}}'
+expect "__proto__ in the duplicate that stays refused" 400 '{"message":"Object contains forbidden prototype property"}'
 
 cgi POST /api/users '' "Bearer $TOKEN" ''
 expect_user "empty body without Content-Type is {}" "$(empty_user)"

@@ -45,7 +45,8 @@ fuzz_opts(const char *s, size_t len, struct json_object *v)
 	o.max_depth = JSON_MAX_DEPTH;
 	o.shallow_array = 1;
 	FUZZ_ASSERT(json_parse(s, len, &o, &w, msg, sizeof(msg)) == USERCGI_OK);
-	FUZZ_ASSERT(o.proto == json_has_proto(v));
+	FUZZ_ASSERT(json_object_is_type(v, json_type_array) ?
+	    o.proto >= json_has_proto(v) : o.proto == json_has_proto(v));
 	if (json_object_is_type(v, json_type_array))
 		FUZZ_ASSERT(json_object_is_type(w, json_type_array) &&
 		    json_object_array_length(w) == 0);

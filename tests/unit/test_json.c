@@ -355,6 +355,17 @@ test_parse_opts(void)
 	    "no __proto__");
 	tap_int(o.proto, 0, "not seen");
 	json_object_put(v);
+	/* As JSON.parse then a scan of its result: the last duplicate wins. */
+	s = "{\"p\":{\"__proto__\":1},\"p\":{}}";
+	tap_int(json_parse(s, strlen(s), &o, &v, msg, sizeof(msg)), USERCGI_OK,
+	    "__proto__ in a member a duplicate replaced");
+	tap_int(o.proto, 0, "is not in the value");
+	json_object_put(v);
+	s = "{\"p\":{},\"p\":{\"__proto__\":1}}";
+	tap_int(json_parse(s, strlen(s), &o, &v, msg, sizeof(msg)), USERCGI_OK,
+	    "__proto__ in the duplicate that replaced");
+	tap_int(o.proto, 1, "is in the value");
+	json_object_put(v);
 
 	/* The budget: exactly json_cost passes, one byte less does not. */
 	s = "{\"a\":[\"xy\",2,null,false]}";
