@@ -400,6 +400,111 @@ store_set_group(struct store *s, struct store_group *g)
 		store_ops_of(s)->set_group(s, g);
 }
 
+/*
+ * Group commit.  store_group_insert queues its row; the first thread that
+ * finds no batch running becomes the leader, takes every queued row and
+ * hands them to its backend's insert_batch, which commits them together
+ * (store_sqlite.c: one transaction, one fsync; store_pg.c: one
+ * statement).  Rows queued meanwhile form the next batch.  Every caller
+ * gets its own row's result only after the batch, so USERCGI_OK still
+ * means "committed".  The struct is in store_impl.h.
+ */
+enum usercgi_err
+store_group_new(struct store_group **out)
+{
+	struct store_group	*g;
+
+	*out = NULL;
+	if ((g = xcalloc(1, sizeof(*g))) == NULL)
+		return USERCGI_NOMEM;
+	if (pthread_mutex_init(&g->mu, NULL) != 0) {
+		free(g);
+		return USERCGI_INTERNAL;
+	}
+	g->tailp = &g->head;
+	*out = g;
+	return USERCGI_OK;
+}
+
+void
+store_group_free(struct store_group *g)
+{
+	if (g == NULL)
+		return;
+	log_debug("group commit: %lu batches, the largest of %zu rows",
+	    g->batches, g->max_batch);
+	store_close(g->writer);
+	pthread_mutex_destroy(&g->mu);
+	free(g);
+}
+
+/*
+ * Each waiting thread is woken exactly once, by its own semaphore: by the
+ * leader that ran its row (done), or by the leader before it, which hands
+ * the lead to the thread at the head of the queue.  Nobody waits for the
+ * group mutex while a leader finishes, and a batch costs one wake-up per
+ * row.  Posting after the mutex is released is safe: a job is in one list
+ * at a time, and the leader reads a job's next before its post (after
+ * which the job may vanish).
+ */
+enum usercgi_err
+store_group_insert(struct store_group *g, struct store *s,
+    const struct store_user *u, const struct store_keys *k)
+{
+	struct store_job	 job, *batch, *j, *next, *heir;
+	size_t			 n;
+	int			 lead;
+
+	memset(&job, 0, sizeof(job));
+	job.u = u;
+	job.k = k;
+	if (sem_init(&job.wake, 0, 0) != 0) {
+		log_err("store: sem_init failed");
+		return USERCGI_INTERNAL;
+	}
+	pthread_mutex_lock(&g->mu);
+	*g->tailp = &job;
+	g->tailp = &job.next;
+	g->nqueued++;
+	lead = !g->leading;
+	g->leading = 1;
+	pthread_mutex_unlock(&g->mu);
+	if (!lead) {
+		while (sem_wait(&job.wake) != 0)
+			continue;	/* EINTR */
+		if (job.done)
+			goto out;
+	}
+	/* Leading: the queue starts with this job. */
+	pthread_mutex_lock(&g->mu);
+	batch = g->head;
+	n = g->nqueued;
+	g->head = NULL;
+	g->tailp = &g->head;
+	g->nqueued = 0;
+	pthread_mutex_unlock(&g->mu);
+	store_ops_of(s)->insert_batch(s, &g->writer, batch);
+	pthread_mutex_lock(&g->mu);
+	g->batches++;
+	if (n > g->max_batch)
+		g->max_batch = n;
+	heir = g->head;
+	g->leading = heir != NULL;
+	pthread_mutex_unlock(&g->mu);
+	for (j = batch; j != NULL; j = next) {
+		next = j->next;
+		if (j == &job)
+			continue;
+		j->done = 1;
+		sem_post(&j->wake);
+	}
+	if (heir != NULL)
+		sem_post(&heir->wake);
+out:
+	sem_destroy(&job.wake);
+	return job.rc;
+}
+
 enum usercgi_err
 store_token_known(struct store *s, const unsigned char key[STORE_TOKEN_KEY],
     int64_t now_s, int *known)

@@ -180,22 +180,19 @@ enum usercgi_err store_user_rehash(struct store *s, const char *id,
 	    int64_t now_ms);
 
 /*
- * Group commit (store_sqlite.c): the threads of one process, each with
- * its own connection, share one struct store_group so that concurrent
- * inserts are committed together, one fsync per batch.  A row's
- * uniqueness hit fails only that row; store_user_insert's contract is
- * unchanged.  Create the group once per process before the threads, free
- * it after every store using it is closed.  Returns USERCGI_OK with *out
- * set, USERCGI_NOMEM or USERCGI_INTERNAL.
+ * Group commit (store.c): the threads of one process, each with its own
+ * connection, share one struct store_group so that concurrent inserts
+ * are committed together: one transaction and one fsync per batch on
+ * SQLite, one statement on PostgreSQL.  A row's uniqueness hit fails
+ * only that row; store_user_insert's contract is unchanged.  Create the
+ * group once per process before the threads, free it after every store
+ * using it is closed.  Returns USERCGI_OK with *out set, USERCGI_NOMEM or
+ * USERCGI_INTERNAL.
  */
 struct store_group;
 enum usercgi_err store_group_new(struct store_group **out);
 void	store_group_free(struct store_group *g);
-/*
- * Makes s insert through g (NULL: alone, one transaction per insert).
- * A PostgreSQL store ignores it: the server commits concurrent
- * transactions together by itself.
- */
+/* Makes s insert through g (NULL: alone, one transaction per insert). */
 void	store_set_group(struct store *s, struct store_group *g);
 
 /*

@@ -10,6 +10,8 @@
 #ifndef USERCGI_STORE_IMPL_H
 #define USERCGI_STORE_IMPL_H
 
+#include <pthread.h>
+#include <semaphore.h>
 #include <stddef.h>
 
 #include <json-c/json.h>
@@ -23,6 +25,7 @@
 #define STORE_MAX_JSON		(1024 * 1024)	/* a merged JSON column */
 
 struct store_keys;
+struct store_job;
 
 struct store_ops {
 	const char	*name;
@@ -41,6 +44,14 @@ struct store_ops {
 	enum usercgi_err (*user_rehash)(struct store *, const char *,
 		    const char *, const char *, const char *, int64_t);
 	void		(*set_group)(struct store *, struct store_group *);
+	/*
+	 * Runs a batch of the group commit (store_group_insert) on s, the
+	 * leader's store, and sets every job's rc.  *writer is the group's
+	 * own store, NULL until the backend opens one there (the group
+	 * closes it); a backend may run every batch on s instead.
+	 */
+	void		(*insert_batch)(struct store *, struct store **,
+		    struct store_job *);
 	enum usercgi_err (*token_known)(struct store *,
 		    const unsigned char *, int64_t, int *);
 	enum usercgi_err (*token_remember)(struct store *,
@@ -85,6 +96,41 @@ extern const struct store_ops store_sqlite_ops;
 typedef const struct store_ops *store_pg_module_fn(const char *version,
 	    size_t ops_size);
 const struct store_ops *store_pg_module(const char *version, size_t ops_size);
+
+/*
+ * Group commit (store.h's struct store_group): one queued insert, on its
+ * caller's stack.  The leader sets rc and done before it posts wake.
+ */
+struct store_job {
+	const struct store_user	*u;
+	const struct store_keys	*k;
+	enum usercgi_err	 rc;
+	int			 done;
+	sem_t			 wake;	/* posted once: done, or lead */
+	struct store_job	*next;	/* the rest of the queue or batch */
+};
+
+/* The queue of a group commit; store.c's functions alone change it. */
+struct store_group {
+	pthread_mutex_t		 mu;
+	struct store_job	*head;	/* queued rows, oldest first */
+	struct store_job	**tailp;
+	size_t			 nqueued;
+	int			 leading;	/* a batch is running */
+	struct store		*writer;	/* owned: the backend's own, or
+						   NULL; used by the leader */
+	unsigned long		 batches;	/* committed or failed */
+	size_t			 max_batch;	/* largest batch so far */
+};
+
+/*
+ * Queues the insert of u (keys k) in g and waits until a batch holding it
+ * has run through s's insert_batch, leading that batch (on s) when no
+ * other thread is.  Returns the row's result, with store_user_insert's
+ * contract.  A backend's user_insert calls it when its store has a group.
+ */
+enum usercgi_err store_group_insert(struct store_group *g, struct store *s,
+	    const struct store_user *u, const struct store_keys *k);
 
 /* The key columns of a row, computed in C (NULL for a NULL value). */
 struct store_keys {

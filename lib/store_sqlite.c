@@ -15,17 +15,14 @@
  * after the lock came free.  store_busy sleeps 100-1000 us at random
  * instead, until busy_timeout_ms is used up.
  *
- * Group commit: the threads of one FastCGI process share a struct
- * store_group.  store_user_insert queues its row; the first thread that
- * finds no batch running becomes the leader, takes every queued row and
- * inserts them on the group's own writer connection in one BEGIN
- * IMMEDIATE transaction, each row inside its own SAVEPOINT (a uniqueness
- * hit undoes that row alone and gives it its own *_TAKEN), then COMMITs
- * once: one fsync for the batch.  Rows queued meanwhile form the next
- * batch.  Every caller gets its own row's result only after the COMMIT,
- * so USERCGI_OK still means "on disk".  A connection is used by one
- * thread at a time: each thread reads on its own, the writer serves one
- * leader at a time, the others wait on the condition variable.
+ * Group commit (store.c's store_group_insert queues the rows of the
+ * threads of one FastCGI process): the leader inserts a batch on the
+ * group's own writer connection in one BEGIN IMMEDIATE transaction, each
+ * row inside its own SAVEPOINT (a uniqueness hit undoes that row alone
+ * and gives it its own *_TAKEN), then COMMITs once: one fsync for the
+ * batch, and USERCGI_OK still means "on disk".  A connection is used by
+ * one thread at a time: each thread reads on its own, the writer serves
+ * one leader at a time.
  *
  * Verified tokens (store_token_known, store_token_remember): a WITHOUT
  * ROWID table keyed by the caller's 32-byte digest, looked up through
@@ -43,8 +40,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <semaphore.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,27 +273,6 @@ struct store {
 	int			 hold;	/* a key is claimed: keep the next
 					   write's transaction open */
 	int			 held;	/* that transaction is open */
-};
-
-/* One queued row of a group commit, on its caller's stack. */
-struct store_job {
-	const struct store_user	*u;
-	const struct store_keys	*k;
-	enum usercgi_err	 rc;	/* set by the leader */
-	int			 done;	/* set by the leader before the post */
-	sem_t			 wake;	/* posted once: done, or lead */
-	struct store_job	*next;
-};
-
-struct store_group {
-	pthread_mutex_t		 mu;
-	struct store_job	*head;	/* queued rows, oldest first */
-	struct store_job	**tailp;
-	size_t			 nqueued;
-	int			 leading;	/* a batch is running */
-	struct store		*writer;	/* owned: runs every batch */
-	unsigned long		 batches;	/* committed or failed */
-	size_t			 max_batch;	/* largest batch so far */
 };
 
 /*
@@ -1081,91 +1055,20 @@ fail:
 }
 
 /*
- * Returns the connection the leader runs a batch on: the group's own
- * writer, opened on first use with s's path and options, so that every
- * batch finds the pages the last one used still in its cache (SQLite
- * drops a connection's cache whenever another connection has written).
- * Falls back to s when the writer cannot be opened.  Called by the
- * leader only, so g->writer needs no lock.
+ * store_ops' insert_batch: runs the batch on the group's own writer
+ * connection, opened on first use with s's path and options, so that
+ * every batch finds the pages the last one used still in its cache
+ * (SQLite drops a connection's cache whenever another connection has
+ * written); on s when the writer cannot be opened.
  */
-static struct store *
-store_group_writer(struct store_group *g, struct store *s)
+static void
+store_sq_insert_batch(struct store *s, struct store **writer,
+    struct store_job *batch)
 {
-	if (g->writer == NULL &&
-	    store_sq_open(s->path, &s->opts, &g->writer) != USERCGI_OK)
-		return s;
-	return g->writer;
-}
-
-/*
- * Queues the row and waits until a batch holding it has run (leading
- * that batch when no other thread is).  Returns the row's result.
- *
- * Each waiting thread is woken exactly once, by its own semaphore: by the
- * leader that ran its row (done), or by the leader before it, which hands
- * the lead to the thread at the head of the queue.  Nobody waits for the
- * group mutex while a leader finishes, and a batch costs one wake-up per
- * row.  Posting after the mutex is released is safe: a job is in one list
- * at a time, and the leader reads a job's next before its post (after
- * which the job may vanish).
- */
-static enum usercgi_err
-store_insert_grouped(struct store *s, const struct store_user *u,
-    const struct store_keys *k)
-{
-	struct store_group	*g = s->group;
-	struct store_job	 job, *batch, *j, *next, *heir;
-	size_t			 n;
-	int			 lead;
-
-	memset(&job, 0, sizeof(job));
-	job.u = u;
-	job.k = k;
-	if (sem_init(&job.wake, 0, 0) != 0) {
-		log_err("store: sem_init failed");
-		return USERCGI_INTERNAL;
-	}
-	pthread_mutex_lock(&g->mu);
-	*g->tailp = &job;
-	g->tailp = &job.next;
-	g->nqueued++;
-	lead = !g->leading;
-	g->leading = 1;
-	pthread_mutex_unlock(&g->mu);
-	if (!lead) {
-		while (sem_wait(&job.wake) != 0)
-			continue;	/* EINTR */
-		if (job.done)
-			goto out;
-	}
-	/* Leading: the queue starts with this job. */
-	pthread_mutex_lock(&g->mu);
-	batch = g->head;
-	n = g->nqueued;
-	g->head = NULL;
-	g->tailp = &g->head;
-	g->nqueued = 0;
-	pthread_mutex_unlock(&g->mu);
-	store_run_batch(store_group_writer(g, s), batch);
-	pthread_mutex_lock(&g->mu);
-	g->batches++;
-	if (n > g->max_batch)
-		g->max_batch = n;
-	heir = g->head;
-	g->leading = heir != NULL;
-	pthread_mutex_unlock(&g->mu);
-	for (j = batch; j != NULL; j = next) {
-		next = j->next;
-		if (j == &job)
-			continue;
-		j->done = 1;
-		sem_post(&j->wake);
-	}
-	if (heir != NULL)
-		sem_post(&heir->wake);
-out:
-	sem_destroy(&job.wake);
-	return job.rc;
+	if (*writer == NULL &&
+	    store_sq_open(s->path, &s->opts, writer) != USERCGI_OK)
+		*writer = NULL;
+	store_run_batch(*writer != NULL ? *writer : s, batch);
 }
 
 static enum usercgi_err
@@ -1175,7 +1078,7 @@ store_sq_user_insert(struct store *s, const struct store_user *u,
 	enum usercgi_err	 err;
 
 	if (s->group != NULL && !s->hold)
-		return store_insert_grouped(s, u, k);
+		return store_group_insert(s->group, s, u, k);
 	if ((err = store_run(s, ST_BEGIN)) != USERCGI_OK)
 		goto out;
 	if ((err = store_insert_row(s, u, k)) != USERCGI_OK)
@@ -1185,35 +1088,6 @@ out:
 	if (err != USERCGI_OK)
 		store_rollback(s);
 	return err;
-}
-
-enum usercgi_err
-store_group_new(struct store_group **out)
-{
-	struct store_group	*g;
-
-	*out = NULL;
-	if ((g = xcalloc(1, sizeof(*g))) == NULL)
-		return USERCGI_NOMEM;
-	if (pthread_mutex_init(&g->mu, NULL) != 0) {
-		free(g);
-		return USERCGI_INTERNAL;
-	}
-	g->tailp = &g->head;
-	*out = g;
-	return USERCGI_OK;
-}
-
-void
-store_group_free(struct store_group *g)
-{
-	if (g == NULL)
-		return;
-	log_debug("group commit: %lu batches, the largest of %zu rows",
-	    g->batches, g->max_batch);
-	store_sq_close(g->writer);
-	pthread_mutex_destroy(&g->mu);
-	free(g);
 }
 
 static void
@@ -2653,6 +2527,7 @@ const struct store_ops store_sqlite_ops = {
 	.user_get = store_sq_user_get,
 	.user_rehash = store_sq_user_rehash,
 	.set_group = store_sq_set_group,
+	.insert_batch = store_sq_insert_batch,
 	.token_known = store_sq_token_known,
 	.token_remember = store_sq_token_remember,
 	.find_update_conflict = store_sq_find_update_conflict,

@@ -1,5 +1,5 @@
 /*
- * test_group.c: group commit (lib/store_sqlite.c, struct store_group):
+ * test_group.c: group commit on SQLite (lib/store.c, lib/store_sqlite.c):
  * many threads inserting distinct rows through one group, a batch built
  * deterministically (the write lock held by another connection while the
  * rows queue) whose duplicates fail alone and whose results equal a

@@ -486,6 +486,7 @@ struct racer {
 	enum usercgi_err	 rc;
 	pthread_t		 th;
 	pthread_barrier_t	*bar;
+	struct store_group	*g;	/* NULL: each insert alone */
 };
 
 static void *
@@ -493,15 +494,18 @@ racer_run(void *arg)
 {
 	struct racer	*r = arg;
 	struct store	*s = NULL;
-	char		 id[16];
+	char		 id[13];
 
 	if ((r->rc = store_open(db, &opts, &s)) != USERCGI_OK) {
 		pthread_barrier_wait(r->bar);
 		return NULL;
 	}
-	(void)snprintf(id, sizeof(id), "race%08d", r->i);
+	store_set_group(s, r->g);
+	(void)snprintf(id, sizeof(id), "race%c%07u", r->g != NULL ? 'g' : '0',
+	    (unsigned)r->i % 100);
 	pthread_barrier_wait(r->bar);
-	r->rc = ins(s, id, "samename", NULL, NULL, 1700000002000LL);
+	r->rc = ins(s, id, r->g != NULL ? "samename_g" : "samename", NULL,
+	    NULL, 1700000002000LL);
 	store_close(s);
 	return NULL;
 }
@@ -512,17 +516,21 @@ burst_run(void *arg)
 {
 	struct racer	*r = arg;
 	struct store	*s = NULL;
-	char		 id[16], name[32];
+	char		 id[13], name[32];
 	int		 i;
 
 	if ((r->rc = store_open(db, &opts, &s)) != USERCGI_OK) {
 		pthread_barrier_wait(r->bar);
 		return NULL;
 	}
+	store_set_group(s, r->g);
 	pthread_barrier_wait(r->bar);
 	for (i = 0; i < 100 && r->rc == USERCGI_OK; i++) {
-		(void)snprintf(id, sizeof(id), "bu%02d%08d", r->i, i);
-		(void)snprintf(name, sizeof(name), "burst%d_%d", r->i, i);
+		(void)snprintf(id, sizeof(id), "b%c%02u%08u",
+		    r->g != NULL ? 'g' : 'u', (unsigned)r->i % 100,
+		    (unsigned)i % 100);
+		(void)snprintf(name, sizeof(name), "burst%s%d_%d",
+		    r->g != NULL ? "g" : "", r->i, i);
 		r->rc = ins(s, id, name, NULL, NULL, 1700000002500LL + i);
 		if (r->rc == USERCGI_OK && i % 10 == 0)
 			r->rc = store_user_delete(s, id);
@@ -531,18 +539,23 @@ burst_run(void *arg)
 	return NULL;
 }
 
-/* Eight connections insert and delete at once: user_count follows every row. */
+/*
+ * Eight connections insert and delete at once, alone or through group g:
+ * user_count follows every row.
+ */
 static void
-test_burst(PGconn *c)
+test_burst(PGconn *c, struct store_group *g)
 {
 	struct racer		r[8];
 	pthread_barrier_t	bar;
 	int			i, ok = 0;
+	char			what[96];
 
 	pthread_barrier_init(&bar, NULL, 8);
 	for (i = 0; i < 8; i++) {
 		r[i].i = i;
 		r[i].bar = &bar;
+		r[i].g = g;
 		pthread_create(&r[i].th, NULL, burst_run, &r[i]);
 	}
 	for (i = 0; i < 8; i++) {
@@ -550,24 +563,30 @@ test_burst(PGconn *c)
 		ok += r[i].rc == USERCGI_OK;
 	}
 	pthread_barrier_destroy(&bar);
-	tap_int(ok, 8, "burst: 8 x 100 concurrent inserts, every tenth deleted");
+	(void)snprintf(what, sizeof(what), "burst%s: 8 x 100 concurrent"
+	    " inserts, every tenth deleted", g != NULL ? " (group)" : "");
+	tap_int(ok, 8, what);
+	(void)snprintf(what, sizeof(what), "burst%s: user_count agrees with"
+	    " the rows", g != NULL ? " (group)" : "");
 	if (c != NULL)
 		tap_str(aux_query(c, "SELECT (SELECT sum(n) FROM user_count) ="
-		    " (SELECT count(*) FROM users)"), "t",
-		    "burst: user_count agrees with the rows");
+		    " (SELECT count(*) FROM users)"), "t", what);
 }
 
+/* Eight threads insert "samename" (alone, or through group g) at once. */
 static void
-test_race(void)
+test_race(struct store_group *g)
 {
 	struct racer		r[8];
 	pthread_barrier_t	bar;
 	int			i, ok = 0, taken = 0;
+	char			what[96];
 
 	pthread_barrier_init(&bar, NULL, 8);
 	for (i = 0; i < 8; i++) {
 		r[i].i = i;
 		r[i].bar = &bar;
+		r[i].g = g;
 		pthread_create(&r[i].th, NULL, racer_run, &r[i]);
 	}
 	for (i = 0; i < 8; i++) {
@@ -576,8 +595,119 @@ test_race(void)
 		taken += r[i].rc == USERCGI_USERNAME_TAKEN;
 	}
 	pthread_barrier_destroy(&bar);
-	tap_int(ok, 1, "race: exactly one of eight inserts of a username");
-	tap_int(taken, 7, "race: the others username_already_in_use");
+	(void)snprintf(what, sizeof(what), "race%s: exactly one of eight"
+	    " inserts of a username", g != NULL ? " (group)" : "");
+	tap_int(ok, 1, what);
+	(void)snprintf(what, sizeof(what), "race%s: the others"
+	    " username_already_in_use", g != NULL ? " (group)" : "");
+	tap_int(taken, 7, what);
+}
+
+/*
+ * Runs rows u[0..n) as one batch of the group commit on s, as its leader
+ * would (store_pg_insert_batch), and sets rc[i] to row i's result.
+ */
+static void
+run_batch(struct store *s, struct store_user *u, size_t n,
+    enum usercgi_err *rc)
+{
+	struct store_job	 j[8];
+	struct store_keys	 k[8];
+	struct store		*writer = NULL;
+	size_t			 i;
+
+	memset(j, 0, sizeof(j));
+	memset(k, 0, sizeof(k));
+	for (i = 0; i < n && i < 8; i++) {
+		if (store_keys_set(&k[i], u[i].primary_email, u[i].primary_phone,
+		    u[i].username, u[i].name) != USERCGI_OK)
+			abort();
+		j[i].u = &u[i];
+		j[i].k = &k[i];
+		j[i].rc = USERCGI_ERR_MAX;
+		j[i].next = i + 1 < n ? &j[i + 1] : NULL;
+	}
+	store_pg_insert_batch(s, &writer, j);
+	for (i = 0; i < n && i < 8; i++) {
+		rc[i] = j[i].rc;
+		store_keys_free(&k[i]);
+	}
+}
+
+/*
+ * The batch statement of the group commit: rows whose keys are taken by
+ * a row before the batch or by an earlier row of it get their own
+ * *_TAKEN; a value the server refuses fails that row alone; two rows
+ * with one id go alone; a lost connection answers every row
+ * UNAVAILABLE and writes none, and the next batch prepares again.
+ */
+static void
+test_batch(struct store *s, PGconn *c)
+{
+	struct store_user	 u[6];
+	enum usercgi_err	 rc[6];
+	char			 sql[128];
+
+	tap_int(ins(s, "bx0000000000", "b_exist", NULL, NULL, 1), USERCGI_OK,
+	    "batch: a row before it");
+	u[0] = mkuser("bt0000000000", "b_a", "ba@example.com", NULL, 2);
+	u[1] = mkuser("bt0000000001", "b_b", NULL, NULL, 2);
+	u[2] = mkuser("bt0000000002", "b_a", NULL, NULL, 2);
+	u[3] = mkuser("bt0000000003", NULL, "BA@Example.COM", NULL, 2);
+	u[4] = mkuser("bt0000000004", "b_exist", NULL, NULL, 2);
+	u[5] = mkuser("bt0000000005", "b_c", NULL, NULL, 2);
+	run_batch(s, u, 6, rc);
+	tap_int(s->batch_prepared[6], 1, "batch: six rows in one statement");
+	tap_int(rc[0], USERCGI_OK, "batch: row 0 inserted");
+	tap_int(rc[1], USERCGI_OK, "batch: row 1 inserted");
+	tap_int(rc[2], USERCGI_USERNAME_TAKEN,
+	    "batch: row 2, row 0's username");
+	tap_int(rc[3], USERCGI_EMAIL_TAKEN,
+	    "batch: row 3, row 0's email in other case");
+	tap_int(rc[4], USERCGI_USERNAME_TAKEN,
+	    "batch: row 4, the earlier row's username");
+	tap_int(rc[5], USERCGI_OK, "batch: row 5 inserted");
+	if (c != NULL)
+		tap_str(aux_query(c, "SELECT string_agg(id, ',' ORDER BY id)"
+		    " FROM users WHERE id LIKE 'bt%'"),
+		    "bt0000000000,bt0000000001,bt0000000005",
+		    "batch: the three rows, and no other");
+
+	u[0] = mkuser("by0000000000", "b_d", NULL, NULL, 3);
+	u[1] = mkuser("by0000000001", "b_e", NULL, NULL, 3);
+	u[1].profile_json = (char *)"{\"a\":\"\\u0000\"}";
+	u[2] = mkuser("by0000000002", "b_d", NULL, NULL, 3);
+	run_batch(s, u, 3, rc);
+	tap_int(rc[0], USERCGI_OK, "batch refused: row 0 inserted alone");
+	tap_int(rc[1], USERCGI_UNSTORABLE,
+	    "batch refused: row 1's \\u0000 is its own 400");
+	tap_int(rc[2], USERCGI_USERNAME_TAKEN,
+	    "batch refused: row 2 alone finds row 0's username");
+
+	u[0] = mkuser("bv0000000000", "b_f", NULL, NULL, 4);
+	u[1] = mkuser("bv0000000000", "b_g", NULL, NULL, 4);
+	run_batch(s, u, 2, rc);
+	tap_int(rc[0], USERCGI_OK, "batch of one id: the first inserted");
+	tap_int(rc[1], USERCGI_ID_TAKEN, "batch of one id: the second taken");
+
+	if (c == NULL)
+		return;
+	(void)snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(%d)",
+	    PQbackendPID(s->conn));
+	tap_str(aux_query(c, sql), "t", "batch lost: the server ends it");
+	u[0] = mkuser("bw0000000000", "b_h", NULL, NULL, 5);
+	u[1] = mkuser("bw0000000001", "b_i", NULL, NULL, 5);
+	run_batch(s, u, 2, rc);
+	tap_int(rc[0], USERCGI_UNAVAILABLE, "batch lost: row 0 unavailable");
+	tap_int(rc[1], USERCGI_UNAVAILABLE, "batch lost: row 1 unavailable");
+	tap_str(aux_query(c, "SELECT count(*) FROM users WHERE id LIKE 'bw%'"),
+	    "0", "batch lost: nothing written");
+	run_batch(s, u, 2, rc);
+	tap_ok(rc[0] == USERCGI_OK && rc[1] == USERCGI_OK,
+	    "batch lost: the next batch reconnects and prepares again");
+	tap_str(aux_query(c, "SELECT (SELECT sum(n) FROM user_count) ="
+	    " (SELECT count(*) FROM users)"), "t",
+	    "batch: user_count agrees with the rows");
 }
 
 /* Threads merging distinct members into one user's custom data at once. */
@@ -1058,9 +1188,10 @@ test_busy(void)
 int
 main(void)
 {
-	struct store	*s = NULL;
-	PGconn		*c;
-	const char	*env = getenv("USERCGI_TEST_PG"), *mod;
+	struct store		*s = NULL;
+	struct store_group	*g = NULL;
+	PGconn			*c;
+	const char		*env = getenv("USERCGI_TEST_PG"), *mod;
 
 	if ((mod = getenv("USERCGI_PHONE_MODULE")) != NULL)
 		(void)phone_module_set(mod);
@@ -1096,8 +1227,17 @@ main(void)
 	c = aux_connect(db);
 	test_roundtrip(s, c);
 	test_taken(s);
-	test_race();
-	test_burst(c);
+	test_batch(s, c);
+	if (store_group_new(&g) != USERCGI_OK)
+		abort();
+	test_race(NULL);
+	test_race(g);
+	test_burst(c, NULL);
+	test_burst(c, g);
+	printf("# group: %lu batches, the largest of %zu rows\n", g->batches,
+	    g->max_batch);
+	tap_ok(g->max_batch > 1, "group: rows of several threads in a batch");
+	store_group_free(g);
 	test_update(s);
 	test_rehash_delete_identities(s, c);
 	test_tokens(s);
