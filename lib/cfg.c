@@ -545,7 +545,7 @@ cfg_load(struct cfg *c, char *const *env, char *errbuf, size_t errlen)
 	    (c->fetch_module = xstrdup(tree ? USERCGI_BUILDDIR
 	    "/lib/usercgi-fetch.so" : FETCH_MODULE_DEFAULT)) == NULL ||
 	    (c->pg_module = xstrdup(tree ? USERCGI_BUILDDIR
-	    "/lib/usercgi-pg.so" : PKGLIBDIR "/usercgi-pg.so")) == NULL) {
+	    "/lib/usercgi-pg.so" : STORE_PG_MODULE_DEFAULT)) == NULL) {
 		rc = USERCGI_NOMEM;
 		goto out;
 	}

@@ -74,9 +74,11 @@ struct store;
  */
 int	store_is_postgresql(const char *database);
 
+#define STORE_PG_MODULE_DEFAULT	PKGLIBDIR "/usercgi-pg.so"
 /*
- * Names the PostgreSQL store's module (the pg_module key), loaded by the
- * first store_open of a PostgreSQL database; call it before that.
+ * Names the PostgreSQL store's module (the pg_module key,
+ * STORE_PG_MODULE_DEFAULT until then), loaded by the first store_open of
+ * a PostgreSQL database; call it before that.
  * Returns USERCGI_OK, or USERCGI_INTERNAL for a path of PATH_MAX bytes
  * or more.
  */

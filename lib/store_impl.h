@@ -92,7 +92,6 @@ extern const struct store_ops store_sqlite_ops;
  * not its own (a module from another build).
  */
 #define STORE_PG_ENTRY		"store_pg_module"
-#define STORE_PG_MODULE_DEFAULT	PKGLIBDIR "/usercgi-pg.so"
 typedef const struct store_ops *store_pg_module_fn(const char *version,
 	    size_t ops_size);
 const struct store_ops *store_pg_module(const char *version, size_t ops_size);
