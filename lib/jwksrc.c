@@ -28,6 +28,7 @@
 #include <json-c/json.h>
 
 #include "buf.h"
+#include "dlmod.h"
 #include "fetch_module.h"
 #include "json.h"
 #include "jwks.h"
@@ -238,26 +239,6 @@ static pthread_mutex_t		 fetch_mu = PTHREAD_MUTEX_INITIALIZER;
 static fetchmod_get_fn		*fetch_get;
 
 /*
- * Resolves name in the module h at path.  Returns the function, or NULL
- * with the reason in why.
- */
-static void *
-jwksrc_sym(void *h, const char *path, const char *name, char *why,
-    size_t whylen)
-{
-	const char	*e;
-	void		*p;
-
-	(void)dlerror();
-	if ((p = dlsym(h, name)) == NULL) {
-		e = dlerror();
-		jwksrc_why(why, whylen, "%s: %s", path, e != NULL ? e :
-		    "no such symbol");
-	}
-	return p;
-}
-
-/*
  * Loads the HTTP client module (s->module) unless it is loaded: once it
  * is, it stays for the life of the process; after a failure the next
  * fetch tries again.  Returns its fetchmod_get, or NULL with the reason
@@ -266,42 +247,24 @@ jwksrc_sym(void *h, const char *path, const char *name, char *why,
 static fetchmod_get_fn *
 jwksrc_module(struct jwksrc *s, char *why, size_t whylen)
 {
+	static const char *const names[3] = { "fetchmod_init",
+	    "fetchmod_get", "fetchmod_check_uri" };
 	fetchmod_init_fn	*init;
-	fetchmod_get_fn		*get, *rc;
-	struct stat		 st;
-	const char		*e;
-	void			*h = NULL;
+	fetchmod_get_fn		*rc;
+	void			*h = NULL, *sym[3];
 
 	pthread_mutex_lock(&fetch_mu);
 	if ((rc = fetch_get) != NULL)
 		goto out;
-	/* dlopen() would wait forever in open() on a FIFO. */
-	if (stat(s->module, &st) == -1) {
-		jwksrc_why(why, whylen, "%s: %s", s->module, strerror(errno));
+	if ((h = dlmod_open(s->module, names, 3, sym, why, whylen)) == NULL)
 		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		jwksrc_why(why, whylen, "%s: not a regular file", s->module);
-		goto out;
-	}
-	if ((h = dlopen(s->module, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		e = dlerror();
-		jwksrc_why(why, whylen, "%s", e != NULL ? e : s->module);
-		goto out;
-	}
-	if ((init = (fetchmod_init_fn *)jwksrc_sym(h, s->module,
-	    "fetchmod_init", why, whylen)) == NULL ||
-	    (get = (fetchmod_get_fn *)jwksrc_sym(h, s->module,
-	    "fetchmod_get", why, whylen)) == NULL ||
-	    jwksrc_sym(h, s->module, "fetchmod_check_uri", why,
-	    whylen) == NULL)
-		goto out;
+	init = (fetchmod_init_fn *)sym[0];
 	if (init(FETCHMOD_ABI, log_msg) == -1) {
 		jwksrc_why(why, whylen, "%s: built for another version of "
 		    "usercgi, or curl_global_init failed", s->module);
 		goto out;
 	}
-	rc = fetch_get = get;
+	rc = fetch_get = (fetchmod_get_fn *)sym[1];
 	h = NULL;
 out:
 	if (h != NULL)

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dlmod.h"
 #include "log.h"
 #include "phone.h"
 #include "phone_module.h"
@@ -29,33 +30,16 @@
 
 enum phone_fn { PHONE_NORMALIZE, PHONE_ALTERNATE, PHONE_KEY, PHONE_NFN };
 
-static const char *const phone_fn_names[PHONE_NFN] = {
-	"phonemod_normalize", "phonemod_alternate", "phonemod_key",
+/* The module's symbols: its init, then the functions of enum phone_fn. */
+static const char *const phone_syms[1 + PHONE_NFN] = {
+	"phonemod_init", "phonemod_normalize", "phonemod_alternate",
+	"phonemod_key",
 };
 
 static pthread_once_t	 phone_once = PTHREAD_ONCE_INIT;
 static char		 phone_path[PATH_MAX] = PHONE_MODULE_DEFAULT;
 static char		 phone_why[PATH_MAX + 256];	/* "" once loaded */
 static phonemod_format_fn *phone_fns[PHONE_NFN];	/* NULL until loaded */
-
-/*
- * Resolves name in the module h.  Returns the function, or NULL with the
- * reason in phone_why.
- */
-static void *
-phone_sym(void *h, const char *name)
-{
-	const char	*e;
-	void		*p;
-
-	(void)dlerror();
-	if ((p = dlsym(h, name)) == NULL) {
-		e = dlerror();
-		(void)snprintf(phone_why, sizeof(phone_why), "%s: %s",
-		    phone_path, e != NULL ? e : "no such symbol");
-	}
-	return p;
-}
 
 /*
  * The pthread_once routine: loads the module at phone_path and fills
@@ -67,35 +51,15 @@ phone_load(void)
 {
 	phonemod_format_fn	*fns[PHONE_NFN];
 	phonemod_init_fn	*init;
-	struct stat		 st;
-	const char		*e;
-	void			*h = NULL;
+	void			*h, *sym[1 + PHONE_NFN];
 	size_t			 i;
 
-	/* dlopen() would wait forever in open() on a FIFO. */
-	if (stat(phone_path, &st) == -1) {
-		(void)snprintf(phone_why, sizeof(phone_why), "%s: %s",
-		    phone_path, strerror(errno));
+	if ((h = dlmod_open(phone_path, phone_syms, 1 + PHONE_NFN, sym,
+	    phone_why, sizeof(phone_why))) == NULL)
 		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		(void)snprintf(phone_why, sizeof(phone_why), "%s: not a "
-		    "regular file", phone_path);
-		goto out;
-	}
-	if ((h = dlopen(phone_path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		e = dlerror();
-		(void)snprintf(phone_why, sizeof(phone_why), "%s",
-		    e != NULL ? e : phone_path);
-		goto out;
-	}
-	if ((init = (phonemod_init_fn *)phone_sym(h, "phonemod_init")) ==
-	    NULL)
-		goto out;
+	init = (phonemod_init_fn *)sym[0];
 	for (i = 0; i < PHONE_NFN; i++)
-		if ((fns[i] = (phonemod_format_fn *)phone_sym(h,
-		    phone_fn_names[i])) == NULL)
-			goto out;
+		fns[i] = (phonemod_format_fn *)sym[1 + i];
 	if (init(PHONEMOD_ABI, log_msg) == -1) {
 		(void)snprintf(phone_why, sizeof(phone_why), "%s: built for "
 		    "another version of usercgi", phone_path);

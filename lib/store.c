@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "dlmod.h"
 #include "json.h"
 #include "log.h"
 #include "phone.h"
@@ -254,43 +255,20 @@ store_pg_backend(void)
 {
 #ifdef HAVE_POSTGRESQL
 	static const struct store_ops *loaded;	/* under store_pg_mu */
-	store_pg_module_fn	*entry;
+	static const char *const names[1] = { STORE_PG_ENTRY };
 	const struct store_ops	*ops;
-	struct stat		 st;
-	const char		*e;
-	void			*h = NULL;
+	void			*h = NULL, *entry;
 	char			 why[PATH_MAX + 256];
 
 	why[0] = '\0';
 	pthread_mutex_lock(&store_pg_mu);
 	if ((ops = loaded) != NULL)
 		goto out;
-	/* dlopen() would wait forever in open() on a FIFO. */
-	if (stat(store_pg_path, &st) == -1) {
-		(void)snprintf(why, sizeof(why), "%s: %s", store_pg_path,
-		    strerror(errno));
+	if ((h = dlmod_open(store_pg_path, names, 1, &entry, why,
+	    sizeof(why))) == NULL)
 		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		(void)snprintf(why, sizeof(why), "%s: not a regular file",
-		    store_pg_path);
-		goto out;
-	}
-	if ((h = dlopen(store_pg_path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		e = dlerror();
-		(void)snprintf(why, sizeof(why), "%s", e != NULL ? e :
-		    store_pg_path);
-		goto out;
-	}
-	(void)dlerror();
-	if ((entry = (store_pg_module_fn *)dlsym(h, STORE_PG_ENTRY)) ==
-	    NULL) {
-		e = dlerror();
-		(void)snprintf(why, sizeof(why), "%s", e != NULL ? e :
-		    STORE_PG_ENTRY " is NULL");
-		goto out;
-	}
-	if ((ops = entry(PACKAGE_VERSION, sizeof(*ops))) == NULL) {
+	if ((ops = ((store_pg_module_fn *)entry)(PACKAGE_VERSION,
+	    sizeof(*ops))) == NULL) {
 		(void)snprintf(why, sizeof(why), "%s: built for another "
 		    "version of usercgi", store_pg_path);
 		goto out;
