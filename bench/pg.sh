@@ -92,10 +92,12 @@ token=$(admin token "$T/private.pem" --ttl 3600)
 # The row a create without a password writes (lib/store_pg.c: the same
 # 26 columns, in its order, with its casts), as one INSERT per
 # transaction; pgbench binds :u and :i as parameters (-M prepared).  The
-# store's statement also adds 1 to one of user_count's rows in the same
-# statement: pgbench does not, so its rate is the table's own ceiling.  The username is a random 63-bit
-# number (unique in a run: a collision would count as a failure), the id
-# 12 hex digits of another.
+# store also adds to one of user_count's rows in the same statement, and
+# its FastCGI worker writes the creates that arrive together in one
+# statement (the group commit): pgbench does neither, so its rate is the
+# server's own ceiling for single-row inserts.  The username is a random
+# 63-bit number (unique in a run: a collision would count as a failure),
+# the id 12 hex digits of another.
 cat >"$T/insert.sql" <<'SQL'
 \set u random(1, 9223372036854775806)
 \set i random(0, 281474976710655)
