@@ -1065,9 +1065,8 @@ static void
 store_sq_insert_batch(struct store *s, struct store **writer,
     struct store_job *batch)
 {
-	if (*writer == NULL &&
-	    store_sq_open(s->path, &s->opts, writer) != USERCGI_OK)
-		*writer = NULL;
+	if (*writer == NULL)
+		(void)store_sq_open(s->path, &s->opts, writer);
 	store_run_batch(*writer != NULL ? *writer : s, batch);
 }
 

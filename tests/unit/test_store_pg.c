@@ -616,9 +616,11 @@ run_batch(struct store *s, struct store_user *u, size_t n,
 	struct store		*writer = NULL;
 	size_t			 i;
 
+	if (n > 8)
+		abort();
 	memset(j, 0, sizeof(j));
 	memset(k, 0, sizeof(k));
-	for (i = 0; i < n && i < 8; i++) {
+	for (i = 0; i < n; i++) {
 		if (store_keys_set(&k[i], u[i].primary_email, u[i].primary_phone,
 		    u[i].username, u[i].name) != USERCGI_OK)
 			abort();
@@ -628,7 +630,7 @@ run_batch(struct store *s, struct store_user *u, size_t n,
 		j[i].next = i + 1 < n ? &j[i + 1] : NULL;
 	}
 	store_pg_insert_batch(s, &writer, j);
-	for (i = 0; i < n && i < 8; i++) {
+	for (i = 0; i < n; i++) {
 		rc[i] = j[i].rc;
 		store_keys_free(&k[i]);
 	}
